@@ -1,0 +1,2 @@
+//! Render benchmarks (filled in with the email and SMS renderers).
+fn main() {}
