@@ -4,13 +4,19 @@
 //! Pure code: no I/O, no async, no knowledge of storage or HTTP. Errors carry GC Notify's
 //! wording so the API can return them unchanged.
 
+mod email;
 mod error;
+mod escape;
+mod fill;
 mod layout;
+mod markdown;
 mod placeholder;
 mod sms;
+mod sms_template;
 mod typography;
 mod values;
 
+pub use email::{EmailLayout, EmailTemplate, RenderedEmail};
 pub use error::{
     EMAIL_CHAR_COUNT_LIMIT, PERSONALISATION_SIZE_LIMIT, RenderError, SMS_CHAR_COUNT_LIMIT,
     TemplateError,
@@ -18,6 +24,7 @@ pub use error::{
 pub use layout::{BannerOrder, Branding, BrandingError, Colour, Logo};
 pub use placeholder::Placeholder;
 pub use sms::{SmsEncoding, SmsMessage, count_units, downgrade, encoding_of, fragment_count};
+pub use sms_template::SmsTemplate;
 pub use values::{Personalisation, Value, normalise_key};
 
 /// A language an email or a block of it is written in.
