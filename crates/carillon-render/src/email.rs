@@ -4,6 +4,7 @@
 mod html;
 mod text;
 
+use crate::Language;
 use crate::error::{EMAIL_CHAR_COUNT_LIMIT, RenderError, TemplateError};
 use crate::fill::{ListStyle, Resolved, Source};
 use crate::layout::{Branding, Page, full_html};
@@ -11,7 +12,6 @@ use crate::markdown::{self, Block, Container, Inline};
 use crate::placeholder::{Placeholder, PlaceholderSet};
 use crate::typography::smarten;
 use crate::values::{Personalisation, Value};
-use crate::Language;
 
 use html::HtmlWriter;
 use text::{Mode, TextWriter, finish_preheader, finish_text};
@@ -64,10 +64,19 @@ impl EmailTemplate {
         let body_source = Source::parse(body, &mut set);
         let blocks = markdown::parse(body, &mut set)?;
         let language = blocks.iter().find_map(|block| match block {
-            Block::Container { kind: Container::Lang(lang), .. } => Some(*lang),
+            Block::Container {
+                kind: Container::Lang(lang),
+                ..
+            } => Some(*lang),
             _ => None,
         });
-        Ok(Self { subject, body: body_source, blocks, placeholders: set.into_vec(), language })
+        Ok(Self {
+            subject,
+            body: body_source,
+            blocks,
+            placeholders: set.into_vec(),
+            language,
+        })
     }
 
     /// Every placeholder of subject and body, in order of first use (subject first).
@@ -96,29 +105,40 @@ impl EmailTemplate {
         self.body.fill(&values, ListStyle::Markdown, &mut body);
         let length = body.chars().count();
         if length > EMAIL_CHAR_COUNT_LIMIT {
-            return Err(RenderError::ContentTooLong { limit: EMAIL_CHAR_COUNT_LIMIT, actual: length });
+            return Err(RenderError::ContentTooLong {
+                limit: EMAIL_CHAR_COUNT_LIMIT,
+                actual: length,
+            });
         }
         if body.trim().is_empty() {
             return Err(RenderError::EmptyMessage);
         }
 
         let mut raw_subject = String::new();
-        self.subject.fill(&values, ListStyle::Prose, &mut raw_subject);
+        self.subject
+            .fill(&values, ListStyle::Prose, &mut raw_subject);
         let mut smart = String::with_capacity(raw_subject.len());
         smarten(&raw_subject, None, &mut smart);
         let subject = smart.split_whitespace().collect::<Vec<_>>().join(" ");
 
-        let mut html = HtmlWriter { values: &values, out: String::with_capacity(body.len() * 3) };
+        let mut html = HtmlWriter {
+            values: &values,
+            out: String::with_capacity(body.len() * 3),
+        };
         html.blocks(&self.blocks, false);
-        let mut text =
-            TextWriter {
+        let mut text = TextWriter {
             values: &values,
             mode: Mode::Text,
             out: String::with_capacity(body.len()),
             depth: 0,
         };
         text.blocks(&self.blocks);
-        let mut preview = TextWriter { values: &values, mode: Mode::Preheader, out: String::new(), depth: 0 };
+        let mut preview = TextWriter {
+            values: &values,
+            mode: Mode::Preheader,
+            out: String::new(),
+            depth: 0,
+        };
         preview.blocks(&self.blocks);
 
         Ok(RenderedEmail {

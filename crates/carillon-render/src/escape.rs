@@ -7,7 +7,10 @@ const SAFE_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
 
 /// Escapes `& < > " '` so text is safe both as element content and inside a quoted attribute.
 pub(crate) fn escape_html(text: &str) -> Cow<'_, str> {
-    if !text.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) {
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
@@ -39,12 +42,20 @@ pub(crate) fn push_escaped(text: &str, out: &mut String) {
 pub(crate) fn safe_href(url: &str) -> Cow<'_, str> {
     // Mail clients ignore whitespace and control characters inside a scheme
     // (`java\tscript:`), so they are ignored here too before the scheme is judged.
-    let compact: String =
-        url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take(32).collect();
+    let compact: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(32)
+        .collect();
     if let Some(colon) = compact.find(':') {
         let scheme = &compact[..colon];
-        let looks_like_scheme = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        let looks_like_scheme = scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
         if looks_like_scheme && !SAFE_SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme)) {
             return Cow::Borrowed("#");
         }
@@ -53,7 +64,10 @@ pub(crate) fn safe_href(url: &str) -> Cow<'_, str> {
         return Cow::Borrowed("#");
     }
     let url = url.trim();
-    if url.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b'<' | b'>' | b'\\')) {
+    if url
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b'<' | b'>' | b'\\'))
+    {
         return Cow::Borrowed(url);
     }
     let mut out = String::with_capacity(url.len() + 16);
@@ -77,7 +91,10 @@ mod tests {
     #[test]
     fn escapes_markup_and_quotes() {
         assert_eq!(escape_html("plain"), "plain");
-        assert_eq!(escape_html("<b a=\"x\">'&'</b>"), "&lt;b a=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/b&gt;");
+        assert_eq!(
+            escape_html("<b a=\"x\">'&'</b>"),
+            "&lt;b a=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/b&gt;"
+        );
     }
 
     #[test]

@@ -34,9 +34,10 @@ impl Source {
             .map(|segment| match segment {
                 Segment::Text(t) => Piece::Text(t.to_owned()),
                 Segment::Placeholder(name) => Piece::Value(placeholders.add(name, false)),
-                Segment::Conditional { name, text } => {
-                    Piece::Conditional { flag: placeholders.add(name, true), text: text.to_owned() }
-                }
+                Segment::Conditional { name, text } => Piece::Conditional {
+                    flag: placeholders.add(name, true),
+                    text: text.to_owned(),
+                },
             })
             .collect();
         Self { pieces }
@@ -145,7 +146,11 @@ mod tests {
             .with("vip", "yes")
             .with("docs", vec!["passport".to_owned(), "photo".to_owned()]);
         assert_eq!(
-            fill("Hi ((Name))((vip??, valued client)). Bring ((docs)).", &values, ListStyle::Prose),
+            fill(
+                "Hi ((Name))((vip??, valued client)). Bring ((docs)).",
+                &values,
+                ListStyle::Prose
+            ),
             Ok("Hi Ada, valued client. Bring passport and photo.".to_owned())
         );
         assert_eq!(
@@ -159,7 +164,10 @@ mod tests {
         let values = Personalisation::new().with("b", "x");
         assert_eq!(
             fill("((c)) ((b)) ((a??t)) ((c))", &values, ListStyle::Prose),
-            Err(RenderError::MissingPersonalisation(vec!["c".into(), "a".into()]))
+            Err(RenderError::MissingPersonalisation(vec![
+                "c".into(),
+                "a".into()
+            ]))
         );
     }
 
@@ -168,14 +176,22 @@ mod tests {
         let values = Personalisation::new().with("docs", Vec::<String>::new());
         assert_eq!(
             fill("Bring ((docs))", &values, ListStyle::Prose),
-            Err(RenderError::EmptyList { placeholder: "((docs))".into() })
+            Err(RenderError::EmptyList {
+                placeholder: "((docs))".into()
+            })
         );
-        assert_eq!(fill("((docs??Bring them))", &values, ListStyle::Prose), Ok(String::new()));
+        assert_eq!(
+            fill("((docs??Bring them))", &values, ListStyle::Prose),
+            Ok(String::new())
+        );
     }
 
     #[test]
     fn values_are_never_re_expanded() {
         let values = Personalisation::new().with("a", "((b))").with("b", "no");
-        assert_eq!(fill("((a))", &values, ListStyle::Prose), Ok("((b))".to_owned()));
+        assert_eq!(
+            fill("((a))", &values, ListStyle::Prose),
+            Ok("((b))".to_owned())
+        );
     }
 }

@@ -8,6 +8,8 @@ mod email;
 mod error;
 mod escape;
 mod fill;
+#[doc(hidden)]
+pub mod fuzzing;
 mod layout;
 mod markdown;
 mod placeholder;

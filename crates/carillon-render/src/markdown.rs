@@ -37,10 +37,17 @@ pub(crate) enum Inline {
     /// A placeholder's value, by index into the template's placeholders.
     Value(usize),
     /// `((flag??text))` on one line.
-    Conditional { flag: usize, children: Vec<Inline> },
+    Conditional {
+        flag: usize,
+        children: Vec<Inline>,
+    },
     Strong(Vec<Inline>),
     Emphasis(Vec<Inline>),
-    Link { url: Vec<UrlPart>, title: Option<String>, children: Vec<Inline> },
+    Link {
+        url: Vec<UrlPart>,
+        title: Option<String>,
+        children: Vec<Inline>,
+    },
     /// A bare `http(s)://` URL in the template text.
     AutoLink(Vec<UrlPart>),
     /// A single newline: GC Notify hard-wraps.
@@ -54,15 +61,27 @@ pub(crate) enum Block {
     /// Text of a tight list item: no paragraph around it.
     Plain(Vec<Inline>),
     /// `#` (level 1) or `##` (level 2); deeper headings are paragraphs.
-    Heading { level: u8, children: Vec<Inline> },
+    Heading {
+        level: u8,
+        children: Vec<Inline>,
+    },
     /// `^` inset text.
     Inset(Vec<Block>),
-    List { ordered: bool, items: Vec<Vec<Block>> },
+    List {
+        ordered: bool,
+        items: Vec<Vec<Block>>,
+    },
     Rule,
     /// `[[en]]`, `[[fr]]` or `[[rtl]]` block.
-    Container { kind: Container, children: Vec<Block> },
+    Container {
+        kind: Container,
+        children: Vec<Block>,
+    },
     /// `((flag??text))` whose text spans lines or holds blocks.
-    Conditional { flag: usize, children: Vec<Block> },
+    Conditional {
+        flag: usize,
+        children: Vec<Block>,
+    },
 }
 
 /// Parses an email body into blocks, registering its placeholders.

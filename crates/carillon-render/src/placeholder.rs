@@ -37,9 +37,13 @@ pub(crate) fn tokenize(source: &str) -> Vec<Segment<'_>> {
         }
         let body_start = open + 2;
         // The body is at least one character, which may itself be multi-byte.
-        let Some(first) = source[body_start..].chars().next() else { break };
+        let Some(first) = source[body_start..].chars().next() else {
+            break;
+        };
         let search_from = body_start + first.len_utf8();
-        let Some(close_offset) = source[search_from..].find("))") else { break };
+        let Some(close_offset) = source[search_from..].find("))") else {
+            break;
+        };
         let close = search_from + close_offset;
         if open > text_start {
             segments.push(Segment::Text(&source[text_start..open]));
@@ -83,7 +87,11 @@ impl PlaceholderSet {
             self.list[index].conditional_only &= conditional;
             return index;
         }
-        self.list.push(Placeholder { name: name.to_owned(), key, conditional_only: conditional });
+        self.list.push(Placeholder {
+            name: name.to_owned(),
+            key,
+            conditional_only: conditional,
+        });
         self.list.len() - 1
     }
 
@@ -107,7 +115,10 @@ mod tests {
 
     #[test]
     fn triple_parentheses_keep_the_outer_pair() {
-        assert_eq!(tokenize("(((colour)))"), vec![Text("("), Placeholder("colour"), Text(")")]);
+        assert_eq!(
+            tokenize("(((colour)))"),
+            vec![Text("("), Placeholder("colour"), Text(")")]
+        );
     }
 
     #[test]
@@ -122,11 +133,17 @@ mod tests {
     fn conditionals_split_on_the_first_question_marks() {
         assert_eq!(
             tokenize("((a??b??c))"),
-            vec![Conditional { name: "a", text: "b??c" }]
+            vec![Conditional {
+                name: "a",
+                text: "b??c"
+            }]
         );
         assert_eq!(
             tokenize("((vip??Line one\nline two))"),
-            vec![Conditional { name: "vip", text: "Line one\nline two" }]
+            vec![Conditional {
+                name: "vip",
+                text: "Line one\nline two"
+            }]
         );
     }
 

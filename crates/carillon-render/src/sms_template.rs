@@ -18,7 +18,10 @@ impl SmsTemplate {
     pub fn parse(body: &str) -> Result<Self, TemplateError> {
         let mut set = PlaceholderSet::default();
         let body = Source::parse(body, &mut set);
-        Ok(Self { body, placeholders: set.into_vec() })
+        Ok(Self {
+            body,
+            placeholders: set.into_vec(),
+        })
     }
 
     /// Every placeholder, in order of first use.

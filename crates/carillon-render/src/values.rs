@@ -26,7 +26,9 @@ impl Value {
         match self {
             Value::Text(text) => {
                 let trimmed = text.trim();
-                Self::TRUTHY.iter().any(|word| trimmed.eq_ignore_ascii_case(word))
+                Self::TRUTHY
+                    .iter()
+                    .any(|word| trimmed.eq_ignore_ascii_case(word))
             }
             Value::List(items) => !items.is_empty(),
         }
@@ -61,7 +63,10 @@ impl From<Vec<String>> for Value {
 
 /// Keeps the items a reader would see: blank ones are dropped, as GC Notify drops falsy ones.
 fn drop_empty(items: Vec<String>) -> Vec<String> {
-    items.into_iter().filter(|item| !item.trim().is_empty()).collect()
+    items
+        .into_iter()
+        .filter(|item| !item.trim().is_empty())
+        .collect()
 }
 
 /// Turns a JSON scalar into text the way GC Notify's Python does (`True`, `1.5`, `3`).
@@ -78,7 +83,10 @@ fn scalar_text(json: &Json) -> Option<String> {
 /// The key a placeholder name or personalisation key is matched by: case-insensitive, with
 /// spaces, `_` and `-` ignored, so `First Name`, `first_name` and `firstname` are one key.
 pub fn normalise_key(name: &str) -> String {
-    name.chars().filter(|c| !matches!(c, ' ' | '_' | '-')).flat_map(char::to_lowercase).collect()
+    name.chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-'))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// The values supplied for one recipient, looked up by normalised key.
@@ -180,7 +188,9 @@ mod tests {
 
     #[test]
     fn truthy_words_in_english_and_french() {
-        for word in ["yes", "Y", "TRUE", "t", "1", "include", "show", "Oui", "vrai", "inclure"] {
+        for word in [
+            "yes", "Y", "TRUE", "t", "1", "include", "show", "Oui", "vrai", "inclure",
+        ] {
             assert!(Value::from(word).is_truthy(), "{word}");
         }
         for word in ["no", "", "0", "false", "non", "faux", "2"] {
@@ -190,7 +200,8 @@ mod tests {
 
     #[test]
     fn json_scalars_stringify_like_python() {
-        let json = serde_json::json!({"a": true, "b": 3, "c": 1.5, "d": null, "e": ["x", "", null, 2]});
+        let json =
+            serde_json::json!({"a": true, "b": 3, "c": 1.5, "d": null, "e": ["x", "", null, 2]});
         let p = Personalisation::from_json(json.as_object().unwrap());
         assert_eq!(p.get("a"), Some(&Value::Text("True".into())));
         assert_eq!(p.get("b"), Some(&Value::Text("3".into())));
@@ -203,7 +214,10 @@ mod tests {
     fn prose_lists() {
         let join = |items: &[&str]| {
             let mut out = String::new();
-            join_prose(&items.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>(), &mut out);
+            join_prose(
+                &items.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>(),
+                &mut out,
+            );
             out
         };
         assert_eq!(join(&["a"]), "a");
@@ -218,7 +232,10 @@ mod tests {
         let p = p.with("b", "x");
         assert_eq!(
             p.check_size(),
-            Err(RenderError::PersonalisationTooLarge { size: 51_201, limit: 51_200 })
+            Err(RenderError::PersonalisationTooLarge {
+                size: 51_201,
+                limit: 51_200
+            })
         );
     }
 }

@@ -1,19 +1,22 @@
 //! The HTML body fragment of an email: inline-styled markup that survives common mail clients.
 
 use super::list_items;
-use crate::escape::{push_escaped, safe_href};
+use crate::escape::{escape_html, push_escaped, safe_href};
 use crate::fill::Resolved;
 use crate::markdown::{Block, Container, Inline, UrlPart};
 use crate::typography::smarten;
 use crate::values::Value;
 
-const TEXT: &str = "font-size: 19px; line-height: 1.4; color: #0B0C0C;";
-const P_OPEN: &str = "<p style=\"margin: 0 0 20px 0; font-size: 19px; line-height: 1.4; color: #0B0C0C;\">";
+const LI_OPEN: &str = "<li style=\"margin: 5px 0 5px; padding: 0 0 0 5px; font-size: 19px; line-height: 1.4; color: #0B0C0C; text-align: start;\">";
+const P_OPEN: &str =
+    "<p style=\"margin: 0 0 20px 0; font-size: 19px; line-height: 1.4; color: #0B0C0C;\">";
 const H2_OPEN: &str = "<h2 style=\"margin: 0 0 20px 0; padding: 0; font-size: 27px; line-height: 1.3; font-weight: bold; color: #0B0C0C;\">";
 const H3_OPEN: &str = "<h3 style=\"margin: 0 0 15px 0; padding: 0; font-size: 24px; line-height: 1.3; font-weight: bold; color: #0B0C0C;\">";
 const INSET_OPEN: &str = "<blockquote style=\"margin: 0 0 20px 0; border-left: 10px solid #B1B4B6; padding: 15px 0 0.1px 15px; font-size: 19px; line-height: 1.4;\">";
-const RULE: &str = "<hr style=\"border: 0; height: 1px; background: #B1B4B6; margin: 30px 0 30px 0;\">";
-const LINK_OPEN: &str = "<a style=\"color: #1D70B8; word-wrap: break-word; word-break: break-word;\" href=\"";
+const RULE: &str =
+    "<hr style=\"border: 0; height: 1px; background: #B1B4B6; margin: 30px 0 30px 0;\">";
+const LINK_OPEN: &str =
+    "<a style=\"color: #1D70B8; word-wrap: break-word; word-break: break-word;\" href=\"";
 const BREAK: &str = "<br />";
 
 /// Writes the HTML of one recipient's body.
@@ -35,7 +38,11 @@ impl HtmlWriter<'_, '_> {
             Block::Paragraph(children) => self.paragraph(children, P_OPEN, "</p>", nested),
             Block::Plain(children) => self.paragraph(children, "", "", nested),
             Block::Heading { level, children } => {
-                let (open, close) = if *level == 1 { (H2_OPEN, "</h2>") } else { (H3_OPEN, "</h3>") };
+                let (open, close) = if *level == 1 {
+                    (H2_OPEN, "</h2>")
+                } else {
+                    (H3_OPEN, "</h3>")
+                };
                 self.wrapped(open, close, |w| w.inlines(children, false));
             }
             Block::Inset(children) => self.wrapped(INSET_OPEN, "</blockquote>", |w| {
@@ -44,7 +51,7 @@ impl HtmlWriter<'_, '_> {
             Block::List { ordered, items } => {
                 self.list_open(*ordered, nested);
                 for item in items {
-                    self.wrapped(&li_open(), "</li>", |w| w.blocks(item, true));
+                    self.wrapped(LI_OPEN, "</li>", |w| w.blocks(item, true));
                 }
                 self.list_close(*ordered);
             }
@@ -82,7 +89,9 @@ impl HtmlWriter<'_, '_> {
         let mut rest = children;
         loop {
             let values = self.values;
-            let split = rest.iter().position(|node| list_items(values, node).is_some());
+            let split = rest
+                .iter()
+                .position(|node| list_items(values, node).is_some());
             let (before, after) = rest.split_at(split.unwrap_or(rest.len()));
             self.wrapped(open, close, |w| {
                 w.inlines(before, false);
@@ -90,7 +99,9 @@ impl HtmlWriter<'_, '_> {
                     w.out.truncate(w.out.len() - BREAK.len());
                 }
             });
-            let Some((node, tail)) = after.split_first() else { break };
+            let Some((node, tail)) = after.split_first() else {
+                break;
+            };
             if let Some(items) = list_items(values, node) {
                 self.value_list(items, nested);
             }
@@ -100,15 +111,13 @@ impl HtmlWriter<'_, '_> {
             }
         }
     }
-
 }
-
 
 impl HtmlWriter<'_, '_> {
     fn value_list(&mut self, items: &[String], nested: bool) {
         self.list_open(false, nested);
         for item in items {
-            self.out.push_str(&li_open());
+            self.out.push_str(LI_OPEN);
             self.value_text(item, false);
             self.out.push_str("</li>");
         }
@@ -118,9 +127,11 @@ impl HtmlWriter<'_, '_> {
     fn list_open(&mut self, ordered: bool, nested: bool) {
         // A table keeps Outlook from collapsing list indentation.
         let padding = if nested { "0" } else { "0 0 20px 0" };
-        self.out.push_str("<table role=\"presentation\" style=\"padding: ");
+        self.out
+            .push_str("<table role=\"presentation\" style=\"padding: ");
         self.out.push_str(padding);
-        self.out.push_str(";\"><tr><td style=\"font-family: Helvetica, Arial, sans-serif;\">");
+        self.out
+            .push_str(";\"><tr><td style=\"font-family: Helvetica, Arial, sans-serif;\">");
         self.out.push_str(if ordered {
             "<ol style=\"margin: 0; padding: 0; list-style-type: decimal; margin-inline-start: 20px;\">"
         } else {
@@ -161,7 +172,11 @@ impl HtmlWriter<'_, '_> {
             Inline::Emphasis(children) => {
                 self.wrapped("<em>", "</em>", |w| w.inlines(children, in_link));
             }
-            Inline::Link { url, title, children } => {
+            Inline::Link {
+                url,
+                title,
+                children,
+            } => {
                 let href = self.url(url);
                 self.link_open(&href, title.as_deref());
                 self.inlines(children, true);
@@ -222,16 +237,14 @@ impl HtmlWriter<'_, '_> {
                 if n > 0 {
                     self.out.push_str(BREAK);
                 }
-                let before = last_text_char(&self.out);
-                let mut smart = String::with_capacity(line.len());
                 if in_link {
-                    smart.push_str(line);
+                    push_text(&mut self.out, &escape_html(line));
                 } else {
+                    let before = last_text_char(&self.out);
+                    let mut smart = String::with_capacity(line.len() + 4);
                     smarten(line, before, &mut smart);
+                    push_text(&mut self.out, &escape_html(&smart));
                 }
-                let mut escaped = String::with_capacity(smart.len());
-                push_escaped(&smart, &mut escaped);
-                push_text(&mut self.out, &escaped);
             }
             match (url_at, link) {
                 (Some((_, end)), Some(url)) => {
@@ -244,10 +257,6 @@ impl HtmlWriter<'_, '_> {
             }
         }
     }
-}
-
-fn li_open() -> String {
-    format!("<li style=\"margin: 5px 0 5px; padding: 0 0 0 5px; {TEXT} text-align: start;\">")
 }
 
 /// The last character of text (not markup) written, for curly-quote direction.
@@ -279,7 +288,10 @@ pub(crate) fn find_url(text: &str) -> Option<(usize, usize)> {
             from = start + 4;
             continue;
         };
-        let preceded_by_word = text[..start].chars().last().is_some_and(char::is_alphanumeric);
+        let preceded_by_word = text[..start]
+            .chars()
+            .last()
+            .is_some_and(char::is_alphanumeric);
         let mut end = rest
             .char_indices()
             .find(|(_, c)| c.is_whitespace() || matches!(c, '<' | '>' | '"'))

@@ -1,6 +1,8 @@
 //! The plain-text part of an email and its preheader, from the same parsed body as the HTML.
 
 use super::html::{find_url, push_text};
+use std::fmt::Write as _;
+
 use super::list_items;
 use crate::escape::safe_href;
 use crate::fill::Resolved;
@@ -10,6 +12,8 @@ use crate::values::{Value, join_prose};
 
 /// Width of the rules drawn under headings and for `---` in the text part.
 const COLUMN_WIDTH: usize = 65;
+/// Characters of preview text mail clients are given.
+const PREHEADER_LIMIT: usize = 256;
 
 /// Which plain rendering is wanted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,8 +37,24 @@ pub(crate) struct TextWriter<'r, 'v> {
 impl TextWriter<'_, '_> {
     pub(crate) fn blocks(&mut self, blocks: &[Block]) {
         for block in blocks {
+            if self.preheader_full() {
+                return;
+            }
             self.block(block);
         }
+    }
+
+    /// Whether the preheader already has more words than it can show: the rest of a long
+    /// body need not be written.
+    fn preheader_full(&self) -> bool {
+        self.mode == Mode::Preheader
+            && self.out.len() > PREHEADER_LIMIT
+            && self
+                .out
+                .split_whitespace()
+                .map(|w| w.chars().count() + 1)
+                .sum::<usize>()
+                > PREHEADER_LIMIT
     }
 
     fn block(&mut self, block: &Block) {
@@ -46,7 +66,8 @@ impl TextWriter<'_, '_> {
                     self.paragraph(children, "\n\n");
                     return;
                 }
-                self.out.push_str(if *level == 1 { "\n\n\n" } else { "\n\n" });
+                self.out
+                    .push_str(if *level == 1 { "\n\n\n" } else { "\n\n" });
                 self.inlines(children);
                 self.out.push('\n');
                 self.out.push_str(&"-".repeat(COLUMN_WIDTH));
@@ -78,9 +99,12 @@ impl TextWriter<'_, '_> {
         }
         for (n, entry) in items.iter().enumerate() {
             self.out.push('\n');
-            self.out.push_str(&"  ".repeat(self.depth));
+            for _ in 0..self.depth {
+                self.out.push_str("  ");
+            }
             if ordered {
-                self.out.push_str(&format!("{}. ", n + 1));
+                // Writing to a String cannot fail.
+                let _ = write!(self.out, "{}. ", n + 1);
             } else {
                 self.out.push_str("• ");
             }
@@ -100,7 +124,9 @@ impl TextWriter<'_, '_> {
         let values = self.values;
         let mut rest = children;
         loop {
-            let split = rest.iter().position(|node| list_items(values, node).is_some());
+            let split = rest
+                .iter()
+                .position(|node| list_items(values, node).is_some());
             let (before, after) = rest.split_at(split.unwrap_or(rest.len()));
             let start = self.out.len();
             self.out.push_str(lead);
@@ -111,7 +137,9 @@ impl TextWriter<'_, '_> {
             if self.out[inner..].trim().is_empty() {
                 self.out.truncate(start);
             }
-            let Some((node, tail)) = after.split_first() else { break };
+            let Some((node, tail)) = after.split_first() else {
+                break;
+            };
             if let Some(items) = list_items(values, node) {
                 let items: Vec<&str> = items.iter().map(String::as_str).collect();
                 self.list(false, &items, |w, item| w.value(item));
@@ -147,7 +175,11 @@ impl TextWriter<'_, '_> {
             }
             Inline::Strong(children) => self.marked(children, "**"),
             Inline::Emphasis(children) => self.marked(children, "_"),
-            Inline::Link { url, title, children } => {
+            Inline::Link {
+                url,
+                title,
+                children,
+            } => {
                 self.inlines(children);
                 if let Some(title) = title {
                     self.out.push_str(" (");
@@ -221,8 +253,6 @@ impl TextWriter<'_, '_> {
     }
 }
 
-
-
 /// The finished text part: no leading blank lines, one trailing newline.
 pub(crate) fn finish_text(mut text: String) -> String {
     let lead = text.len() - text.trim_start().len();
@@ -235,12 +265,15 @@ pub(crate) fn finish_text(mut text: String) -> String {
 
 /// The finished preheader: words joined by single spaces, at most 256 characters.
 pub(crate) fn finish_preheader(text: &str) -> String {
-    const LIMIT: usize = 256;
-    let mut out = String::with_capacity(text.len().min(LIMIT * 4));
+    let mut out = String::with_capacity(text.len().min(PREHEADER_LIMIT * 4));
     let mut count = 0;
     for word in text.split_whitespace() {
-        for c in (!out.is_empty()).then_some(' ').into_iter().chain(word.chars()) {
-            if count == LIMIT {
+        for c in (!out.is_empty())
+            .then_some(' ')
+            .into_iter()
+            .chain(word.chars())
+        {
+            if count == PREHEADER_LIMIT {
                 return out.trim_end().to_owned();
             }
             out.push(c);

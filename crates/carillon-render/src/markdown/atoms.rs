@@ -33,7 +33,11 @@ pub(crate) enum Atom {
     /// `((name))`, by placeholder index.
     Value(usize),
     /// `((flag??text))` with the text still raw.
-    Conditional { flag: usize, text: String, block: bool },
+    Conditional {
+        flag: usize,
+        text: String,
+        block: bool,
+    },
     /// A template character that happened to be in the atom range.
     Literal(char),
     Open(Container),
@@ -43,7 +47,10 @@ pub(crate) enum Atom {
 impl Atom {
     /// Atoms that must stand on a line of their own in the block structure.
     pub(crate) fn is_block(&self) -> bool {
-        matches!(self, Atom::Open(_) | Atom::Close(_) | Atom::Conditional { block: true, .. })
+        matches!(
+            self,
+            Atom::Open(_) | Atom::Close(_) | Atom::Conditional { block: true, .. }
+        )
     }
 }
 
@@ -56,7 +63,10 @@ pub(crate) struct Atoms<'p> {
 
 impl<'p> Atoms<'p> {
     pub(crate) fn new(placeholders: &'p mut PlaceholderSet) -> Self {
-        Self { table: Vec::new(), placeholders }
+        Self {
+            table: Vec::new(),
+            placeholders,
+        }
     }
 
     /// The atom a character stands for, if it is one.
@@ -86,7 +96,13 @@ impl<'p> Atoms<'p> {
         // Tags pair across the whole body, whatever placeholders stand between them.
         let texts: Vec<&str> = segments
             .iter()
-            .filter_map(|s| if let Segment::Text(t) = s { Some(*t) } else { None })
+            .filter_map(|s| {
+                if let Segment::Text(t) = s {
+                    Some(*t)
+                } else {
+                    None
+                }
+            })
             .collect();
         let mut tags = pair_tags(&texts).into_iter().peekable();
         let mut out = String::with_capacity(source.len());
@@ -118,7 +134,14 @@ impl<'p> Atoms<'p> {
                     if block {
                         out.push('\n');
                     }
-                    self.push(Atom::Conditional { flag, text: text.to_owned(), block }, &mut out)?;
+                    self.push(
+                        Atom::Conditional {
+                            flag,
+                            text: text.to_owned(),
+                            block,
+                        },
+                        &mut out,
+                    )?;
                 }
             }
         }
@@ -208,18 +231,22 @@ fn pair_tags(texts: &[&str]) -> Vec<(usize, usize, usize, Atom)> {
         match atom {
             Atom::Open(kind) => stack.push((n, *kind)),
             Atom::Close(kind) => {
-                if let Some(&(open, open_kind)) = stack.last() {
-                    if open_kind == *kind {
-                        stack.pop();
-                        keep[open] = true;
-                        keep[n] = true;
-                    }
+                if let Some(&(open, open_kind)) = stack.last()
+                    && open_kind == *kind
+                {
+                    stack.pop();
+                    keep[open] = true;
+                    keep[n] = true;
                 }
             }
             _ => {}
         }
     }
-    found.into_iter().zip(keep).filter_map(|(tag, kept)| kept.then_some(tag)).collect()
+    found
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(tag, kept)| kept.then_some(tag))
+        .collect()
 }
 
 #[cfg(test)]
@@ -227,7 +254,10 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<Atom> {
-        pair_tags(&[text]).into_iter().map(|(.., atom)| atom).collect()
+        pair_tags(&[text])
+            .into_iter()
+            .map(|(.., atom)| atom)
+            .collect()
     }
 
     #[test]
@@ -236,7 +266,12 @@ mod tests {
         let fr = Container::Lang(Language::French);
         assert_eq!(
             kinds("[[en]]a[[/en]][[fr]]b[[/fr]]"),
-            vec![Atom::Open(en), Atom::Close(en), Atom::Open(fr), Atom::Close(fr)]
+            vec![
+                Atom::Open(en),
+                Atom::Close(en),
+                Atom::Open(fr),
+                Atom::Close(fr)
+            ]
         );
         assert_eq!(
             kinds("[[fr]][[rtl]]x[[/rtl]][[/fr]]").len(),
@@ -251,7 +286,10 @@ mod tests {
         assert!(kinds("only close [[/fr]]").is_empty());
         // Crossed: [[en]] [[fr]] [[/en]] [[/fr]] keeps only the fr pair.
         let fr = Container::Lang(Language::French);
-        assert_eq!(kinds("[[en]][[fr]][[/en]][[/fr]]"), vec![Atom::Open(fr), Atom::Close(fr)]);
+        assert_eq!(
+            kinds("[[en]][[fr]][[/en]][[/fr]]"),
+            vec![Atom::Open(fr), Atom::Close(fr)]
+        );
     }
 
     #[test]

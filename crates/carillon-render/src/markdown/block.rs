@@ -49,7 +49,11 @@ fn list_marker(line: &str) -> Option<Marker> {
     if spaces == 0 || after.trim().is_empty() {
         return None;
     }
-    Some(Marker { indent, width: indent + bullet_len + spaces, ordered })
+    Some(Marker {
+        indent,
+        width: indent + bullet_len + spaces,
+        ordered,
+    })
 }
 
 fn is_rule(line: &str) -> bool {
@@ -57,7 +61,10 @@ fn is_rule(line: &str) -> bool {
     if indent_of(trimmed) > 3 {
         return false;
     }
-    let marks = trimmed.chars().filter(|c| matches!(c, '-' | '*' | '_')).count();
+    let marks = trimmed
+        .chars()
+        .filter(|c| matches!(c, '-' | '*' | '_'))
+        .count();
     marks >= 3 && trimmed.chars().all(|c| matches!(c, '-' | '*' | '_' | ' '))
 }
 
@@ -75,11 +82,16 @@ fn heading(line: &str) -> Option<(usize, &str)> {
 fn underline(line: &str) -> Option<u8> {
     let trimmed = line.trim();
     let last = trimmed.chars().last()?;
-    trimmed.chars().all(|c| c == '=' || c == '-').then_some(if last == '=' { 1 } else { 2 })
+    trimmed
+        .chars()
+        .all(|c| c == '=' || c == '-')
+        .then_some(if last == '=' { 1 } else { 2 })
 }
 
 fn is_inset(line: &str) -> bool {
-    line.trim_start_matches(' ').strip_prefix('^').is_some_and(|rest| !rest.is_empty())
+    line.trim_start_matches(' ')
+        .strip_prefix('^')
+        .is_some_and(|rest| !rest.is_empty())
 }
 
 fn fence(line: &str) -> Option<&str> {
@@ -117,7 +129,9 @@ impl<'a, 'p> Parser<'a, 'p> {
             || is_inset(line)
             || list_marker(line).is_some()
             || self.fenced(lines, at).is_some()
-            || lines.get(at + 1).is_some_and(|next| underline(next).is_some())
+            || lines
+                .get(at + 1)
+                .is_some_and(|next| underline(next).is_some())
     }
 
     /// Where a fenced block starting at `at` ends (the closing fence line), if it is closed.
@@ -159,9 +173,17 @@ impl<'a, 'p> Parser<'a, 'p> {
                 let end = (at + 1..lines.len())
                     .find(|&i| self.starts_block(lines, i, tight))
                     .unwrap_or(lines.len());
-                let text = lines[at..end].iter().map(|l| l.trim()).collect::<Vec<_>>().join("\n");
+                let text = lines[at..end]
+                    .iter()
+                    .map(|l| l.trim())
+                    .collect::<Vec<_>>()
+                    .join("\n");
                 let children = self.inline(&text, false);
-                blocks.push(if tight { Block::Plain(children) } else { Block::Paragraph(children) });
+                blocks.push(if tight {
+                    Block::Plain(children)
+                } else {
+                    Block::Paragraph(children)
+                });
                 at = end;
             }
         }
@@ -171,7 +193,10 @@ impl<'a, 'p> Parser<'a, 'p> {
     fn heading_block(&mut self, level: usize, text: &str) -> Block {
         let children = self.inline(text, false);
         match level {
-            1 | 2 => Block::Heading { level: level as u8, children },
+            1 | 2 => Block::Heading {
+                level: level as u8,
+                children,
+            },
             _ => Block::Paragraph(children),
         }
     }
@@ -216,7 +241,9 @@ impl<'a, 'p> Parser<'a, 'p> {
         while at < lines.len() && is_inset(lines[at]) {
             while at < lines.len() && !is_blank(lines[at]) && self.block_atom(lines[at]).is_none() {
                 let line = lines[at].trim_start_matches(' ');
-                let line = line.strip_prefix('^').map_or(line, |l| l.strip_prefix(' ').unwrap_or(l));
+                let line = line
+                    .strip_prefix('^')
+                    .map_or(line, |l| l.strip_prefix(' ').unwrap_or(l));
                 inner.push(line);
                 at += 1;
             }
@@ -268,20 +295,31 @@ impl<'a, 'p> Parser<'a, 'p> {
             }
         }
         let mut items = Vec::with_capacity(starts.len());
+        // As in mistune, a blank line after an item makes it and every later item loose.
+        let mut loose = false;
         for (n, &(start, marker)) in starts.iter().enumerate() {
             let stop = starts.get(n + 1).map_or(end, |&(next, _)| next);
             let item: Vec<&str> = lines[start..stop]
                 .iter()
                 .enumerate()
-                .map(|(k, line)| if k == 0 { &line[marker.width..] } else { dedent(line, marker.width) })
+                .map(|(k, line)| {
+                    if k == 0 {
+                        &line[marker.width..]
+                    } else {
+                        dedent(line, marker.width)
+                    }
+                })
                 .collect();
             let content_end = item.iter().rposition(|l| !is_blank(l)).map_or(0, |p| p + 1);
-            let loose = item[..if n + 1 == starts.len() { content_end } else { item.len() }]
-                .iter()
-                .any(|l| is_blank(l));
+            loose = loose
+                || item[..content_end].iter().any(|l| is_blank(l))
+                || (n + 1 < starts.len() && content_end < item.len());
             items.push(self.blocks(&item[..content_end], !loose));
         }
-        out.push(Block::List { ordered: first.ordered, items });
+        out.push(Block::List {
+            ordered: first.ordered,
+            items,
+        });
         end
     }
 
@@ -317,7 +355,10 @@ mod tests {
         assert!(list_marker("*a").is_none());
         assert!(list_marker("1 a").is_none());
         assert!(list_marker("* ").is_none());
-        assert_eq!(list_marker("  * a").map(|m| (m.indent, m.width)), Some((2, 4)));
+        assert_eq!(
+            list_marker("  * a").map(|m| (m.indent, m.width)),
+            Some((2, 4))
+        );
     }
 
     #[test]

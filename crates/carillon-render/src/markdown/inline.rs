@@ -56,10 +56,14 @@ impl Parser<'_, '_> {
         while let Some(c) = text[at..].chars().next() {
             let rest = &text[at..];
             let consumed = match c {
-                '\\' => rest[1..].chars().next().filter(|n| ESCAPABLE.contains(*n)).map(|n| {
-                    pending.text.push(n);
-                    1 + n.len_utf8()
-                }),
+                '\\' => rest[1..]
+                    .chars()
+                    .next()
+                    .filter(|n| ESCAPABLE.contains(*n))
+                    .map(|n| {
+                        pending.text.push(n);
+                        1 + n.len_utf8()
+                    }),
                 '\n' => {
                     self.push_node(&mut pending, Inline::Break, in_link);
                     Some(1)
@@ -162,7 +166,10 @@ impl Parser<'_, '_> {
                     match atom {
                         Atom::Value(index) => parts.push(UrlPart::Value(*index)),
                         Atom::Conditional { flag, text, .. } => {
-                            parts.push(UrlPart::Conditional { flag: *flag, text: text.clone() });
+                            parts.push(UrlPart::Conditional {
+                                flag: *flag,
+                                text: text.clone(),
+                            });
                         }
                         _ => {}
                     }
@@ -204,9 +211,12 @@ impl Parser<'_, '_> {
         let close = matching_bracket(body)?;
         let after = &body[close + 1..];
         let target = after.strip_prefix('(')?;
-        let end = target.find(')')?;
+        let end = closing_paren(target)?;
         let (url, title) = split_title(target[..end].trim());
-        let url = url.strip_prefix('<').and_then(|u| u.strip_suffix('>')).unwrap_or(url);
+        let url = url
+            .strip_prefix('<')
+            .and_then(|u| u.strip_suffix('>'))
+            .unwrap_or(url);
         let saved = self.last;
         let children = self.inline(&body[1..close], true);
         self.last = saved;
@@ -219,15 +229,26 @@ impl Parser<'_, '_> {
     }
 
     /// `**strong**`, `__strong__`, `*em*` or `_em_` at the start of `rest`.
-    fn emphasis(&mut self, rest: &str, mark: char, text: &str, at: usize) -> Option<(usize, Inline)> {
+    fn emphasis(
+        &mut self,
+        rest: &str,
+        mark: char,
+        text: &str,
+        at: usize,
+    ) -> Option<(usize, Inline)> {
         let double: String = [mark, mark].iter().collect();
-        if rest.starts_with(&double) {
-            if let Some(inner_len) = find_double_close(&rest[2..], mark) {
-                let children = self.inline(&rest[2..2 + inner_len], false);
-                return Some((inner_len + 4, Inline::Strong(children)));
-            }
+        if rest.starts_with(&double)
+            && let Some(inner_len) = find_double_close(&rest[2..], mark)
+        {
+            let children = self.inline(&rest[2..2 + inner_len], false);
+            return Some((inner_len + 4, Inline::Strong(children)));
         }
-        if mark == '_' && text[..at].chars().last().is_some_and(|p| is_word(p) || self.atoms.get(p).is_some()) {
+        if mark == '_'
+            && text[..at]
+                .chars()
+                .last()
+                .is_some_and(|p| is_word(p) || self.atoms.get(p).is_some())
+        {
             return None;
         }
         let inner_len = find_single_close(&rest[1..], mark, |c| {
@@ -241,9 +262,9 @@ impl Parser<'_, '_> {
 /// Length of the inner text of `**inner**` (or `__inner__`): the first closing pair after at
 /// least one character that is not followed by a third mark.
 fn find_double_close(body: &str, mark: char) -> Option<usize> {
-    let mut chars = body.char_indices().peekable();
+    let mut chars = body.char_indices();
     chars.next()?;
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in chars {
         if c == mark && body[i + 1..].starts_with(mark) && !body[i + 2..].starts_with(mark) {
             return Some(i);
         }
@@ -261,7 +282,11 @@ fn find_single_close(body: &str, mark: char, word: impl Fn(char) -> bool) -> Opt
         let c = rest.chars().next()?;
         if c == mark {
             let next = rest[1..].chars().next();
-            let closes = if mark == '_' { !next.is_some_and(&word) } else { next != Some(mark) };
+            let closes = if mark == '_' {
+                !next.is_some_and(&word)
+            } else {
+                next != Some(mark)
+            };
             if elements > 0 && closes && next != Some(mark) {
                 return Some(i);
             }
@@ -297,15 +322,30 @@ fn matching_bracket(body: &str) -> Option<usize> {
     None
 }
 
+/// Index of the `)` ending a link target; parentheses inside a URL must balance
+/// (`https://en.wikipedia.org/wiki/Tax_(disambiguation)`).
+fn closing_paren(target: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in target.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => return Some(i),
+            ')' => depth -= 1,
+            '\n' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Splits `url "title"` or `url 'title'`.
 fn split_title(target: &str) -> (&str, Option<&str>) {
     for quote in ['"', '\''] {
-        if let Some(stripped) = target.strip_suffix(quote) {
-            if let Some(space) = stripped.rfind(|c: char| c.is_whitespace()) {
-                if let Some(title) = stripped[space..].trim_start().strip_prefix(quote) {
-                    return (stripped[..space].trim_end(), Some(title));
-                }
-            }
+        if let Some(stripped) = target.strip_suffix(quote)
+            && let Some(space) = stripped.rfind(|c: char| c.is_whitespace())
+            && let Some(title) = stripped[space..].trim_start().strip_prefix(quote)
+        {
+            return (stripped[..space].trim_end(), Some(title));
         }
     }
     (target, None)
@@ -345,7 +385,10 @@ mod tests {
 
     #[test]
     fn titles_and_code() {
-        assert_eq!(split_title("https://a.ca \"Home\""), ("https://a.ca", Some("Home")));
+        assert_eq!(
+            split_title("https://a.ca \"Home\""),
+            ("https://a.ca", Some("Home"))
+        );
         assert_eq!(split_title("https://a.ca"), ("https://a.ca", None));
         assert_eq!(code_span("`a` b"), Some((3, "a")));
         assert_eq!(code_span("``a`b`` c"), Some((7, "a`b")));
