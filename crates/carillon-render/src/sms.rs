@@ -37,8 +37,9 @@ pub struct SmsMessage {
 /// Allowed characters (GSM 03.38 with its extension table, the Welsh and French letters GSM
 /// lacks, Canadian Aboriginal syllabics) are kept. Any other character becomes the nearest
 /// allowed character of its canonical decomposition (`á` → `a`, `ǖ` → `ü`); failing that,
-/// dashes become `-`, `…` becomes `...`, curly quotes become straight ones, zero-width and
-/// no-break spaces disappear, tab becomes a space, and everything else becomes `?`.
+/// dashes become `-`, `…` becomes `...`, curly quotes and guillemets become straight quotes,
+/// zero-width spaces disappear, no-break spaces and tabs become spaces, and everything else
+/// becomes `?`.
 pub fn downgrade(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

@@ -130,14 +130,17 @@ fn stand_in(c: char) -> Downgraded {
     }
 }
 
-/// GC Notify's fixed table for characters without a canonical decomposition.
+/// GC Notify's fixed table for characters without a canonical decomposition, with two
+/// deliberate improvements for French: guillemets become straight double quotes (GC sends
+/// `?`), and no-break spaces become spaces (GC deletes them, gluing `M. Tremblay` together).
 fn replacement(c: char) -> Downgraded {
     Downgraded::Text(match c {
         '\u{2013}' | '\u{2014}' => "-",
         '\u{2026}' => "...",
         '\u{2018}' | '\u{2019}' => "'",
-        '\u{201C}' | '\u{201D}' => "\"",
-        '\u{200B}' | '\u{00A0}' => "",
+        '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}' => "\"",
+        '\u{00A0}' | '\u{202F}' => " ",
+        '\u{200B}' => "",
         '\t' => " ",
         _ => "?",
     })
@@ -194,7 +197,10 @@ mod tests {
             ('\u{201C}', "\"", "left double quote"),
             ('\u{201D}', "\"", "right double quote"),
             ('\u{200B}', "", "zero-width space removed"),
-            ('\u{00A0}', "", "no-break space removed"),
+            ('\u{00A0}', " ", "no-break space becomes a space"),
+            ('\u{202F}', " ", "narrow no-break space becomes a space"),
+            ('\u{00AB}', "\"", "opening guillemet"),
+            ('\u{00BB}', "\"", "closing guillemet"),
             ('\t', " ", "tab"),
             ('`', "?", "backtick is not GSM"),
             ('\u{0301}', "?", "lone combining accent"),
