@@ -1,0 +1,20 @@
+//! Carillon's domain: identifiers, recipients, statuses and the records the platform keeps.
+//!
+//! Pure types and rules: no I/O, no async, no storage or HTTP. Everything validated has a
+//! `parse` constructor, so code holding one of these types holds a valid value.
+
+mod ids;
+mod model;
+mod recipient;
+mod status;
+
+pub use ids::{
+    ApiKeyId, IdError, NotificationId, ReplyToId, SafelistId, ServiceId, SmsSenderId, TemplateId,
+};
+pub use model::{
+    ApiKey, KeyType, NewApiKey, NewNotification, NewService, NewTemplate, Notification,
+    NotificationFilter, Permission, ProcessType, ReplyTo, SafelistEntry, Service, SmsSender,
+    Template, TemplateUpdate,
+};
+pub use recipient::{EmailAddress, PhoneNumber, Recipient, RecipientError};
+pub use status::{NotificationStatus, NotificationType, UnknownStatus};

@@ -1,0 +1,147 @@
+//! Carillon's storage traits: what the API and the workers need from a database, in domain
+//! types. One crate per backend implements them; none of the callers knows which one runs.
+//!
+//! Backends must pass the conformance suite (feature `conformance`).
+
+#[cfg(feature = "conformance")]
+pub mod conformance;
+mod limits;
+
+use async_trait::async_trait;
+use carillon_domain::{
+    ApiKey, ApiKeyId, KeyType, NewApiKey, NewNotification, NewService, NewTemplate,
+    Notification, NotificationFilter, NotificationId, NotificationType, ReplyTo, SafelistEntry,
+    Service, ServiceId, SmsSender, Template, TemplateId, TemplateUpdate,
+};
+use thiserror::Error;
+use time::OffsetDateTime;
+
+pub use limits::{Counter, CounterLimit, InsertOutcome, Period, RateLimit};
+
+/// Why a storage call failed.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The record to change does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule was broken (e.g. a duplicate name).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database could not be reached or timed out; worth retrying.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// Stored data could not be read back (bad ciphertext, unknown enum value).
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    /// Anything else the database reported.
+    #[error("database error: {0}")]
+    Other(String),
+}
+
+/// Result of a storage call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything Carillon stores. Personal data (recipients, personalisation, rendered bodies)
+/// and API key secrets are encrypted by the backend before they reach the database.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+    /// Checks the database answers.
+    async fn ping(&self) -> StoreResult<()>;
+    /// The schema version the database is at, for `/_status`.
+    async fn schema_version(&self) -> StoreResult<i64>;
+
+    // Services.
+    async fn create_service(&self, service: &NewService, now: OffsetDateTime)
+    -> StoreResult<Service>;
+    async fn service(&self, id: ServiceId) -> StoreResult<Option<Service>>;
+    async fn services(&self) -> StoreResult<Vec<Service>>;
+    /// Saves every field of `service` but `id` and `created_at`.
+    async fn update_service(&self, service: &Service) -> StoreResult<()>;
+
+    // API keys.
+    async fn create_api_key(&self, key: &NewApiKey, now: OffsetDateTime) -> StoreResult<ApiKey>;
+    /// Every key of the service, revoked ones included (JWTs are checked against all).
+    async fn api_keys(&self, service: ServiceId) -> StoreResult<Vec<ApiKey>>;
+    /// The key whose secret this is, revoked or not.
+    async fn api_key_by_secret(&self, secret: &str) -> StoreResult<Option<ApiKey>>;
+    async fn revoke_api_key(
+        &self,
+        service: ServiceId,
+        id: ApiKeyId,
+        now: OffsetDateTime,
+    ) -> StoreResult<()>;
+    async fn record_api_key_use(&self, id: ApiKeyId, now: OffsetDateTime) -> StoreResult<()>;
+
+    // Templates: every change makes a new version; older versions stay readable.
+    async fn create_template(
+        &self,
+        template: &NewTemplate,
+        now: OffsetDateTime,
+    ) -> StoreResult<Template>;
+    async fn update_template(
+        &self,
+        service: ServiceId,
+        id: TemplateId,
+        update: &TemplateUpdate,
+        now: OffsetDateTime,
+    ) -> StoreResult<Template>;
+    /// The latest version, archived or not.
+    async fn template(&self, service: ServiceId, id: TemplateId) -> StoreResult<Option<Template>>;
+    async fn template_version(
+        &self,
+        service: ServiceId,
+        id: TemplateId,
+        version: i32,
+    ) -> StoreResult<Option<Template>>;
+    /// Latest versions of the service's templates that are not archived, oldest first.
+    async fn templates(
+        &self,
+        service: ServiceId,
+        kind: Option<NotificationType>,
+    ) -> StoreResult<Vec<Template>>;
+
+    // Senders and safelist.
+    /// Adds a reply-to address; a new default replaces the previous one.
+    async fn add_reply_to(&self, reply_to: &ReplyTo) -> StoreResult<()>;
+    async fn reply_tos(&self, service: ServiceId) -> StoreResult<Vec<ReplyTo>>;
+    /// Adds an SMS sender; a new default replaces the previous one.
+    async fn add_sms_sender(&self, sender: &SmsSender) -> StoreResult<()>;
+    async fn sms_senders(&self, service: ServiceId) -> StoreResult<Vec<SmsSender>>;
+    async fn add_safelist_entry(&self, entry: &SafelistEntry) -> StoreResult<()>;
+    async fn safelist(&self, service: ServiceId) -> StoreResult<Vec<SafelistEntry>>;
+
+    // Notifications.
+    /// Stores a batch of notifications in one transaction (group commit). For each, the
+    /// counters named in `limits` are checked and incremented in the same transaction, so the
+    /// limits hold across processes; a notification over a limit is not stored. Returns one
+    /// outcome per notification, in order. Nothing is stored if the call fails.
+    async fn insert_notifications(
+        &self,
+        batch: &[(NewNotification, Vec<CounterLimit>)],
+    ) -> StoreResult<Vec<InsertOutcome>>;
+    async fn notification(
+        &self,
+        service: ServiceId,
+        id: NotificationId,
+    ) -> StoreResult<Option<Notification>>;
+    /// Newest first, at most `filter.limit`.
+    async fn notifications(
+        &self,
+        service: ServiceId,
+        filter: &NotificationFilter,
+    ) -> StoreResult<Vec<Notification>>;
+    /// Current value of a counter (0 when never incremented).
+    async fn counter(&self, counter: &Counter) -> StoreResult<u64>;
+
+    // Rate limits.
+    /// Takes up to `requested` requests from the service's allowance for `key_type` (a
+    /// generic cell rate: `limit` requests per `window`), returning how many were granted.
+    async fn take_rate(
+        &self,
+        service: ServiceId,
+        key_type: KeyType,
+        requested: u32,
+        rate: RateLimit,
+        now: OffsetDateTime,
+    ) -> StoreResult<u32>;
+}
