@@ -1,86 +1,52 @@
-//! Recipients: email addresses and phone numbers, validated as GC Notify validates them.
+//! Recipients: email addresses and phone numbers, validated as GC Notify validates them
+//! (`notifications_utils/recipients.py`), with GC Notify's error messages.
+//!
+//! The API writes a refusal as `<field> <message>`, e.g. `phone_number Not a valid
+//! international number`, so [`RecipientError`]'s `Display` is exactly GC Notify's message.
+
+mod email;
+mod phone;
+#[cfg(test)]
+mod tests;
 
 use thiserror::Error;
+
+pub use email::EmailAddress;
+pub use phone::PhoneNumber;
 
 use crate::status::NotificationType;
 
 /// Why a recipient was refused; messages are GC Notify's.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum RecipientError {
+    /// Any invalid email address.
     #[error("Not a valid email address")]
     InvalidEmail,
+    /// A phone number that is neither a valid North American number nor a valid number with
+    /// a `+` and another country code.
     #[error("Not a valid international number")]
     InvalidPhone,
-}
-
-/// A valid email address, as written (surrounding and invisible whitespace removed).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct EmailAddress(String);
-
-impl EmailAddress {
-    /// Validates an email address.
-    ///
-    /// # Errors
-    /// [`RecipientError::InvalidEmail`].
-    pub fn parse(text: &str) -> Result<Self, RecipientError> {
-        let trimmed = text.trim();
-        let (local, domain) = trimmed.rsplit_once('@').ok_or(RecipientError::InvalidEmail)?;
-        if local.is_empty() || domain.split('.').count() < 2 || trimmed.len() > 320 {
-            return Err(RecipientError::InvalidEmail);
-        }
-        Ok(Self(trimmed.to_owned()))
-    }
-
-    /// The address as written.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The address compared and sent to: lower case.
-    pub fn normalised(&self) -> String {
-        self.0.to_lowercase()
-    }
-}
-
-/// A valid phone number in E.164 form.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PhoneNumber {
-    e164: String,
-    international: bool,
-}
-
-impl PhoneNumber {
-    /// Validates a phone number; numbers without a country code are North American.
-    ///
-    /// # Errors
-    /// [`RecipientError::InvalidPhone`].
-    pub fn parse(text: &str) -> Result<Self, RecipientError> {
-        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-        let e164 = match (text.trim_start().starts_with('+'), digits.len()) {
-            (false, 10) => format!("+1{digits}"),
-            (_, 11) if digits.starts_with('1') => format!("+{digits}"),
-            (true, 8..=15) => format!("+{digits}"),
-            _ => return Err(RecipientError::InvalidPhone),
-        };
-        let international = !e164.starts_with("+1");
-        Ok(Self { e164, international })
-    }
-
-    /// The number in E.164 form (`+16135550123`).
-    pub fn e164(&self) -> &str {
-        &self.e164
-    }
-
-    /// Whether the number is outside the North American numbering plan.
-    pub fn is_international(&self) -> bool {
-        self.international
-    }
+    /// A phone number containing `;` (checked before anything else).
+    #[error("Not a valid number")]
+    InvalidNumber,
+    /// Not a valid North American number, when only those are allowed
+    /// ([`PhoneNumber::parse_local`]).
+    #[error("Not a valid local number")]
+    InvalidLocalPhone,
+    /// A valid international number whose E.164 form is shorter than 8 characters.
+    #[error("Not enough digits")]
+    NotEnoughDigits,
+    /// A valid international number in a country GC Notify does not send to.
+    #[error("Country code {0} is not supported")]
+    UnsupportedCountryCode(u16),
 }
 
 /// A validated recipient of either channel.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Recipient {
+    /// An email recipient.
     Email(EmailAddress),
+    /// A text message recipient.
     Phone(PhoneNumber),
 }
 
@@ -104,3 +70,10 @@ impl Recipient {
         }
     }
 }
+
+/// GC Notify's "obscure whitespace", removed from recipients wherever it appears: Mongolian
+/// vowel separator, zero-width space, zero-width non-joiner, zero-width joiner, word joiner and
+/// zero-width no-break space (byte order mark).
+pub(crate) const OBSCURE_WHITESPACE: [char; 6] = [
+    '\u{180E}', '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}',
+];

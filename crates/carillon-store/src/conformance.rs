@@ -1,2 +1,118 @@
 //! The behaviour every backend must show, run by each backend crate's tests.
-//! (Being written.)
+//!
+//! Every `pub async fn` here checks one behaviour on a fresh, empty store and panics when the
+//! backend gets it wrong. A backend crate runs all of them, one `#[tokio::test]` each, with
+//! [`conformance_tests!`](crate::conformance_tests):
+//!
+//! ```text
+//! // tests/conformance.rs of a backend crate (tokio is a dev-dependency there).
+//! async fn store() -> Option<TestStore> { /* a fresh store; None skips (loudly) */ }
+//! carillon_store::conformance_tests!(store());
+//! ```
+//!
+//! `TestStore` is anything that derefs to a `Store` and cleans up when dropped.
+
+// Test code: a panic is how a failed check is reported.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod fixtures;
+mod keys;
+mod limits;
+mod listing;
+mod notifications;
+mod senders;
+mod services;
+mod templates;
+
+pub use keys::*;
+pub use limits::*;
+pub use listing::*;
+pub use notifications::*;
+pub use senders::*;
+pub use services::*;
+pub use templates::*;
+
+/// Expands to one `#[tokio::test]` per conformance check. `$make` is an expression evaluating
+/// to a future of `Option<F>` where `F: Deref<Target: Store>`; each test evaluates it afresh,
+/// and `None` ends the test early (the backend says why: a skip must never be silent).
+#[macro_export]
+macro_rules! conformance_tests {
+    ($make:expr) => {
+        $crate::conformance_tests!(@each $make;
+            ping_and_schema_version,
+            services_round_trip,
+            services_update_every_field,
+            services_update_unknown_is_not_found,
+            services_duplicate_name_or_sender_conflicts,
+            api_keys_listed_revoked_included,
+            api_keys_found_by_secret,
+            api_keys_revoke,
+            api_keys_record_use,
+            api_keys_duplicate_secret_conflicts,
+            templates_create_and_read,
+            templates_update_makes_a_new_version,
+            templates_archived_readable_not_listed,
+            templates_listed_by_kind_oldest_first,
+            templates_scoped_to_service,
+            reply_tos_default_switching,
+            sms_senders_default_switching,
+            safelist_round_trip,
+            notifications_round_trip_every_field,
+            notifications_scoped_to_service,
+            notifications_empty_batch,
+            notifications_batch_stops_at_ceiling,
+            notifications_limit_index_and_no_partial_increment,
+            notifications_counters_are_separate,
+            notifications_failed_batch_stores_nothing,
+            notifications_concurrent_batches_respect_ceiling,
+            listing_newest_first_with_limit,
+            listing_filters,
+            listing_older_than_cursor,
+            take_rate_grants_up_to_limit,
+            take_rate_refills_over_time,
+            take_rate_separate_per_key_type_and_service,
+            take_rate_concurrent_never_over_grants,
+        );
+    };
+    (@each $make:expr; $($name:ident),* $(,)?) => {
+        $(
+            #[::tokio::test]
+            async fn $name() {
+                let Some(store) = $make.await else { return };
+                $crate::conformance::$name(&*store).await;
+            }
+        )*
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    /// A check written but left out of the macro would never run in any backend.
+    #[test]
+    fn the_macro_runs_every_check() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/conformance");
+        let mut written = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for rest in source.split("pub async fn ").skip(1) {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                written.push(name);
+            }
+        }
+        written.sort();
+        let source = include_str!("conformance.rs");
+        let list =
+            &source[source.find("@each $make;").unwrap()..source.find(");\n    };").unwrap()];
+        let mut listed: Vec<String> = list
+            .lines()
+            .skip(1)
+            .map(|line| line.trim().trim_end_matches(',').to_owned())
+            .filter(|name| !name.is_empty())
+            .collect();
+        listed.sort();
+        assert_eq!(listed, written);
+    }
+}

@@ -9,9 +9,9 @@ mod limits;
 
 use async_trait::async_trait;
 use carillon_domain::{
-    ApiKey, ApiKeyId, KeyType, NewApiKey, NewNotification, NewService, NewTemplate,
-    Notification, NotificationFilter, NotificationId, NotificationType, ReplyTo, SafelistEntry,
-    Service, ServiceId, SmsSender, Template, TemplateId, TemplateUpdate,
+    ApiKey, ApiKeyId, KeyType, NewApiKey, NewNotification, NewService, NewTemplate, Notification,
+    NotificationFilter, NotificationId, NotificationType, ReplyTo, SafelistEntry, Service,
+    ServiceId, SmsSender, Template, TemplateId, TemplateUpdate,
 };
 use thiserror::Error;
 use time::OffsetDateTime;
@@ -51,8 +51,11 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn schema_version(&self) -> StoreResult<i64>;
 
     // Services.
-    async fn create_service(&self, service: &NewService, now: OffsetDateTime)
-    -> StoreResult<Service>;
+    async fn create_service(
+        &self,
+        service: &NewService,
+        now: OffsetDateTime,
+    ) -> StoreResult<Service>;
     async fn service(&self, id: ServiceId) -> StoreResult<Option<Service>>;
     async fn services(&self) -> StoreResult<Vec<Service>>;
     /// Saves every field of `service` but `id` and `created_at`.

@@ -1,0 +1,70 @@
+//! Carillon's public HTTP API: GC Notify's v2 wire contract (notifications, templates,
+//! health), authenticated by JWT or `ApiKey-v1`, answering 201 only once a row is durable.
+//!
+//! Knows the storage traits, never a concrete backend.
+
+mod auth;
+mod datetime;
+mod error;
+mod json;
+mod limits;
+mod read;
+mod recipients;
+mod schema;
+mod send;
+mod state;
+mod status;
+mod templates;
+mod urls;
+mod writer;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+
+pub use auth::Authenticated;
+pub use datetime::format as format_datetime;
+pub use error::ApiError;
+pub use state::{ApiSettings, AppState, Clock, SystemClock};
+pub use writer::Writer;
+
+/// The API's routes.
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.settings.body_limit;
+    Router::new()
+        .route("/", get(status::status))
+        .route("/_status", get(status::status).post(status::status))
+        .route("/v2/notifications/email", post(send::post_email))
+        .route("/v2/notifications/sms", post(send::post_sms))
+        .route("/v2/notifications", get(read::list_notifications))
+        .route("/v2/notifications/{id}", get(read::get_notification))
+        .route("/v2/template/{id}", get(templates::get_template))
+        .route(
+            "/v2/template/{id}/version/{version}",
+            get(templates::get_template_version),
+        )
+        .route("/v2/template/{id}/preview", post(templates::preview))
+        .route("/v2/templates", get(templates::list_templates))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .with_state(state)
+}
+
+/// A known path with the wrong method.
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "MethodNotAllowed",
+        "The method is not allowed for the requested URL.",
+    )
+}
+
+/// Unknown routes: GC Notify's legacy 404 body.
+async fn not_found() -> impl IntoResponse {
+    let mut error = ApiError::legacy_not_found("Not found");
+    error.status = StatusCode::NOT_FOUND;
+    error
+}

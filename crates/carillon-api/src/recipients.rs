@@ -1,0 +1,115 @@
+//! Who may receive: smoke-test recipients, team keys and trial services (team members and the
+//! safelist only), international numbers; and which sender a message goes out with.
+
+use carillon_domain::{KeyType, NotificationType, Permission, Recipient, Service};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// GC Notify's smoke-test recipients: answered 201, never stored or sent.
+const SIMULATED_EMAILS: [&str; 3] = [
+    "simulate-delivered@notification.canada.ca",
+    "simulate-delivered-2@notification.canada.ca",
+    "simulate-delivered-3@notification.canada.ca",
+];
+const SIMULATED_NUMBERS: [&str; 3] = ["+16132532222", "+16132532223", "+16132532224"];
+
+/// Whether the recipient is a smoke-test address or number.
+pub(crate) fn is_simulated(recipient: &Recipient) -> bool {
+    let normalised = recipient.normalised();
+    match recipient {
+        Recipient::Email(_) => SIMULATED_EMAILS.contains(&normalised.as_str()),
+        Recipient::Phone(_) => SIMULATED_NUMBERS.contains(&normalised.as_str()),
+    }
+}
+
+/// Refuses recipients the key or the service's trial mode may not reach.
+pub(crate) async fn check_allowed(
+    state: &AppState,
+    service: &Service,
+    key_type: KeyType,
+    recipient: &Recipient,
+) -> Result<(), ApiError> {
+    let restricted = key_type == KeyType::Team || (service.restricted && key_type != KeyType::Test);
+    if restricted && !is_simulated(recipient) {
+        let normalised = recipient.normalised();
+        let safelist = state.store.safelist(service.id).await?;
+        if !safelist.iter().any(|entry| entry.recipient == normalised) {
+            return Err(ApiError::bad_request(if key_type == KeyType::Team {
+                format!(
+                    "Can’t send to this recipient using a team-only API key (service {}) - see \
+                     https://documentation.notification.canada.ca/en/keys.html#team-and-safelist",
+                    service.id
+                )
+            } else {
+                "Can’t send to this recipient when service is in trial mode – see \
+                 https://documentation.notification.canada.ca/en/keys.html#live"
+                    .to_owned()
+            }));
+        }
+    }
+    if let Recipient::Phone(phone) = recipient
+        && phone.is_international()
+        && !service.can(Permission::InternationalSms)
+    {
+        return Err(ApiError::bad_request(
+            "Cannot send to international mobile numbers",
+        ));
+    }
+    Ok(())
+}
+
+/// The reply-to address (email) or sender (SMS) to use: the one asked for, else the default.
+pub(crate) async fn sender(
+    state: &AppState,
+    service: &Service,
+    kind: NotificationType,
+    requested: Option<Uuid>,
+) -> Result<Option<String>, ApiError> {
+    match kind {
+        NotificationType::Email => {
+            let reply_tos = state.store.reply_tos(service.id).await?;
+            match requested {
+                Some(id) => reply_tos
+                    .iter()
+                    .find(|r| r.id.as_uuid() == &id && !r.archived)
+                    .map(|r| Some(r.email_address.clone()))
+                    .ok_or_else(|| {
+                        ApiError::bad_request(format!(
+                            "email_reply_to_id {id} does not exist in database for service id {}",
+                            service.id
+                        ))
+                    }),
+                None => Ok(reply_tos
+                    .iter()
+                    .find(|r| r.is_default && !r.archived)
+                    .map(|r| r.email_address.clone())),
+            }
+        }
+        NotificationType::Sms => {
+            let senders = state.store.sms_senders(service.id).await?;
+            match requested {
+                Some(id) => senders
+                    .iter()
+                    .find(|s| s.id.as_uuid() == &id && !s.archived)
+                    .map(|s| Some(s.sms_sender.clone()))
+                    .ok_or_else(|| {
+                        ApiError::bad_request(format!(
+                            "sms_sender_id {id} does not exist in database for service id {}",
+                            service.id
+                        ))
+                    }),
+                None => Ok(Some(
+                    senders
+                        .iter()
+                        .find(|s| s.is_default && !s.archived)
+                        .map_or_else(
+                            || state.settings.default_sms_sender.clone(),
+                            |s| s.sms_sender.clone(),
+                        ),
+                )),
+            }
+        }
+    }
+}

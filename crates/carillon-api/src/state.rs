@@ -1,0 +1,73 @@
+//! What every handler shares: the store, the clock, the group-commit writer and settings.
+
+use std::sync::Arc;
+
+use carillon_store::Store;
+use time::OffsetDateTime;
+
+use crate::writer::Writer;
+
+/// Where the time comes from, so tests can fix it.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    fn now(&self) -> OffsetDateTime;
+}
+
+/// The real clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}
+
+/// Deployment settings the API needs.
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    /// Domain of From addresses (`<email_from>@<sending_domain>`).
+    pub sending_domain: String,
+    /// SMS sender used when a service has none.
+    pub default_sms_sender: String,
+    /// Base of `uri` links when set (`https://notify.example.ca`); otherwise taken from the
+    /// request's Host header.
+    pub public_url: Option<String>,
+    /// Build identifier shown by `/_status`.
+    pub commit_sha: String,
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        Self {
+            sending_domain: "notification.canada.ca".to_owned(),
+            default_sms_sender: "CANADA.CA".to_owned(),
+            public_url: None,
+            commit_sha: env!("CARGO_PKG_VERSION").to_owned(),
+            body_limit: 2 * 1024 * 1024,
+        }
+    }
+}
+
+/// Shared state of the API.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<ApiSettings>,
+    pub writer: Writer,
+}
+
+impl AppState {
+    /// State for a store, starting the group-commit writer on the current runtime.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: ApiSettings) -> Self {
+        let writer = Writer::start(&store);
+        Self {
+            store,
+            clock,
+            settings: Arc::new(settings),
+            writer,
+        }
+    }
+}

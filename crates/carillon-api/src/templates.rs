@@ -1,0 +1,207 @@
+//! `GET /v2/template/{id}[/version/{n}]`, `GET /v2/templates`, `POST /v2/template/{id}/preview`.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use carillon_domain::{NotificationType, ServiceId, Template, TemplateId};
+use carillon_render::{EmailTemplate, Personalisation, RenderError, SmsTemplate};
+use serde_json::{Map, Value, json};
+
+use crate::auth::Authenticated;
+use crate::datetime::format;
+use crate::error::ApiError;
+use crate::json::{object_body, read_body, repr};
+
+/// Loads a template for sending, with GC Notify's errors.
+pub(crate) async fn load_template(
+    state: &crate::state::AppState,
+    service: ServiceId,
+    id: TemplateId,
+    kind: NotificationType,
+) -> Result<Template, ApiError> {
+    let template = state
+        .store
+        .template(service, id)
+        .await?
+        .ok_or_else(|| ApiError::bad_request("Template not found"))?;
+    if template.kind != kind {
+        return Err(ApiError::bad_request(format!(
+            "{} template is not suitable for {} notification",
+            template.kind, kind
+        )));
+    }
+    if template.archived {
+        return Err(ApiError::bad_request(format!(
+            "Template {} has been deleted",
+            template.id
+        )));
+    }
+    Ok(template)
+}
+
+fn template_id(text: &str) -> Result<TemplateId, ApiError> {
+    TemplateId::parse(text)
+        .map_err(|_| ApiError::validation(vec!["template_id is not a valid UUID".to_owned()]))
+}
+
+fn not_found() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "NoResultFound",
+        "No result found",
+    )
+}
+
+/// The placeholders a template needs, as GC Notify lists them.
+fn personalisation_map(template: &Template) -> Value {
+    let names: Vec<String> = match template.kind {
+        NotificationType::Email => {
+            EmailTemplate::parse(template.subject.as_deref().unwrap_or(""), &template.content)
+                .map(|t| t.placeholders().iter().map(|p| p.name.clone()).collect())
+                .unwrap_or_default()
+        }
+        NotificationType::Sms => SmsTemplate::parse(&template.content)
+            .map(|t| t.placeholders().iter().map(|p| p.name.clone()).collect())
+            .unwrap_or_default(),
+    };
+    let map: Map<String, Value> = names
+        .into_iter()
+        .map(|n| (n, json!({"required": true})))
+        .collect();
+    Value::Object(map)
+}
+
+/// GC Notify's template object.
+pub(crate) fn template_json(template: &Template) -> Value {
+    json!({
+        "id": template.id.to_string(),
+        "type": template.kind.as_str(),
+        "created_at": format(template.created_at),
+        "updated_at": template.updated_at.map(format),
+        "created_by": template.created_by,
+        "version": template.version,
+        "body": template.content,
+        "subject": template.subject,
+        "name": template.name,
+        "personalisation": personalisation_map(template),
+        "postage": Value::Null,
+    })
+}
+
+pub(crate) async fn get_template(
+    State(state): State<crate::state::AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = template_id(&id)?;
+    let template = state
+        .store
+        .template(auth.service.id, id)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(Json(template_json(&template)))
+}
+
+pub(crate) async fn get_template_version(
+    State(state): State<crate::state::AppState>,
+    auth: Authenticated,
+    Path((id, version)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let id = template_id(&id)?;
+    let version: i32 = version.parse().ok().filter(|v| *v >= 1).ok_or_else(|| {
+        ApiError::validation(vec![format!("version {version} is not of type integer")])
+    })?;
+    let template = state
+        .store
+        .template_version(auth.service.id, id, version)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(Json(template_json(&template)))
+}
+
+pub(crate) async fn list_templates(
+    State(state): State<crate::state::AppState>,
+    auth: Authenticated,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let mut kind = None;
+    let mut errors = Vec::new();
+    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match key.as_ref() {
+            "type" => match NotificationType::parse(&value) {
+                Some(k) => kind = Some(k),
+                None if value == "letter" => kind = None,
+                None => errors.push(format!("type {value} is not one of [sms, email, letter]")),
+            },
+            other => errors.push(format!(
+                "Additional properties are not allowed ({other} was unexpected)"
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let templates = state.store.templates(auth.service.id, kind).await?;
+    Ok(Json(
+        json!({"templates": templates.iter().map(template_json).collect::<Vec<_>>()}),
+    ))
+}
+
+pub(crate) async fn preview(
+    State(state): State<crate::state::AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let id = template_id(&id)?;
+    let map = object_body(&headers, &read_body(body)?)?;
+    let personalisation = match map.get("personalisation") {
+        None => Map::new(),
+        Some(Value::Object(p)) => p.clone(),
+        Some(other) => {
+            return Err(ApiError::validation(vec![format!(
+                "personalisation {} is not of type object",
+                repr(other)
+            )]));
+        }
+    };
+    let template = state
+        .store
+        .template(auth.service.id, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let values = Personalisation::from_json(&personalisation);
+    let missing = |e: RenderError| match e {
+        RenderError::MissingPersonalisation(names) => {
+            ApiError::bad_request(format!("Missing personalisation: {}", names.join(", ")))
+        }
+        other => ApiError::bad_request(other.to_string()),
+    };
+    let (body, html, subject) = match template.kind {
+        NotificationType::Email => {
+            let parsed =
+                EmailTemplate::parse(template.subject.as_deref().unwrap_or(""), &template.content)
+                    .map_err(|e| ApiError::bad_request(e.to_string()))?;
+            let email = parsed.render(&values).map_err(missing)?;
+            (email.body, Some(email.html), Some(email.subject))
+        }
+        NotificationType::Sms => {
+            let parsed = SmsTemplate::parse(&template.content)
+                .map_err(|e| ApiError::bad_request(e.to_string()))?;
+            let sms = parsed.render(&values, None).map_err(missing)?;
+            (sms.body, None, None)
+        }
+    };
+    Ok(Json(json!({
+        "id": template.id.to_string(),
+        "type": template.kind.as_str(),
+        "version": template.version,
+        "body": body,
+        "html": html,
+        "subject": subject,
+        "postage": Value::Null,
+    })))
+}

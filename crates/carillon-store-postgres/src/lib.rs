@@ -1,0 +1,257 @@
+//! Carillon's storage on PostgreSQL: [`PgStore`] implements [`carillon_store::Store`] for
+//! installs that run several processes against one database.
+//!
+//! Limits hold across processes because each batch locks the counter rows it touches (in one
+//! fixed order, so batches cannot deadlock) for the length of its transaction.
+
+mod codec;
+mod error;
+mod keys;
+mod limits;
+mod list;
+mod migrations;
+mod notifications;
+mod senders;
+mod services;
+mod templates;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use carillon_crypto::Cipher;
+use carillon_domain::{
+    ApiKey, ApiKeyId, KeyType, NewApiKey, NewNotification, NewService, NewTemplate, Notification,
+    NotificationFilter, NotificationId, NotificationType, ReplyTo, SafelistEntry, Service,
+    ServiceId, SmsSender, Template, TemplateId, TemplateUpdate,
+};
+use carillon_store::{
+    Counter, CounterLimit, InsertOutcome, RateLimit, Store, StoreError, StoreResult,
+};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use time::OffsetDateTime;
+
+use crate::error::db_err;
+
+pub use sqlx::postgres::PgConnectOptions;
+
+/// Connections per process: enough for the API's concurrent batches and the workers, well
+/// under PostgreSQL's default 100 with a few processes.
+pub const DEFAULT_POOL_SIZE: u32 = 16;
+/// How long a call waits for a connection before reporting the database unavailable.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// [`Store`] on PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+    cipher: Cipher,
+}
+
+impl PgStore {
+    /// Connects to the database at `url` (`postgres://user@host:port/database`) with a pool of
+    /// [`DEFAULT_POOL_SIZE`] and brings its schema up to date. `cipher` seals personal data
+    /// and API key secrets.
+    ///
+    /// # Errors
+    /// [`StoreError::Other`] for a malformed URL or a failed migration,
+    /// [`StoreError::Unavailable`] when the server cannot be reached.
+    pub async fn connect(url: &str, cipher: Cipher) -> Result<Self, StoreError> {
+        let options: PgConnectOptions = url
+            .parse()
+            .map_err(|e| StoreError::Other(format!("invalid database URL: {e}")))?;
+        Self::connect_with(options, DEFAULT_POOL_SIZE, cipher).await
+    }
+
+    /// Like [`PgStore::connect`], with parsed options and a pool of `pool_size` connections.
+    ///
+    /// # Errors
+    /// As [`PgStore::connect`].
+    pub async fn connect_with(
+        options: PgConnectOptions,
+        pool_size: u32,
+        cipher: Cipher,
+    ) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(pool_size)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options)
+            .await
+            .map_err(db_err)?;
+        // Takes an advisory lock, so processes starting together migrate one at a time.
+        migrations::migrator()
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Other(format!("migrating the database: {e}")))?;
+        Ok(Self { pool, cipher })
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn schema_version(&self) -> StoreResult<i64> {
+        let version: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_err)?;
+        Ok(version.unwrap_or(0))
+    }
+    async fn create_service(
+        &self,
+        service: &NewService,
+        now: OffsetDateTime,
+    ) -> StoreResult<Service> {
+        services::create(self, service, now).await
+    }
+
+    async fn service(&self, id: ServiceId) -> StoreResult<Option<Service>> {
+        services::get(self, id).await
+    }
+
+    async fn services(&self) -> StoreResult<Vec<Service>> {
+        services::all(self).await
+    }
+
+    async fn update_service(&self, service: &Service) -> StoreResult<()> {
+        services::update(self, service).await
+    }
+
+    async fn create_api_key(&self, key: &NewApiKey, now: OffsetDateTime) -> StoreResult<ApiKey> {
+        keys::create(self, key, now).await
+    }
+
+    async fn api_keys(&self, service: ServiceId) -> StoreResult<Vec<ApiKey>> {
+        keys::of_service(self, service).await
+    }
+
+    async fn api_key_by_secret(&self, secret: &str) -> StoreResult<Option<ApiKey>> {
+        keys::by_secret(self, secret).await
+    }
+
+    async fn revoke_api_key(
+        &self,
+        service: ServiceId,
+        id: ApiKeyId,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        keys::revoke(self, service, id, now).await
+    }
+
+    async fn record_api_key_use(&self, id: ApiKeyId, now: OffsetDateTime) -> StoreResult<()> {
+        keys::record_use(self, id, now).await
+    }
+
+    async fn create_template(
+        &self,
+        template: &NewTemplate,
+        now: OffsetDateTime,
+    ) -> StoreResult<Template> {
+        templates::create(self, template, now).await
+    }
+
+    async fn update_template(
+        &self,
+        service: ServiceId,
+        id: TemplateId,
+        update: &TemplateUpdate,
+        now: OffsetDateTime,
+    ) -> StoreResult<Template> {
+        templates::update(self, service, id, update, now).await
+    }
+
+    async fn template(&self, service: ServiceId, id: TemplateId) -> StoreResult<Option<Template>> {
+        templates::latest(self, service, id).await
+    }
+
+    async fn template_version(
+        &self,
+        service: ServiceId,
+        id: TemplateId,
+        version: i32,
+    ) -> StoreResult<Option<Template>> {
+        templates::version(self, service, id, version).await
+    }
+
+    async fn templates(
+        &self,
+        service: ServiceId,
+        kind: Option<NotificationType>,
+    ) -> StoreResult<Vec<Template>> {
+        templates::of_service(self, service, kind).await
+    }
+
+    async fn add_reply_to(&self, reply_to: &ReplyTo) -> StoreResult<()> {
+        senders::add_reply_to(self, reply_to).await
+    }
+
+    async fn reply_tos(&self, service: ServiceId) -> StoreResult<Vec<ReplyTo>> {
+        senders::reply_tos(self, service).await
+    }
+
+    async fn add_sms_sender(&self, sender: &SmsSender) -> StoreResult<()> {
+        senders::add_sms_sender(self, sender).await
+    }
+
+    async fn sms_senders(&self, service: ServiceId) -> StoreResult<Vec<SmsSender>> {
+        senders::sms_senders(self, service).await
+    }
+
+    async fn add_safelist_entry(&self, entry: &SafelistEntry) -> StoreResult<()> {
+        senders::add_safelist_entry(self, entry).await
+    }
+
+    async fn safelist(&self, service: ServiceId) -> StoreResult<Vec<SafelistEntry>> {
+        senders::safelist(self, service).await
+    }
+
+    async fn insert_notifications(
+        &self,
+        batch: &[(NewNotification, Vec<CounterLimit>)],
+    ) -> StoreResult<Vec<InsertOutcome>> {
+        notifications::insert(self, batch).await
+    }
+
+    async fn notification(
+        &self,
+        service: ServiceId,
+        id: NotificationId,
+    ) -> StoreResult<Option<Notification>> {
+        list::one(self, service, id).await
+    }
+
+    async fn notifications(
+        &self,
+        service: ServiceId,
+        filter: &NotificationFilter,
+    ) -> StoreResult<Vec<Notification>> {
+        list::filtered(self, service, filter).await
+    }
+
+    async fn counter(&self, counter: &Counter) -> StoreResult<u64> {
+        limits::counter(self, counter).await
+    }
+
+    async fn take_rate(
+        &self,
+        service: ServiceId,
+        key_type: KeyType,
+        requested: u32,
+        rate: RateLimit,
+        now: OffsetDateTime,
+    ) -> StoreResult<u32> {
+        limits::take_rate(self, service, key_type, requested, rate, now).await
+    }
+}

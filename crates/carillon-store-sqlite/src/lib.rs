@@ -1,0 +1,269 @@
+//! Carillon's storage on an embedded SQLite file: [`SqliteStore`] implements
+//! [`carillon_store::Store`] for single-machine installs.
+//!
+//! One connection writes (SQLite allows one writer at a time; funnelling writes through one
+//! connection and starting write transactions with `BEGIN IMMEDIATE` avoids `SQLITE_BUSY` lock
+//! upgrades) and a small pool reads, which WAL lets run alongside the writer.
+
+mod codec;
+mod error;
+mod keys;
+mod limits;
+mod list;
+mod migrations;
+mod notifications;
+mod senders;
+mod services;
+mod templates;
+
+use std::path::Path;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use carillon_crypto::Cipher;
+use carillon_domain::{
+    ApiKey, ApiKeyId, KeyType, NewApiKey, NewNotification, NewService, NewTemplate, Notification,
+    NotificationFilter, NotificationId, NotificationType, ReplyTo, SafelistEntry, Service,
+    ServiceId, SmsSender, Template, TemplateId, TemplateUpdate,
+};
+use carillon_store::{
+    Counter, CounterLimit, InsertOutcome, RateLimit, Store, StoreError, StoreResult,
+};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use time::OffsetDateTime;
+
+use crate::error::db_err;
+
+/// Readers run alongside the writer; more than a few only contend for the 2 cores we plan for.
+const READERS: u32 = 4;
+/// How long a call waits for a connection before reporting the database unavailable.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// [`Store`] on an SQLite file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    /// The one connection every write goes through.
+    writer: SqlitePool,
+    readers: SqlitePool,
+    cipher: Cipher,
+}
+
+impl SqliteStore {
+    /// Opens the database at `path` (creating the file if missing) and brings its schema up to
+    /// date. `cipher` seals personal data and API key secrets.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the file cannot be opened, or the migration error.
+    pub async fn open(path: &Path, cipher: Cipher) -> Result<Self, StoreError> {
+        // Settings every connection needs; WAL is a property of the file, so the writer sets it.
+        let base = SqliteConnectOptions::new()
+            .filename(path)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5))
+            .synchronous(SqliteSynchronous::Normal);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            // Keeping the writer open keeps the WAL and shared-memory files the readers need.
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(
+                base.clone()
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal),
+            )
+            .await
+            .map_err(db_err)?;
+        migrations::migrator()
+            .run(&writer)
+            .await
+            .map_err(|e| StoreError::Other(format!("migrating the database: {e}")))?;
+        let readers = SqlitePoolOptions::new()
+            .max_connections(READERS)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            // A write through a reader would bypass the single writer; refuse it outright.
+            .connect_with(base.read_only(true))
+            .await
+            .map_err(db_err)?;
+        Ok(Self {
+            writer,
+            readers,
+            cipher,
+        })
+    }
+
+    /// Closes every connection, checkpointing the WAL into the database file.
+    pub async fn close(&self) {
+        self.readers.close().await;
+        self.writer.close().await;
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.readers)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn schema_version(&self) -> StoreResult<i64> {
+        let version: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&self.readers)
+                .await
+                .map_err(db_err)?;
+        Ok(version.unwrap_or(0))
+    }
+
+    async fn create_service(
+        &self,
+        service: &NewService,
+        now: OffsetDateTime,
+    ) -> StoreResult<Service> {
+        services::create(self, service, now).await
+    }
+
+    async fn service(&self, id: ServiceId) -> StoreResult<Option<Service>> {
+        services::get(self, id).await
+    }
+
+    async fn services(&self) -> StoreResult<Vec<Service>> {
+        services::all(self).await
+    }
+
+    async fn update_service(&self, service: &Service) -> StoreResult<()> {
+        services::update(self, service).await
+    }
+
+    async fn create_api_key(&self, key: &NewApiKey, now: OffsetDateTime) -> StoreResult<ApiKey> {
+        keys::create(self, key, now).await
+    }
+
+    async fn api_keys(&self, service: ServiceId) -> StoreResult<Vec<ApiKey>> {
+        keys::of_service(self, service).await
+    }
+
+    async fn api_key_by_secret(&self, secret: &str) -> StoreResult<Option<ApiKey>> {
+        keys::by_secret(self, secret).await
+    }
+
+    async fn revoke_api_key(
+        &self,
+        service: ServiceId,
+        id: ApiKeyId,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        keys::revoke(self, service, id, now).await
+    }
+
+    async fn record_api_key_use(&self, id: ApiKeyId, now: OffsetDateTime) -> StoreResult<()> {
+        keys::record_use(self, id, now).await
+    }
+
+    async fn create_template(
+        &self,
+        template: &NewTemplate,
+        now: OffsetDateTime,
+    ) -> StoreResult<Template> {
+        templates::create(self, template, now).await
+    }
+
+    async fn update_template(
+        &self,
+        service: ServiceId,
+        id: TemplateId,
+        update: &TemplateUpdate,
+        now: OffsetDateTime,
+    ) -> StoreResult<Template> {
+        templates::update(self, service, id, update, now).await
+    }
+
+    async fn template(&self, service: ServiceId, id: TemplateId) -> StoreResult<Option<Template>> {
+        templates::latest(self, service, id).await
+    }
+
+    async fn template_version(
+        &self,
+        service: ServiceId,
+        id: TemplateId,
+        version: i32,
+    ) -> StoreResult<Option<Template>> {
+        templates::version(self, service, id, version).await
+    }
+
+    async fn templates(
+        &self,
+        service: ServiceId,
+        kind: Option<NotificationType>,
+    ) -> StoreResult<Vec<Template>> {
+        templates::of_service(self, service, kind).await
+    }
+
+    async fn add_reply_to(&self, reply_to: &ReplyTo) -> StoreResult<()> {
+        senders::add_reply_to(self, reply_to).await
+    }
+
+    async fn reply_tos(&self, service: ServiceId) -> StoreResult<Vec<ReplyTo>> {
+        senders::reply_tos(self, service).await
+    }
+
+    async fn add_sms_sender(&self, sender: &SmsSender) -> StoreResult<()> {
+        senders::add_sms_sender(self, sender).await
+    }
+
+    async fn sms_senders(&self, service: ServiceId) -> StoreResult<Vec<SmsSender>> {
+        senders::sms_senders(self, service).await
+    }
+
+    async fn add_safelist_entry(&self, entry: &SafelistEntry) -> StoreResult<()> {
+        senders::add_safelist_entry(self, entry).await
+    }
+
+    async fn safelist(&self, service: ServiceId) -> StoreResult<Vec<SafelistEntry>> {
+        senders::safelist(self, service).await
+    }
+
+    async fn insert_notifications(
+        &self,
+        batch: &[(NewNotification, Vec<CounterLimit>)],
+    ) -> StoreResult<Vec<InsertOutcome>> {
+        notifications::insert(self, batch).await
+    }
+
+    async fn notification(
+        &self,
+        service: ServiceId,
+        id: NotificationId,
+    ) -> StoreResult<Option<Notification>> {
+        list::one(self, service, id).await
+    }
+
+    async fn notifications(
+        &self,
+        service: ServiceId,
+        filter: &NotificationFilter,
+    ) -> StoreResult<Vec<Notification>> {
+        list::filtered(self, service, filter).await
+    }
+
+    async fn counter(&self, counter: &Counter) -> StoreResult<u64> {
+        limits::counter(self, counter).await
+    }
+
+    async fn take_rate(
+        &self,
+        service: ServiceId,
+        key_type: KeyType,
+        requested: u32,
+        rate: RateLimit,
+        now: OffsetDateTime,
+    ) -> StoreResult<u32> {
+        limits::take_rate(self, service, key_type, requested, rate, now).await
+    }
+}

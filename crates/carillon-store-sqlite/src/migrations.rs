@@ -1,0 +1,59 @@
+//! The schema migrations, embedded in the binary so a deployment is one file.
+//!
+//! Listed by hand rather than with `sqlx::migrate!`: that macro needs sqlx's `macros` feature,
+//! which builds a second copy of sqlx and of SQLite's C sources for the compiler. A test keeps
+//! this list and the `migrations/` directory identical.
+
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+
+/// Version, description and SQL of every migration, oldest first.
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+
+/// A migrator for every migration (tracked in `_sqlx_migrations`, as `sqlx migrate` would).
+pub(crate) fn migrator() -> Migrator {
+    Migrator::with_migrations(
+        MIGRATIONS
+            .iter()
+            .map(|&(version, description, sql)| {
+                Migration::new(
+                    version,
+                    description.into(),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_list_matches_the_directory() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut on_disk: Vec<(i64, String, String)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| {
+                let path = entry.unwrap().path();
+                let name = path.file_stem().unwrap().to_str().unwrap().to_owned();
+                let (version, description) = name.split_once('_').unwrap();
+                let sql = std::fs::read_to_string(&path).unwrap();
+                (version.parse().unwrap(), description.replace('_', " "), sql)
+            })
+            .collect();
+        on_disk.sort();
+        let embedded: Vec<(i64, String, String)> = MIGRATIONS
+            .iter()
+            .map(|&(v, d, sql)| (v, d.to_owned(), sql.to_owned()))
+            .collect();
+        assert_eq!(
+            embedded, on_disk,
+            "add new files in migrations/ to MIGRATIONS"
+        );
+    }
+}

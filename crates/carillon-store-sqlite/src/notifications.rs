@@ -1,0 +1,120 @@
+//! Storing notifications: a batch goes in as one `BEGIN IMMEDIATE` transaction (group
+//! commit), with its counters checked and moved in the same transaction.
+
+use carillon_domain::NewNotification;
+use carillon_store::{CounterLimit, InsertOutcome, StoreResult};
+use sqlx::{QueryBuilder, Sqlite};
+
+use crate::SqliteStore;
+use crate::codec::{PersonalRef, micros, opt_micros, priority, seal_personal, to_i64};
+use crate::error::db_err;
+use crate::limits::{decide, load_counters, save_counters};
+
+/// Rows per INSERT statement at most. Smaller statements are powers of two, so a handful of
+/// statement texts cover every batch size and stay in the statement cache.
+const ROWS_PER_STATEMENT: usize = 64;
+
+/// A notification ready to be written: sealed and converted before the write lock is taken.
+struct Prepared<'a> {
+    new: &'a NewNotification,
+    personal: Vec<u8>,
+    billable_units: i64,
+    created_at: i64,
+    scheduled_for: Option<i64>,
+}
+
+fn prepare<'a>(store: &SqliteStore, new: &'a NewNotification) -> StoreResult<Prepared<'a>> {
+    let personal = seal_personal(
+        &store.cipher,
+        &PersonalRef {
+            to: &new.to,
+            normalised_to: &new.normalised_to,
+            personalisation: &new.personalisation,
+            body: &new.body,
+            subject: new.subject.as_deref(),
+        },
+    )?;
+    Ok(Prepared {
+        new,
+        personal,
+        billable_units: to_i64(new.billable_units, "billable_units")?,
+        created_at: micros(new.created_at),
+        scheduled_for: opt_micros(new.scheduled_for),
+    })
+}
+
+pub(crate) async fn insert(
+    store: &SqliteStore,
+    batch: &[(NewNotification, Vec<CounterLimit>)],
+) -> StoreResult<Vec<InsertOutcome>> {
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
+    let prepared = batch
+        .iter()
+        .map(|(new, _)| prepare(store, new))
+        .collect::<StoreResult<Vec<_>>>()?;
+
+    let mut tx = store
+        .writer
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(db_err)?;
+    let before = load_counters(&mut tx, batch).await?;
+    let mut after = before.clone();
+    let outcomes = decide(batch, &mut after);
+    let accepted: Vec<&Prepared<'_>> = prepared
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, outcome)| **outcome == InsertOutcome::Inserted)
+        .map(|(row, _)| row)
+        .collect();
+
+    let mut rest = accepted.as_slice();
+    while !rest.is_empty() {
+        let size = if rest.len() >= ROWS_PER_STATEMENT {
+            ROWS_PER_STATEMENT
+        } else {
+            // The largest power of two that fits.
+            1 << rest.len().ilog2()
+        };
+        let (chunk, tail) = rest.split_at(size);
+        insert_rows(&mut tx, chunk).await?;
+        rest = tail;
+    }
+    save_counters(&mut tx, &before, &after).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(outcomes)
+}
+
+async fn insert_rows(conn: &mut sqlx::SqliteConnection, rows: &[&Prepared<'_>]) -> StoreResult<()> {
+    let mut query = QueryBuilder::<Sqlite>::new(
+        "INSERT INTO notifications (id, service_id, template_id, template_version, api_key_id, \
+         key_type, kind, priority, billable_units, client_reference, sender, personal, \
+         created_at, scheduled_for, next_attempt_at, status, attempts) ",
+    );
+    query.push_values(rows, |mut values, row| {
+        let new = row.new;
+        values
+            .push_bind(new.id.as_uuid())
+            .push_bind(new.service_id.as_uuid())
+            .push_bind(new.template_id.as_uuid())
+            .push_bind(new.template_version)
+            .push_bind(new.api_key_id.map(|id| *id.as_uuid()))
+            .push_bind(new.key_type.as_str())
+            .push_bind(new.kind.as_str())
+            .push_bind(priority(new.process_type))
+            .push_bind(row.billable_units)
+            .push_bind(new.client_reference.as_deref())
+            .push_bind(new.sender.as_deref())
+            .push_bind(row.personal.as_slice())
+            .push_bind(row.created_at)
+            .push_bind(row.scheduled_for)
+            // A scheduled notification waits for its time; the others are due at once.
+            .push_bind(row.scheduled_for.unwrap_or(row.created_at))
+            .push("'created'")
+            .push("0");
+    });
+    query.build().execute(conn).await.map_err(db_err)?;
+    Ok(())
+}

@@ -1,0 +1,162 @@
+//! Reply-to addresses, SMS senders and the safelist. A new default sender replaces the old
+//! default in the same transaction, so a service never has two.
+
+use carillon_domain::{
+    ReplyTo, ReplyToId, SafelistEntry, SafelistId, ServiceId, SmsSender, SmsSenderId,
+};
+use carillon_store::StoreResult;
+
+use crate::SqliteStore;
+use crate::codec::{kind, open_text};
+use crate::error::{col, db_err};
+
+pub(crate) async fn add_reply_to(store: &SqliteStore, reply_to: &ReplyTo) -> StoreResult<()> {
+    let mut tx = store
+        .writer
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(db_err)?;
+    if reply_to.is_default {
+        sqlx::query("UPDATE reply_tos SET is_default = 0 WHERE service_id = ? AND is_default")
+            .bind(reply_to.service_id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    }
+    sqlx::query(
+        "INSERT INTO reply_tos (id, service_id, email_address, is_default, archived) \
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(reply_to.id.as_uuid())
+    .bind(reply_to.service_id.as_uuid())
+    .bind(&reply_to.email_address)
+    .bind(reply_to.is_default)
+    .bind(reply_to.archived)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    tx.commit().await.map_err(db_err)
+}
+
+pub(crate) async fn reply_tos(
+    store: &SqliteStore,
+    service: ServiceId,
+) -> StoreResult<Vec<ReplyTo>> {
+    let rows = sqlx::query(
+        "SELECT id, email_address, is_default, archived FROM reply_tos \
+         WHERE service_id = ? ORDER BY seq",
+    )
+    .bind(service.as_uuid())
+    .fetch_all(&store.readers)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|row| {
+            Ok(ReplyTo {
+                id: ReplyToId::from_uuid(col(row, "id")?),
+                service_id: service,
+                email_address: col(row, "email_address")?,
+                is_default: col(row, "is_default")?,
+                archived: col(row, "archived")?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn add_sms_sender(store: &SqliteStore, sender: &SmsSender) -> StoreResult<()> {
+    let mut tx = store
+        .writer
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(db_err)?;
+    if sender.is_default {
+        sqlx::query("UPDATE sms_senders SET is_default = 0 WHERE service_id = ? AND is_default")
+            .bind(sender.service_id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    }
+    sqlx::query(
+        "INSERT INTO sms_senders (id, service_id, sms_sender, is_default, archived) \
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(sender.id.as_uuid())
+    .bind(sender.service_id.as_uuid())
+    .bind(&sender.sms_sender)
+    .bind(sender.is_default)
+    .bind(sender.archived)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    tx.commit().await.map_err(db_err)
+}
+
+pub(crate) async fn sms_senders(
+    store: &SqliteStore,
+    service: ServiceId,
+) -> StoreResult<Vec<SmsSender>> {
+    let rows = sqlx::query(
+        "SELECT id, sms_sender, is_default, archived FROM sms_senders \
+         WHERE service_id = ? ORDER BY seq",
+    )
+    .bind(service.as_uuid())
+    .fetch_all(&store.readers)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|row| {
+            Ok(SmsSender {
+                id: SmsSenderId::from_uuid(col(row, "id")?),
+                service_id: service,
+                sms_sender: col(row, "sms_sender")?,
+                is_default: col(row, "is_default")?,
+                archived: col(row, "archived")?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn add_safelist_entry(
+    store: &SqliteStore,
+    entry: &SafelistEntry,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO safelist (id, service_id, kind, recipient, recipient_hash, team_member) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(entry.id.as_uuid())
+    .bind(entry.service_id.as_uuid())
+    .bind(entry.kind.as_str())
+    .bind(store.cipher.encrypt(entry.recipient.as_bytes()))
+    .bind(store.cipher.lookup_hash(&entry.recipient).as_slice())
+    .bind(entry.team_member)
+    .execute(&store.writer)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+pub(crate) async fn safelist(
+    store: &SqliteStore,
+    service: ServiceId,
+) -> StoreResult<Vec<SafelistEntry>> {
+    let rows = sqlx::query(
+        "SELECT id, kind, recipient, team_member FROM safelist WHERE service_id = ? ORDER BY seq",
+    )
+    .bind(service.as_uuid())
+    .fetch_all(&store.readers)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|row| {
+            let sealed: Vec<u8> = col(row, "recipient")?;
+            Ok(SafelistEntry {
+                id: SafelistId::from_uuid(col(row, "id")?),
+                service_id: service,
+                kind: kind(col(row, "kind")?)?,
+                recipient: open_text(&store.cipher, &sealed)?,
+                team_member: col(row, "team_member")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,221 @@
+//! Templates: every change writes a new immutable row in `template_versions` and moves the
+//! `templates` row (the current state) forward.
+
+use carillon_domain::{
+    NewTemplate, NotificationType, ServiceId, Template, TemplateId, TemplateUpdate,
+};
+use carillon_store::{StoreError, StoreResult};
+use sqlx::sqlite::{SqliteConnection, SqliteRow};
+use time::OffsetDateTime;
+
+use crate::SqliteStore;
+use crate::codec::{
+    from_micros, kind, micros, opt_from_micros, opt_micros, process_type, truncate,
+};
+use crate::error::{col, db_err};
+
+const COLUMNS: &str = "service_id, name, kind, subject, content, version, archived, \
+    process_type, text_direction_rtl, created_at, updated_at, created_by";
+
+pub(crate) async fn create(
+    store: &SqliteStore,
+    new: &NewTemplate,
+    now: OffsetDateTime,
+) -> StoreResult<Template> {
+    let template = Template {
+        id: new.id,
+        service_id: new.service_id,
+        name: new.name.clone(),
+        kind: new.kind,
+        subject: new.subject.clone(),
+        content: new.content.clone(),
+        version: 1,
+        archived: false,
+        process_type: new.process_type,
+        text_direction_rtl: false,
+        created_at: truncate(now),
+        updated_at: None,
+        created_by: new.created_by.clone(),
+    };
+    let mut tx = store
+        .writer
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(db_err)?;
+    sqlx::query(
+        "INSERT INTO templates (id, service_id, name, kind, subject, content, version, \
+         archived, process_type, text_direction_rtl, created_at, updated_at, created_by) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(template.id.as_uuid())
+    .bind(template.service_id.as_uuid())
+    .bind(&template.name)
+    .bind(template.kind.as_str())
+    .bind(&template.subject)
+    .bind(&template.content)
+    .bind(template.version)
+    .bind(template.archived)
+    .bind(template.process_type.as_str())
+    .bind(template.text_direction_rtl)
+    .bind(micros(template.created_at))
+    .bind(opt_micros(template.updated_at))
+    .bind(&template.created_by)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    insert_version(&mut tx, &template).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(template)
+}
+
+pub(crate) async fn update(
+    store: &SqliteStore,
+    service: ServiceId,
+    id: TemplateId,
+    update: &TemplateUpdate,
+    now: OffsetDateTime,
+) -> StoreResult<Template> {
+    let mut tx = store
+        .writer
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(db_err)?;
+    let sql = format!("SELECT {COLUMNS} FROM templates WHERE id = ? AND service_id = ?");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.as_uuid())
+        .bind(service.as_uuid())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .ok_or(StoreError::NotFound)?;
+    let current = decode(id, &row)?;
+    let next = Template {
+        name: update.name.clone().unwrap_or(current.name),
+        subject: update.subject.clone().or(current.subject),
+        content: update.content.clone().unwrap_or(current.content),
+        process_type: update.process_type.unwrap_or(current.process_type),
+        archived: update.archived.unwrap_or(current.archived),
+        created_by: update.created_by.clone().or(current.created_by),
+        version: current.version + 1,
+        updated_at: Some(truncate(now)),
+        ..current
+    };
+    sqlx::query(
+        "UPDATE templates SET name = ?, subject = ?, content = ?, version = ?, archived = ?, \
+         process_type = ?, updated_at = ?, created_by = ? WHERE id = ?",
+    )
+    .bind(&next.name)
+    .bind(&next.subject)
+    .bind(&next.content)
+    .bind(next.version)
+    .bind(next.archived)
+    .bind(next.process_type.as_str())
+    .bind(opt_micros(next.updated_at))
+    .bind(&next.created_by)
+    .bind(next.id.as_uuid())
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    insert_version(&mut tx, &next).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(next)
+}
+
+async fn insert_version(conn: &mut SqliteConnection, template: &Template) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO template_versions (template_id, version, service_id, name, kind, subject, \
+         content, archived, process_type, text_direction_rtl, created_at, updated_at, \
+         created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(template.id.as_uuid())
+    .bind(template.version)
+    .bind(template.service_id.as_uuid())
+    .bind(&template.name)
+    .bind(template.kind.as_str())
+    .bind(&template.subject)
+    .bind(&template.content)
+    .bind(template.archived)
+    .bind(template.process_type.as_str())
+    .bind(template.text_direction_rtl)
+    .bind(micros(template.created_at))
+    .bind(opt_micros(template.updated_at))
+    .bind(&template.created_by)
+    .execute(conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+pub(crate) async fn latest(
+    store: &SqliteStore,
+    service: ServiceId,
+    id: TemplateId,
+) -> StoreResult<Option<Template>> {
+    let sql = format!("SELECT {COLUMNS} FROM templates WHERE id = ? AND service_id = ?");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.as_uuid())
+        .bind(service.as_uuid())
+        .fetch_optional(&store.readers)
+        .await
+        .map_err(db_err)?;
+    row.map(|row| decode(id, &row)).transpose()
+}
+
+pub(crate) async fn version(
+    store: &SqliteStore,
+    service: ServiceId,
+    id: TemplateId,
+    version: i32,
+) -> StoreResult<Option<Template>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM template_versions \
+         WHERE template_id = ? AND version = ? AND service_id = ?"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.as_uuid())
+        .bind(version)
+        .bind(service.as_uuid())
+        .fetch_optional(&store.readers)
+        .await
+        .map_err(db_err)?;
+    row.map(|row| decode(id, &row)).transpose()
+}
+
+pub(crate) async fn of_service(
+    store: &SqliteStore,
+    service: ServiceId,
+    kind: Option<NotificationType>,
+) -> StoreResult<Vec<Template>> {
+    let sql = format!(
+        "SELECT id, {COLUMNS} FROM templates \
+         WHERE service_id = ? AND NOT archived AND (?2 IS NULL OR kind = ?2) \
+         ORDER BY created_at, id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(service.as_uuid())
+        .bind(kind.map(NotificationType::as_str))
+        .fetch_all(&store.readers)
+        .await
+        .map_err(db_err)?;
+    rows.iter()
+        .map(|row| decode(TemplateId::from_uuid(col(row, "id")?), row))
+        .collect()
+}
+
+fn decode(id: TemplateId, row: &SqliteRow) -> StoreResult<Template> {
+    Ok(Template {
+        id,
+        service_id: ServiceId::from_uuid(col(row, "service_id")?),
+        name: col(row, "name")?,
+        kind: kind(col(row, "kind")?)?,
+        subject: col(row, "subject")?,
+        content: col(row, "content")?,
+        version: col(row, "version")?,
+        archived: col(row, "archived")?,
+        process_type: process_type(col(row, "process_type")?)?,
+        text_direction_rtl: col(row, "text_direction_rtl")?,
+        created_at: from_micros(col(row, "created_at")?)?,
+        updated_at: opt_from_micros(col(row, "updated_at")?)?,
+        created_by: col(row, "created_by")?,
+    })
+}

@@ -1,0 +1,105 @@
+//! The command line: global settings (flags, `CARILLON_*` environment, optional TOML file)
+//! and the subcommands.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Carillon: send email and text messages from templates through GC Notify's API v2.
+///
+/// With no database URL Carillon keeps everything in an SQLite file in its data directory and
+/// generates its master key there on first run. With a postgres:// URL any number of
+/// processes share one PostgreSQL database, and the master key must be configured.
+#[derive(Debug, Parser)]
+#[command(name = "carillon", version, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Settings every command shares. Each can also come from the TOML file named by `--config`.
+#[derive(Debug, Clone, Args, Default)]
+pub(crate) struct GlobalArgs {
+    /// TOML file with any of these settings (keys as the long flag names, with `_`).
+    #[arg(long, global = true, env = "CARILLON_CONFIG")]
+    pub(crate) config: Option<PathBuf>,
+    /// Database: `postgres://user:pass@host/db`, or `sqlite://PATH`. Default: an SQLite file
+    /// in the data directory.
+    #[arg(
+        long,
+        global = true,
+        env = "CARILLON_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub(crate) database_url: Option<String>,
+    /// Where the embedded database and the generated master key live.
+    #[arg(long, global = true, env = "CARILLON_DATA_DIR")]
+    pub(crate) data_dir: Option<PathBuf>,
+    /// 32 bytes, base64: encrypts API key secrets and personal data at rest. Required with
+    /// PostgreSQL; generated in the data directory otherwise.
+    #[arg(
+        long,
+        global = true,
+        env = "CARILLON_MASTER_KEY",
+        hide_env_values = true
+    )]
+    pub(crate) master_key: Option<String>,
+    /// Domain of From addresses (`<service email_from>@<domain>`).
+    #[arg(long, global = true, env = "CARILLON_SENDING_DOMAIN")]
+    pub(crate) sending_domain: Option<String>,
+    /// Public base URL used in links the API returns (default: the request's host).
+    #[arg(long, global = true, env = "CARILLON_PUBLIC_URL")]
+    pub(crate) public_url: Option<String>,
+    /// Log format.
+    #[arg(long, global = true, env = "CARILLON_LOG_FORMAT", value_enum)]
+    pub(crate) log_format: Option<LogFormat>,
+}
+
+/// How logs are written (always to standard error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Serve the API.
+    Serve(ServeArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Seed a demo service (idempotent), print its details as one JSON line, then serve.
+    Demo(ServeArgs),
+    /// Manage services.
+    #[command(subcommand)]
+    Service(crate::admin::ServiceCommand),
+    /// Manage API keys.
+    #[command(subcommand, name = "api-key")]
+    ApiKey(crate::admin::ApiKeyCommand),
+    /// Manage templates.
+    #[command(subcommand)]
+    Template(crate::admin::TemplateCommand),
+    /// Manage email reply-to addresses.
+    #[command(subcommand, name = "reply-to")]
+    ReplyTo(crate::admin::ReplyToCommand),
+    /// Manage SMS senders.
+    #[command(subcommand, name = "sms-sender")]
+    SmsSender(crate::admin::SmsSenderCommand),
+    /// Manage the safelist (and team members) of a service.
+    #[command(subcommand)]
+    Safelist(crate::admin::SafelistCommand),
+}
+
+/// Where to listen.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ServeArgs {
+    /// Address and port of the API.
+    #[arg(long, env = "CARILLON_LISTEN", default_value = "127.0.0.1:6011")]
+    pub(crate) listen: SocketAddr,
+}

@@ -1,0 +1,154 @@
+//! `carillon demo`: a live demo service with keys of every type, an email and an SMS template,
+//! a reply-to address and an SMS sender; seeded idempotently, described in one JSON line.
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use carillon_crypto::api_key;
+use carillon_domain::{
+    ApiKey, ApiKeyId, KeyType, NewApiKey, NewService, NewTemplate, NotificationType, ProcessType,
+    ReplyTo, ReplyToId, ServiceId, SmsSender, SmsSenderId, TemplateId,
+};
+use carillon_store::Store;
+use serde_json::json;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// Fixed identifiers, so running the demo again finds what it made before.
+const SERVICE: Uuid = Uuid::from_u128(0x5e3c_1a8e_0000_4000_8000_0000_0000_0001);
+const EMAIL_TEMPLATE: Uuid = Uuid::from_u128(0x5e3c_1a8e_0000_4000_8000_0000_0000_0002);
+const SMS_TEMPLATE: Uuid = Uuid::from_u128(0x5e3c_1a8e_0000_4000_8000_0000_0000_0003);
+const REPLY_TO: Uuid = Uuid::from_u128(0x5e3c_1a8e_0000_4000_8000_0000_0000_0004);
+const SMS_SENDER: Uuid = Uuid::from_u128(0x5e3c_1a8e_0000_4000_8000_0000_0000_0005);
+
+const EMAIL_BODY: &str = "[[en]]\nHello ((name)),\n\nThis message came from your Carillon \
+demo. Every email and text message you send from here is kept in the outbox.\n[[/en]]\n\n---\n\n\
+[[fr]]\nBonjour ((name)),\n\nCe message vient de votre démo Carillon.\n[[/fr]]";
+
+/// Seeds the demo and returns the JSON line describing it.
+pub(crate) async fn seed(store: &Arc<dyn Store>, api_url: &str) -> Result<String> {
+    let now = OffsetDateTime::now_utc();
+    let service_id = ServiceId::from_uuid(SERVICE);
+    let mut service = match store.service(service_id).await? {
+        Some(service) => service,
+        None => {
+            let new = NewService {
+                id: service_id,
+                name: "Carillon Demo".to_owned(),
+                email_from: "demo".to_owned(),
+                restricted: false,
+            };
+            store.create_service(&new, now).await?
+        }
+    };
+    if service.restricted || !service.active {
+        service.restricted = false;
+        service.active = true;
+        store.update_service(&service).await?;
+    }
+
+    let existing = store.api_keys(service_id).await?;
+    let mut keys = serde_json::Map::new();
+    for (label, key_type) in [
+        ("live", KeyType::Normal),
+        ("team", KeyType::Team),
+        ("test", KeyType::Test),
+    ] {
+        let name = format!("demo {label}");
+        let key: ApiKey = match existing
+            .iter()
+            .find(|k| k.name == name && k.revoked_at.is_none())
+        {
+            Some(key) => key.clone(),
+            None => {
+                let new = NewApiKey {
+                    id: ApiKeyId::new(),
+                    service_id,
+                    name: name.clone(),
+                    key_type,
+                    secret: api_key::generate_secret(),
+                };
+                store.create_api_key(&new, now).await?
+            }
+        };
+        let full = api_key::format_key(&key.name, &service_id.to_string(), &key.secret);
+        keys.insert(label.to_owned(), json!(full));
+    }
+
+    for (id, kind, name, subject, body) in [
+        (
+            EMAIL_TEMPLATE,
+            NotificationType::Email,
+            "Demo email",
+            Some("Hello ((name))"),
+            EMAIL_BODY,
+        ),
+        (
+            SMS_TEMPLATE,
+            NotificationType::Sms,
+            "Demo text message",
+            None,
+            "Hello ((name)), this text came from your Carillon demo.",
+        ),
+    ] {
+        let template_id = TemplateId::from_uuid(id);
+        if store.template(service_id, template_id).await?.is_none() {
+            let new = NewTemplate {
+                id: template_id,
+                service_id,
+                name: name.to_owned(),
+                kind,
+                subject: subject.map(str::to_owned),
+                content: body.to_owned(),
+                process_type: ProcessType::Normal,
+                created_by: None,
+            };
+            store.create_template(&new, now).await?;
+        }
+    }
+
+    let reply_to_id = ReplyToId::from_uuid(REPLY_TO);
+    if !store
+        .reply_tos(service_id)
+        .await?
+        .iter()
+        .any(|r| r.id == reply_to_id)
+    {
+        store
+            .add_reply_to(&ReplyTo {
+                id: reply_to_id,
+                service_id,
+                email_address: "demo-reply@example.gc.ca".to_owned(),
+                is_default: true,
+                archived: false,
+            })
+            .await?;
+    }
+    let sender_id = SmsSenderId::from_uuid(SMS_SENDER);
+    if !store
+        .sms_senders(service_id)
+        .await?
+        .iter()
+        .any(|s| s.id == sender_id)
+    {
+        store
+            .add_sms_sender(&SmsSender {
+                id: sender_id,
+                service_id,
+                sms_sender: "CARILLON".to_owned(),
+                is_default: true,
+                archived: false,
+            })
+            .await?;
+    }
+
+    Ok(json!({
+        "api_url": api_url,
+        "service_id": service_id.to_string(),
+        "api_keys": keys,
+        "templates": {"email": EMAIL_TEMPLATE.to_string(), "sms": SMS_TEMPLATE.to_string()},
+        "email_reply_to_id": REPLY_TO.to_string(),
+        "sms_sender_id": SMS_SENDER.to_string(),
+    })
+    .to_string())
+}

@@ -1,0 +1,67 @@
+//! The `carillon` program: reads settings, opens the database, runs a command.
+//! The only crate that knows every concrete backend.
+
+mod admin;
+mod backend;
+mod cli;
+mod demo;
+mod output;
+mod serve;
+mod settings;
+
+use anyhow::Result;
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use crate::cli::{Cli, Command, LogFormat};
+use crate::settings::Settings;
+
+fn init_logs(format: LogFormat) {
+    let filter = EnvFilter::try_from_env("CARILLON_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::resolve(&cli.global)?;
+    init_logs(settings.log_format);
+    match cli.command {
+        Command::Serve(args) => {
+            let store = backend::open(&settings).await?;
+            serve::serve(serve::bind(args.listen).await?, store, &settings).await
+        }
+        Command::Migrate => {
+            backend::open(&settings).await?;
+            output::print_line("database is up to date");
+            Ok(())
+        }
+        Command::Demo(args) => {
+            let store = backend::open(&settings).await?;
+            let listener = serve::bind(args.listen).await?;
+            let url = format!("http://{}", listener.local_addr()?);
+            output::print_line(&demo::seed(&store, &url).await?);
+            serve::serve(listener, store, &settings).await
+        }
+        Command::Service(command) => admin::service(backend::open(&settings).await?, command).await,
+        Command::ApiKey(command) => admin::api_key(backend::open(&settings).await?, command).await,
+        Command::Template(command) => {
+            admin::template(backend::open(&settings).await?, command).await
+        }
+        Command::ReplyTo(command) => {
+            admin::reply_to(backend::open(&settings).await?, command).await
+        }
+        Command::SmsSender(command) => {
+            admin::sms_sender(backend::open(&settings).await?, command).await
+        }
+        Command::Safelist(command) => {
+            admin::safelist(backend::open(&settings).await?, command).await
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! End-to-end tests of the API over HTTP, on SQLite and PostgreSQL, in one test binary.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
+
+mod auth;
+mod harness;
+mod properties;
+mod read;
+mod send;
+mod templates;
