@@ -69,11 +69,10 @@ async fn by_jwt(state: &AppState, token: &str) -> Result<Authenticated, ApiError
     let service_id = ServiceId::parse(&issuer)
         .map_err(|_| forbidden("Invalid token: service id is not the right data type"))?;
     let service = state
-        .store
-        .service(service_id)
+        .cached_service(service_id)
         .await?
         .ok_or_else(|| forbidden("Invalid token: service not found"))?;
-    let keys = state.store.api_keys(service_id).await?;
+    let keys = state.cached_keys(service_id).await?;
     if keys.is_empty() {
         return Err(forbidden("Invalid token: service has no API keys"));
     }
@@ -81,7 +80,7 @@ async fn by_jwt(state: &AppState, token: &str) -> Result<Authenticated, ApiError
         return Err(forbidden("Invalid token: service is archived"));
     }
     let now = state.clock.now().unix_timestamp();
-    for key in keys {
+    for key in keys.iter() {
         if !jwt::verify(token, &key.secret) {
             continue;
         }
@@ -93,7 +92,10 @@ async fn by_jwt(state: &AppState, token: &str) -> Result<Authenticated, ApiError
                 "Error: Your system clock must be accurate to within 30 seconds",
             ));
         }
-        return Ok(Authenticated { service, key });
+        return Ok(Authenticated {
+            service,
+            key: key.clone(),
+        });
     }
     Err(forbidden("Invalid token: signature, api token not found"))
 }
@@ -104,8 +106,7 @@ async fn by_api_key(state: &AppState, full: &str) -> Result<Authenticated, ApiEr
     }
     let secret = full.get(full.len().saturating_sub(36)..).unwrap_or("");
     let key = state
-        .store
-        .api_key_by_secret(secret)
+        .cached_key_by_secret(secret)
         .await?
         .ok_or_else(|| forbidden("Invalid token: API key not found"))?;
     // GC Notify checks the service id written in the key too: a key pasted with another
@@ -116,8 +117,7 @@ async fn by_api_key(state: &AppState, full: &str) -> Result<Authenticated, ApiEr
         return Err(forbidden("Invalid token: Enter your full API key"));
     }
     let service = state
-        .store
-        .service(key.service_id)
+        .cached_service(key.service_id)
         .await?
         .ok_or_else(|| forbidden("Invalid token: API key not found"))?;
     Ok(Authenticated { service, key })

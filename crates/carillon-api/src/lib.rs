@@ -4,10 +4,14 @@
 //! Knows the storage traits, never a concrete backend.
 
 mod auth;
+mod cache;
 mod datetime;
 mod error;
 mod json;
 mod limits;
+mod lookup;
+mod observe;
+mod rate;
 mod read;
 mod recipients;
 mod schema;
@@ -21,6 +25,7 @@ mod writer;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
+use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 
@@ -50,6 +55,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn(observe::log_and_measure))
+        .layer(observe::propagate_request_id())
+        .layer(observe::set_request_id())
         .with_state(state)
 }
 

@@ -23,12 +23,7 @@ pub(crate) async fn check_rate(
         limit: service.rate_limit,
         window_seconds: RATE_WINDOW_SECONDS,
     };
-    if state
-        .store
-        .take_rate(service.id, key_type, 1, rate, now)
-        .await?
-        == 0
-    {
+    if !crate::rate::take_one(state, service.id, key_type, rate, now).await? {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "RateLimitError",

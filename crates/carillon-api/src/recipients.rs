@@ -34,7 +34,7 @@ pub(crate) async fn check_allowed(
     let restricted = key_type == KeyType::Team || (service.restricted && key_type != KeyType::Test);
     if restricted && !is_simulated(recipient) {
         let normalised = recipient.normalised();
-        let safelist = state.store.safelist(service.id).await?;
+        let safelist = state.cached_safelist(service.id).await?;
         if !safelist.iter().any(|entry| entry.recipient == normalised) {
             return Err(ApiError::bad_request(if key_type == KeyType::Team {
                 format!(
@@ -69,7 +69,7 @@ pub(crate) async fn sender(
 ) -> Result<Option<String>, ApiError> {
     match kind {
         NotificationType::Email => {
-            let reply_tos = state.store.reply_tos(service.id).await?;
+            let reply_tos = state.cached_reply_tos(service.id).await?;
             match requested {
                 Some(id) => reply_tos
                     .iter()
@@ -88,7 +88,7 @@ pub(crate) async fn sender(
             }
         }
         NotificationType::Sms => {
-            let senders = state.store.sms_senders(service.id).await?;
+            let senders = state.cached_sms_senders(service.id).await?;
             match requested {
                 Some(id) => senders
                     .iter()

@@ -185,7 +185,11 @@ async fn send(
         Vec::new()
     };
     match state.writer.insert(notification, counters.clone()).await? {
-        InsertOutcome::Inserted => Ok((StatusCode::CREATED, Json(response))),
+        InsertOutcome::Inserted => {
+            metrics::counter!("carillon_notifications_accepted_total", "type" => kind.as_str())
+                .increment(1);
+            Ok((StatusCode::CREATED, Json(response)))
+        }
         InsertOutcome::LimitExceeded(index) => Err(limits::exceeded(
             service,
             kind,

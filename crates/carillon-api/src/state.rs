@@ -1,10 +1,13 @@
 //! What every handler shares: the store, the clock, the group-commit writer and settings.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use carillon_store::Store;
 use time::OffsetDateTime;
 
+use crate::cache::Caches;
+use crate::rate::RateLeases;
 use crate::writer::Writer;
 
 /// Where the time comes from, so tests can fix it.
@@ -36,6 +39,9 @@ pub struct ApiSettings {
     pub commit_sha: String,
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
+    /// How long services, keys, templates and senders are cached in each process (zero: not
+    /// at all). Changes take effect everywhere within this time.
+    pub cache_ttl: Duration,
 }
 
 impl Default for ApiSettings {
@@ -46,6 +52,7 @@ impl Default for ApiSettings {
             public_url: None,
             commit_sha: env!("CARGO_PKG_VERSION").to_owned(),
             body_limit: 2 * 1024 * 1024,
+            cache_ttl: Duration::from_secs(5),
         }
     }
 }
@@ -57,17 +64,22 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<ApiSettings>,
     pub writer: Writer,
+    pub(crate) caches: Arc<Caches>,
+    pub(crate) rate_leases: Arc<RateLeases>,
 }
 
 impl AppState {
     /// State for a store, starting the group-commit writer on the current runtime.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: ApiSettings) -> Self {
         let writer = Writer::start(&store);
+        let caches = Arc::new(Caches::new(settings.cache_ttl));
         Self {
             store,
             clock,
             settings: Arc::new(settings),
             writer,
+            caches,
+            rate_leases: Arc::new(RateLeases::default()),
         }
     }
 }

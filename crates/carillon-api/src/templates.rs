@@ -22,8 +22,7 @@ pub(crate) async fn load_template(
     kind: NotificationType,
 ) -> Result<Template, ApiError> {
     let template = state
-        .store
-        .template(service, id)
+        .cached_template(service, id)
         .await?
         .ok_or_else(|| ApiError::bad_request("Template not found"))?;
     if template.kind != kind {

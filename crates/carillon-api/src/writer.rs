@@ -82,6 +82,7 @@ async fn run(store: Arc<dyn Store>, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) {
             .into_iter()
             .map(|job| ((job.notification, job.limits), job.reply))
             .unzip();
+        metrics::histogram!("carillon_insert_batch_size").record(batch.len() as f64);
         match store.insert_notifications(&batch).await {
             Ok(outcomes) => {
                 for (reply, outcome) in replies.into_iter().zip(outcomes) {

@@ -34,8 +34,9 @@ async fn main() -> Result<()> {
     init_logs(settings.log_format);
     match cli.command {
         Command::Serve(args) => {
+            let shutdown = serve::shutdown_signal()?;
             let store = backend::open(&settings).await?;
-            serve::serve(serve::bind(args.listen).await?, store, &settings).await
+            serve::serve(serve::bind(args.listen).await?, store, &settings, shutdown).await
         }
         Command::Migrate => {
             backend::open(&settings).await?;
@@ -43,11 +44,12 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Command::Demo(args) => {
+            let shutdown = serve::shutdown_signal()?;
             let store = backend::open(&settings).await?;
             let listener = serve::bind(args.listen).await?;
             let url = format!("http://{}", listener.local_addr()?);
             output::print_line(&demo::seed(&store, &url).await?);
-            serve::serve(listener, store, &settings).await
+            serve::serve(listener, store, &settings, shutdown).await
         }
         Command::Service(command) => admin::service(backend::open(&settings).await?, command).await,
         Command::ApiKey(command) => admin::api_key(backend::open(&settings).await?, command).await,

@@ -4,8 +4,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use axum::routing::get;
 use carillon_api::{ApiSettings, AppState, SystemClock, router};
 use carillon_store::Store;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 
 use crate::settings::Settings;
@@ -22,6 +24,7 @@ pub(crate) async fn serve(
     listener: TcpListener,
     store: Arc<dyn Store>,
     settings: &Settings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let api = ApiSettings {
         sending_domain: settings.sending_domain.clone(),
@@ -31,32 +34,47 @@ pub(crate) async fn serve(
     let state = AppState::new(store, Arc::new(SystemClock), api);
     let address = listener.local_addr()?;
     tracing::info!(%address, "serving the API");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
+    let app = router(state).merge(metrics_route()?);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
         .await
         .context("serving HTTP")?;
     tracing::info!("stopped");
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// `GET /metrics`: Prometheus text format. The recorder is installed once per process.
+fn metrics_route() -> Result<axum::Router> {
+    static HANDLE: std::sync::OnceLock<PrometheusHandle> = std::sync::OnceLock::new();
+    let handle = match HANDLE.get() {
+        Some(handle) => handle.clone(),
+        None => {
+            let handle = PrometheusBuilder::new()
+                .install_recorder()
+                .context("installing the metrics recorder")?;
+            HANDLE.get_or_init(|| handle).clone()
         }
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
+    Ok(axum::Router::new().route("/metrics", get(move || std::future::ready(handle.render()))))
+}
+
+/// Registers SIGINT and SIGTERM handlers now (so a signal sent right after start-up is not
+/// lost) and returns a future that completes on the first of them.
+pub(crate) fn shutdown_signal() -> Result<impl Future<Output = ()>> {
+    #[cfg(unix)]
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("installing the SIGTERM handler")?;
+    #[cfg(unix)]
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .context("installing the SIGINT handler")?;
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = terminate.recv() => {},
+            _ = interrupt.recv() => {},
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    })
 }

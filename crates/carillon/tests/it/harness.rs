@@ -23,6 +23,45 @@ pub(crate) enum Backend {
     Postgres,
 }
 
+/// Where a test's database lives.
+#[derive(Debug, Clone)]
+enum Location {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+/// Settings for test servers: no caching, because tests change services between requests.
+pub(crate) fn test_settings() -> ApiSettings {
+    ApiSettings {
+        cache_ttl: std::time::Duration::ZERO,
+        ..ApiSettings::default()
+    }
+}
+
+async fn open_store(location: &Location, cipher: Cipher) -> Arc<dyn Store> {
+    match location {
+        Location::Sqlite(path) => {
+            Arc::new(SqliteStore::open(path, cipher).await.expect("open SQLite"))
+        }
+        Location::Postgres(url) => Arc::new(
+            PgStore::connect(url, cipher)
+                .await
+                .expect("connect PostgreSQL"),
+        ),
+    }
+}
+
+/// Serves the API over `store` on a new port; returns its URL.
+async fn start_server(store: Arc<dyn Store>, settings: ApiSettings) -> String {
+    let state = AppState::new(store, Arc::new(SystemClock), settings);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    url
+}
+
 /// A running API with one live service.
 pub(crate) struct TestApp {
     pub(crate) url: String,
@@ -36,6 +75,9 @@ pub(crate) struct TestApp {
     client: reqwest::Client,
     /// The PostgreSQL server and database to drop afterwards.
     postgres: Option<(String, String)>,
+    /// Where the database is, to open more servers on it.
+    location: Location,
+    cipher: Cipher,
     _dir: tempfile::TempDir,
 }
 
@@ -95,31 +137,18 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let cipher = Cipher::from_master_key(&MasterKey::generate());
         let mut postgres = None;
-        let store: Arc<dyn Store> = match backend {
-            Backend::Sqlite => Arc::new(
-                SqliteStore::open(&dir.path().join("carillon.db"), cipher)
-                    .await
-                    .expect("open SQLite"),
-            ),
+        let location = match backend {
+            Backend::Sqlite => Location::Sqlite(dir.path().join("carillon.db")),
             Backend::Postgres => {
                 let admin = postgres_url()?;
                 let url = fresh_postgres_database(&admin).await;
-                let name = url
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or_default()
-                    .split('?')
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
+                let name = url.rsplit('/').next().unwrap_or_default();
+                let name = name.split('?').next().unwrap_or_default().to_owned();
                 postgres = Some((admin, name));
-                Arc::new(
-                    PgStore::connect(&url, cipher)
-                        .await
-                        .expect("connect PostgreSQL"),
-                )
+                Location::Postgres(url)
             }
         };
+        let store = open_store(&location, cipher.clone()).await;
         let now = OffsetDateTime::now_utc();
         let service = store
             .create_service(
@@ -180,16 +209,7 @@ impl TestApp {
             .await
             .expect("sms template");
 
-        let state = AppState::new(
-            Arc::clone(&store),
-            Arc::new(SystemClock),
-            ApiSettings::default(),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("address"));
-        tokio::spawn(async move { axum::serve(listener, router(state)).await });
+        let url = start_server(Arc::clone(&store), test_settings()).await;
         Some(Self {
             url,
             store,
@@ -201,8 +221,37 @@ impl TestApp {
             sms_template,
             client: reqwest::Client::new(),
             postgres,
+            location,
+            cipher,
             _dir: dir,
         })
+    }
+
+    /// Another API server on the same database with its own connections, caches and rate
+    /// leases: what a second process would be. Returns its URL.
+    pub(crate) async fn another_server(&self, settings: ApiSettings) -> String {
+        start_server(
+            open_store(&self.location, self.cipher.clone()).await,
+            settings,
+        )
+        .await
+    }
+
+    /// Sends the standard test email through the server at `url`.
+    pub(crate) async fn send_email_via(&self, url: &str, key: &ApiKey) -> StatusCode {
+        let body = serde_json::json!({
+            "email_address": "a@example.ca",
+            "template_id": self.email_template.id.to_string(),
+            "personalisation": {"name": "Ada", "code": "1"},
+        });
+        self.client
+            .post(format!("{url}/v2/notifications/email"))
+            .header("Authorization", self.api_key_header(key))
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+            .status()
     }
 
     /// Drops the test's PostgreSQL database, if it has one.

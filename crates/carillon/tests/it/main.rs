@@ -2,7 +2,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 mod auth;
+mod binary;
 mod harness;
+mod processes;
 mod properties;
 mod read;
 mod send;

@@ -1,0 +1,141 @@
+//! Rate limiting shared by every API process: allowances are taken from the database's cell
+//! rate, in leases sized to the traffic, so a busy service costs one database call per many
+//! requests while the limit still holds across processes.
+//!
+//! A lease is good for one second; its unused tokens are dropped (under-allowing slightly,
+//! never over-allowing). Its size doubles while leases run out before they expire and falls
+//! back to one when they do not, so a quiet service spends exactly one token per request.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use carillon_domain::{KeyType, ServiceId};
+use carillon_store::RateLimit;
+use time::OffsetDateTime;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+const LEASE_LIFETIME: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Clone, Copy)]
+struct Lease {
+    tokens: u32,
+    expires: Instant,
+    next_size: u32,
+}
+
+/// This process's leases, per service and key type.
+#[derive(Debug, Default)]
+pub(crate) struct RateLeases {
+    leases: Mutex<HashMap<(ServiceId, KeyType), Lease>>,
+}
+
+impl RateLeases {
+    /// Spends one token from a valid lease; otherwise says how many to ask the database for.
+    fn spend(&self, key: (ServiceId, KeyType), now: Instant, ceiling: u32) -> Result<(), u32> {
+        let Ok(mut leases) = self.leases.lock() else {
+            return Err(1);
+        };
+        match leases.get_mut(&key) {
+            Some(lease) if lease.expires > now && lease.tokens > 0 => {
+                lease.tokens -= 1;
+                Ok(())
+            }
+            Some(lease) if lease.expires > now => Err(lease.next_size),
+            // Expired: if tokens were left, traffic is low; start again from one.
+            Some(lease) => Err(if lease.tokens > 0 { 1 } else { lease.next_size }.min(ceiling)),
+            None => Err(1),
+        }
+    }
+
+    /// Records a grant of `granted` tokens (one of which the caller spends now).
+    fn grant(
+        &self,
+        key: (ServiceId, KeyType),
+        now: Instant,
+        requested: u32,
+        granted: u32,
+        ceiling: u32,
+    ) {
+        let Ok(mut leases) = self.leases.lock() else {
+            return;
+        };
+        let lease = leases.entry(key).or_insert(Lease {
+            tokens: 0,
+            expires: now,
+            next_size: 1,
+        });
+        let left = if lease.expires > now { lease.tokens } else { 0 };
+        *lease = Lease {
+            tokens: left + granted.saturating_sub(1),
+            expires: now + LEASE_LIFETIME,
+            next_size: (requested.saturating_mul(2)).clamp(1, ceiling),
+        };
+    }
+}
+
+/// Takes one request from the service's allowance for this key type.
+pub(crate) async fn take_one(
+    state: &AppState,
+    service: ServiceId,
+    key_type: KeyType,
+    rate: RateLimit,
+    now: OffsetDateTime,
+) -> Result<bool, ApiError> {
+    // No lease may hold more than a twentieth of the window's allowance.
+    let ceiling = (rate.limit / 20).clamp(1, 200);
+    let key = (service, key_type);
+    let requested = match state.rate_leases.spend(key, Instant::now(), ceiling) {
+        Ok(()) => return Ok(true),
+        Err(size) => size,
+    };
+    let granted = state
+        .store
+        .take_rate(service, key_type, requested, rate, now)
+        .await?;
+    if granted == 0 {
+        return Ok(false);
+    }
+    state
+        .rate_leases
+        .grant(key, Instant::now(), requested, granted, ceiling);
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> (ServiceId, KeyType) {
+        (ServiceId::new(), KeyType::Normal)
+    }
+
+    #[test]
+    fn leases_grow_under_load_and_shrink_when_quiet() {
+        let leases = RateLeases::default();
+        let key = key();
+        let t0 = Instant::now();
+        assert_eq!(leases.spend(key, t0, 50), Err(1));
+        leases.grant(key, t0, 1, 1, 50);
+        // The lease is used up before it expires: ask for twice as many next time.
+        assert_eq!(leases.spend(key, t0, 50), Err(2));
+        leases.grant(key, t0, 2, 2, 50);
+        assert_eq!(leases.spend(key, t0, 50), Ok(()));
+        assert_eq!(leases.spend(key, t0, 50), Err(4));
+        leases.grant(key, t0, 4, 4, 50);
+        // Quiet: the lease expires with tokens left; back to one at a time.
+        let later = t0 + LEASE_LIFETIME + Duration::from_millis(1);
+        assert_eq!(leases.spend(key, later, 50), Err(1));
+    }
+
+    #[test]
+    fn lease_sizes_are_capped() {
+        let leases = RateLeases::default();
+        let key = key();
+        let t0 = Instant::now();
+        leases.grant(key, t0, 40, 1, 50);
+        assert_eq!(leases.spend(key, t0, 50), Err(50));
+    }
+}

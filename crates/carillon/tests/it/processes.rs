@@ -1,0 +1,61 @@
+//! Several API processes on one database: rate and sending limits hold across them, and each
+//! process's caches pick up changes within their lifetime.
+
+use std::time::Duration;
+
+use carillon_api::ApiSettings;
+use reqwest::StatusCode;
+
+use crate::harness::test_settings;
+use crate::on_both_backends;
+
+on_both_backends! {
+    rate_limit_holds_across_processes(app) {
+        let mut service = app.service.clone();
+        service.rate_limit = 40;
+        app.store.update_service(&service).await.unwrap();
+        let second = app.another_server(test_settings()).await;
+        let third = app.another_server(ApiSettings::default()).await;
+        let mut accepted = 0;
+        for n in 0..60 {
+            let url = [app.url.as_str(), second.as_str(), third.as_str()][n % 3];
+            match app.send_email_via(url, &app.live).await {
+                StatusCode::CREATED => accepted += 1,
+                StatusCode::TOO_MANY_REQUESTS => {}
+                other => panic!("unexpected {other}"),
+            }
+        }
+        // The window refills by 40 per 60 s: at most a token or two can come back meanwhile.
+        assert!((40..=42).contains(&accepted), "accepted {accepted} of 60 with a limit of 40");
+    }
+
+    daily_limit_holds_across_processes(app) {
+        let mut service = app.service.clone();
+        service.email_daily_limit = 5;
+        app.store.update_service(&service).await.unwrap();
+        let second = app.another_server(test_settings()).await;
+        let mut statuses = Vec::new();
+        for n in 0..8 {
+            let url = if n % 2 == 0 { app.url.as_str() } else { second.as_str() };
+            statuses.push(app.send_email_via(url, &app.live).await);
+        }
+        assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CREATED).count(), 5);
+        assert_eq!(statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count(), 3);
+    }
+
+    cached_processes_see_revocations_within_the_ttl(app) {
+        let ttl = Duration::from_millis(300);
+        let cached = app.another_server(ApiSettings { cache_ttl: ttl, ..ApiSettings::default() }).await;
+        assert_eq!(app.send_email_via(&cached, &app.test).await, StatusCode::CREATED);
+        app.store.revoke_api_key(app.service.id, app.test.id, time::OffsetDateTime::now_utc()).await.unwrap();
+        // Within the TTL the cached key may still work; after it, the revocation holds.
+        let deadline = std::time::Instant::now() + ttl * 10;
+        loop {
+            if app.send_email_via(&cached, &app.test).await == StatusCode::FORBIDDEN {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "revocation not seen after {:?}", ttl * 10);
+            tokio::task::yield_now().await;
+        }
+    }
+}
