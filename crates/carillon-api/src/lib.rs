@@ -11,6 +11,7 @@ mod json;
 mod limits;
 mod lookup;
 mod observe;
+mod openapi;
 mod rate;
 mod read;
 mod recipients;
@@ -32,6 +33,7 @@ use axum::routing::{get, post};
 pub use auth::Authenticated;
 pub use datetime::format as format_datetime;
 pub use error::ApiError;
+pub use openapi::{OPERATIONS as DOCUMENTED_OPERATIONS, document as openapi_document};
 pub use state::{ApiSettings, AppState, Clock, SystemClock};
 pub use writer::Writer;
 
@@ -52,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v2/template/{id}/preview", post(templates::preview))
         .route("/v2/templates", get(templates::list_templates))
+        .route("/v2/openapi.json", get(openapi::serve))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))

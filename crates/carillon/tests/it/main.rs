@@ -4,6 +4,7 @@
 mod auth;
 mod binary;
 mod harness;
+mod openapi;
 mod processes;
 mod properties;
 mod read;

@@ -1,0 +1,207 @@
+//! The OpenAPI 3 description of the v2 API, served at `/v2/openapi.json`. A test requests every
+//! documented operation, so the document and the routes cannot drift apart.
+
+use axum::Json;
+use serde_json::{Value, json};
+
+/// Every operation the document describes, as (method, path).
+pub const OPERATIONS: &[(&str, &str)] = &[
+    ("post", "/v2/notifications/email"),
+    ("post", "/v2/notifications/sms"),
+    ("get", "/v2/notifications"),
+    ("get", "/v2/notifications/{notification_id}"),
+    ("get", "/v2/template/{template_id}"),
+    ("get", "/v2/template/{template_id}/version/{version}"),
+    ("post", "/v2/template/{template_id}/preview"),
+    ("get", "/v2/templates"),
+    ("get", "/_status"),
+];
+
+fn errors(codes: &[u16]) -> Value {
+    let mut responses = serde_json::Map::new();
+    for code in codes {
+        responses.insert(
+            code.to_string(),
+            json!({"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}),
+        );
+    }
+    Value::Object(responses)
+}
+
+fn ok(code: u16, schema: &str) -> Value {
+    json!({code.to_string(): {"description": "Success", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}}})
+}
+
+fn merge(mut a: Value, b: Value) -> Value {
+    if let (Value::Object(a), Value::Object(b)) = (&mut a, b) {
+        a.extend(b);
+    }
+    a
+}
+
+fn send_request(recipient: &str, recipient_format: &str, sender: &str) -> Value {
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": [recipient, "template_id"],
+        "properties": {
+            recipient: {"type": "string", "description": recipient_format},
+            "template_id": {"type": "string", "format": "uuid"},
+            "personalisation": {"type": "object", "description": "Placeholder values: strings, numbers, booleans or lists. Keys match placeholders ignoring case, spaces, `_` and `-`."},
+            "reference": {"type": "string", "description": "Your reference; must not hold personal information."},
+            "scheduled_for": {"type": ["string", "null"], "description": "ISO 8601; up to 96 hours ahead."},
+            sender: {"type": "string", "format": "uuid"},
+        }
+    })
+}
+
+fn path_param(name: &str, format: &str) -> Value {
+    json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "format": format}})
+}
+
+/// The document.
+pub fn document() -> Value {
+    let auth = json!([{"bearer": []}, {"apiKey": []}]);
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Carillon API (GC Notify v2 compatible)",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Send email and text messages from templates and track them. Compatible with GC Notify's API v2 and its client libraries."
+        },
+        "security": auth,
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT (HS256; iss = service id, iat within 30 s; signed with the key's secret)"},
+                "apiKey": {"type": "apiKey", "in": "header", "name": "Authorization", "description": "`ApiKey-v1 gcntfy-<name>-<service id>-<secret>`"}
+            },
+            "schemas": {
+                "Error": {"type": "object", "properties": {
+                    "status_code": {"type": "integer"},
+                    "errors": {"type": "array", "items": {"type": "object", "properties": {"error": {"type": "string"}, "message": {"type": "string"}}}}
+                }},
+                "EmailRequest": send_request("email_address", "Email address", "email_reply_to_id"),
+                "SmsRequest": send_request("phone_number", "Phone number; without a country code it is North American", "sms_sender_id"),
+                "TemplateRef": {"type": "object", "properties": {"id": {"type": "string"}, "version": {"type": "integer"}, "uri": {"type": "string"}}},
+                "SendResponse": {"type": "object", "required": ["id", "content", "uri", "template"], "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "reference": {"type": ["string", "null"]},
+                    "uri": {"type": "string"},
+                    "template": {"$ref": "#/components/schemas/TemplateRef"},
+                    "content": {"type": "object", "description": "Email: body, subject, from_email. SMS: body, from_number."},
+                    "scheduled_for": {"type": ["string", "null"]}
+                }},
+                "Notification": {"type": "object", "properties": {
+                    "id": {"type": "string"}, "reference": {"type": ["string", "null"]},
+                    "email_address": {"type": ["string", "null"]}, "phone_number": {"type": ["string", "null"]},
+                    "type": {"enum": ["email", "sms"]}, "status": {"type": "string"}, "status_description": {"type": "string"},
+                    "provider_response": {"type": ["string", "null"]}, "template": {"$ref": "#/components/schemas/TemplateRef"},
+                    "body": {"type": "string"}, "subject": {"type": ["string", "null"]},
+                    "created_at": {"type": "string"}, "sent_at": {"type": ["string", "null"]}, "completed_at": {"type": ["string", "null"]},
+                    "scheduled_for": {"type": ["string", "null"]}, "created_by_name": {"type": ["string", "null"]}
+                }},
+                "NotificationList": {"type": "object", "properties": {
+                    "notifications": {"type": "array", "items": {"$ref": "#/components/schemas/Notification"}},
+                    "links": {"type": "object", "properties": {"current": {"type": "string"}, "next": {"type": "string"}}}
+                }},
+                "Template": {"type": "object", "properties": {
+                    "id": {"type": "string"}, "type": {"enum": ["email", "sms"]}, "name": {"type": "string"},
+                    "version": {"type": "integer"}, "body": {"type": "string"}, "subject": {"type": ["string", "null"]},
+                    "created_at": {"type": "string"}, "updated_at": {"type": ["string", "null"]}, "created_by": {"type": ["string", "null"]},
+                    "personalisation": {"type": "object"}
+                }},
+                "TemplateList": {"type": "object", "properties": {"templates": {"type": "array", "items": {"$ref": "#/components/schemas/Template"}}}},
+                "Preview": {"type": "object", "properties": {
+                    "id": {"type": "string"}, "type": {"type": "string"}, "version": {"type": "integer"},
+                    "body": {"type": "string"}, "html": {"type": ["string", "null"]}, "subject": {"type": ["string", "null"]}
+                }},
+                "Status": {"type": "object", "properties": {"status": {"type": "string"}}}
+            }
+        },
+        "paths": {
+            "/v2/notifications/email": {"post": {
+                "summary": "Send an email", "operationId": "sendEmail",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EmailRequest"}}}},
+                "responses": merge(ok(201, "SendResponse"), errors(&[400, 401, 403, 415, 429]))
+            }},
+            "/v2/notifications/sms": {"post": {
+                "summary": "Send a text message", "operationId": "sendSms",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SmsRequest"}}}},
+                "responses": merge(ok(201, "SendResponse"), errors(&[400, 401, 403, 415, 429]))
+            }},
+            "/v2/notifications": {"get": {
+                "summary": "List notifications, newest first, 250 at a time", "operationId": "listNotifications",
+                "parameters": [
+                    {"name": "template_type", "in": "query", "schema": {"type": "array", "items": {"enum": ["email", "sms", "letter"]}}, "explode": true},
+                    {"name": "status", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "explode": true},
+                    {"name": "reference", "in": "query", "schema": {"type": "string"}},
+                    {"name": "older_than", "in": "query", "schema": {"type": "string", "format": "uuid"}},
+                    {"name": "include_jobs", "in": "query", "schema": {"enum": ["true", "True", "false", "False"]}}
+                ],
+                "responses": merge(ok(200, "NotificationList"), errors(&[400, 401, 403]))
+            }},
+            "/v2/notifications/{notification_id}": {"get": {
+                "summary": "Get one notification", "operationId": "getNotification",
+                "parameters": [path_param("notification_id", "uuid")],
+                "responses": merge(ok(200, "Notification"), errors(&[400, 401, 403, 404]))
+            }},
+            "/v2/template/{template_id}": {"get": {
+                "summary": "Get a template's latest version", "operationId": "getTemplate",
+                "parameters": [path_param("template_id", "uuid")],
+                "responses": merge(ok(200, "Template"), errors(&[400, 401, 403, 404]))
+            }},
+            "/v2/template/{template_id}/version/{version}": {"get": {
+                "summary": "Get one version of a template", "operationId": "getTemplateVersion",
+                "parameters": [path_param("template_id", "uuid"), {"name": "version", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}],
+                "responses": merge(ok(200, "Template"), errors(&[400, 401, 403, 404]))
+            }},
+            "/v2/template/{template_id}/preview": {"post": {
+                "summary": "Render a template with personalisation", "operationId": "previewTemplate",
+                "parameters": [path_param("template_id", "uuid")],
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"personalisation": {"type": "object"}}}}}},
+                "responses": merge(ok(200, "Preview"), errors(&[400, 401, 403, 404, 415]))
+            }},
+            "/v2/templates": {"get": {
+                "summary": "List templates that are not archived", "operationId": "listTemplates",
+                "parameters": [{"name": "type", "in": "query", "schema": {"enum": ["email", "sms", "letter"]}}],
+                "responses": merge(ok(200, "TemplateList"), errors(&[400, 401, 403]))
+            }},
+            "/_status": {"get": {
+                "summary": "Health", "operationId": "status", "security": [],
+                "parameters": [{"name": "simple", "in": "query", "schema": {"type": "string"}}],
+                "responses": ok(200, "Status")
+            }}
+        }
+    })
+}
+
+pub(crate) async fn serve() -> Json<Value> {
+    Json(document())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_operation_is_documented_and_nothing_else() {
+        let doc = document();
+        let paths = doc["paths"].as_object().unwrap();
+        let mut documented: Vec<(String, String)> = paths
+            .iter()
+            .flat_map(|(path, ops)| {
+                ops.as_object()
+                    .unwrap()
+                    .keys()
+                    .map(move |m| (m.clone(), path.clone()))
+            })
+            .collect();
+        let mut listed: Vec<(String, String)> = OPERATIONS
+            .iter()
+            .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+            .collect();
+        documented.sort();
+        listed.sort();
+        assert_eq!(documented, listed);
+    }
+}
