@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use carillon_domain::{KeyType, ServiceId};
+use carillon_domain::{ApiKeyId, KeyType, ServiceId};
 use carillon_store::RateLimit;
 use time::OffsetDateTime;
 
@@ -30,6 +30,30 @@ struct Lease {
 #[derive(Debug, Default)]
 pub(crate) struct RateLeases {
     leases: Mutex<HashMap<(ServiceId, KeyType), Lease>>,
+    /// When each key's use was last written, so busy keys write it once per interval.
+    key_use: Mutex<HashMap<ApiKeyId, Instant>>,
+}
+
+/// GC Notify records a key's last use at most once per 10 seconds.
+const KEY_USE_INTERVAL: Duration = Duration::from_secs(10);
+
+impl RateLeases {
+    /// Whether this key's use should be written now (and notes that it is).
+    pub(crate) fn key_use_due(&self, key: ApiKeyId, now: Instant) -> bool {
+        let Ok(mut seen) = self.key_use.lock() else {
+            return false;
+        };
+        if seen.len() > 100_000 {
+            seen.clear();
+        }
+        match seen.get(&key) {
+            Some(at) if now.saturating_duration_since(*at) < KEY_USE_INTERVAL => false,
+            _ => {
+                seen.insert(key, now);
+                true
+            }
+        }
+    }
 }
 
 impl RateLeases {
@@ -128,6 +152,16 @@ mod tests {
         // Quiet: the lease expires with tokens left; back to one at a time.
         let later = t0 + LEASE_LIFETIME + Duration::from_millis(1);
         assert_eq!(leases.spend(key, later, 50), Err(1));
+    }
+
+    #[test]
+    fn key_use_is_written_once_per_interval() {
+        let leases = RateLeases::default();
+        let key = ApiKeyId::new();
+        let t0 = Instant::now();
+        assert!(leases.key_use_due(key, t0));
+        assert!(!leases.key_use_due(key, t0 + Duration::from_secs(9)));
+        assert!(leases.key_use_due(key, t0 + KEY_USE_INTERVAL));
     }
 
     #[test]

@@ -184,6 +184,7 @@ async fn send(
     } else {
         Vec::new()
     };
+    record_key_use(state, auth);
     match state.writer.insert(notification, counters.clone()).await? {
         InsertOutcome::Inserted => {
             metrics::counter!("carillon_notifications_accepted_total", "type" => kind.as_str())
@@ -231,4 +232,22 @@ fn response_body(
         "content": content,
         "scheduled_for": request.scheduled_for.as_ref().map(|(text, _)| text.clone()),
     })
+}
+
+/// Notes that the key was used (GC Notify's `last_used_timestamp`), without making the request
+/// wait for it: a missed write only makes "last used" slightly older.
+fn record_key_use(state: &AppState, auth: &Authenticated) {
+    if !state
+        .rate_leases
+        .key_use_due(auth.key.id, std::time::Instant::now())
+    {
+        return;
+    }
+    let store = std::sync::Arc::clone(&state.store);
+    let (key, now) = (auth.key.id, state.clock.now());
+    tokio::spawn(async move {
+        if let Err(error) = store.record_api_key_use(key, now).await {
+            tracing::warn!(%error, "could not record an API key's last use");
+        }
+    });
 }

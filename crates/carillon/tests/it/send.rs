@@ -196,4 +196,36 @@ on_both_backends! {
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(messages(&body), vec![format!("email_reply_to_id {id} does not exist in database for service id {}", app.service.id)]);
     }
+
+    annual_limit_is_enforced(app) {
+        let mut service = app.service.clone();
+        service.email_annual_limit = 1;
+        service.restricted = false;
+        app.store.update_service(&service).await.unwrap();
+        assert_eq!(app.send_email(&app.live, "a@example.ca", json!({})).await.0, StatusCode::CREATED);
+        let (status, body) = app.send_email(&app.live, "a@example.ca", json!({})).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(body["errors"][0]["error"], "LiveServiceRequestExceedsEmailAnnualLimitError");
+        assert_eq!(messages(&body), vec!["Exceeded annual email sending limit of 1 messages"]);
+    }
+
+    oversized_bodies_are_refused_in_gc_format(app) {
+        let big = "x".repeat(3 * 1024 * 1024);
+        let (status, body) = app.send_email(&app.live, "a@example.ca", json!({"reference": big})).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(body["status_code"], 413);
+    }
+
+    sending_records_the_key_use(app) {
+        assert_eq!(app.send_email(&app.live, "a@example.ca", json!({})).await.0, StatusCode::CREATED);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let keys = app.store.api_keys(app.service.id).await.unwrap();
+            if keys.iter().find(|k| k.id == app.live.id).unwrap().last_used_at.is_some() {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "last use never recorded");
+            tokio::task::yield_now().await;
+        }
+    }
 }
