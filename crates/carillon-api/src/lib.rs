@@ -45,6 +45,11 @@ pub fn router(state: AppState) -> Router {
         .route("/_status", get(status::status).post(status::status))
         .route("/v2/notifications/email", post(send::post_email))
         .route("/v2/notifications/sms", post(send::post_sms))
+        .route("/v2/notifications/letter", post(send::post_letter))
+        .route(
+            "/v2/received-text-messages",
+            get(read::received_text_messages),
+        )
         .route("/v2/notifications", get(read::list_notifications))
         .route("/v2/notifications/{id}", get(read::get_notification))
         .route("/v2/template/{id}", get(templates::get_template))

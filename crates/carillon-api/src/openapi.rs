@@ -14,6 +14,8 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("get", "/v2/template/{template_id}/version/{version}"),
     ("post", "/v2/template/{template_id}/preview"),
     ("get", "/v2/templates"),
+    ("post", "/v2/notifications/letter"),
+    ("get", "/v2/received-text-messages"),
     ("get", "/_status"),
 ];
 
@@ -165,6 +167,15 @@ pub fn document() -> Value {
                 "summary": "List templates that are not archived", "operationId": "listTemplates",
                 "parameters": [{"name": "type", "in": "query", "schema": {"enum": ["email", "sms", "letter"]}}],
                 "responses": merge(ok(200, "TemplateList"), errors(&[400, 401, 403]))
+            }},
+            "/v2/notifications/letter": {"post": {
+                "summary": "Letters are not available: always 400 `Service is not allowed to send letters`", "operationId": "sendLetter",
+                "responses": errors(&[400, 401, 403])
+            }},
+            "/v2/received-text-messages": {"get": {
+                "summary": "Received text messages (none: there is no inbound SMS)", "operationId": "receivedTextMessages",
+                "parameters": [{"name": "older_than", "in": "query", "schema": {"type": "string", "format": "uuid"}}],
+                "responses": merge(ok(200, "Status"), errors(&[400, 401, 403]))
             }},
             "/_status": {"get": {
                 "summary": "Health", "operationId": "status", "security": [],

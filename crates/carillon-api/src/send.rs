@@ -53,6 +53,12 @@ pub(crate) async fn post_sms(
     .await
 }
 
+/// Letters are GOV.UK Notify's; GC Notify services never hold the permission, and neither do
+/// Carillon's.
+pub(crate) async fn post_letter(_auth: Authenticated) -> ApiError {
+    ApiError::bad_request("Service is not allowed to send letters")
+}
+
 /// What rendering produced for the response and the stored row.
 struct Rendered {
     body: String,

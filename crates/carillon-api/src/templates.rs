@@ -109,14 +109,21 @@ pub(crate) async fn get_template_version(
     Path((id, version)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let id = template_id(&id)?;
-    let version: i32 = version.parse().ok().filter(|v| *v >= 1).ok_or_else(|| {
-        ApiError::validation(vec![format!("version {version} is not of type integer")])
-    })?;
-    let template = state
-        .store
-        .template_version(auth.service.id, id, version)
-        .await?
-        .ok_or_else(not_found)?;
+    // GC Notify's route only matches digits (anything else is an unknown route), and version 0
+    // means the current version.
+    let version: i32 = match version.parse::<u32>() {
+        Ok(v) => i32::try_from(v).map_err(|_| not_found())?,
+        Err(_) => return Err(ApiError::legacy_not_found("Not found")),
+    };
+    let template = if version == 0 {
+        state.store.template(auth.service.id, id).await?
+    } else {
+        state
+            .store
+            .template_version(auth.service.id, id, version)
+            .await?
+    }
+    .ok_or_else(not_found)?;
     Ok(Json(template_json(&template)))
 }
 
@@ -126,12 +133,13 @@ pub(crate) async fn list_templates(
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     let mut kind = None;
+    let mut letters = false;
     let mut errors = Vec::new();
     for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
         match key.as_ref() {
             "type" => match NotificationType::parse(&value) {
                 Some(k) => kind = Some(k),
-                None if value == "letter" => kind = None,
+                None if value == "letter" => letters = true,
                 None => errors.push(format!("type {value} is not one of [sms, email, letter]")),
             },
             other => errors.push(format!(
@@ -142,7 +150,12 @@ pub(crate) async fn list_templates(
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
-    let templates = state.store.templates(auth.service.id, kind).await?;
+    // Carillon has no letter templates.
+    let templates = if letters && kind.is_none() {
+        Vec::new()
+    } else {
+        state.store.templates(auth.service.id, kind).await?
+    };
     Ok(Json(
         json!({"templates": templates.iter().map(template_json).collect::<Vec<_>>()}),
     ))

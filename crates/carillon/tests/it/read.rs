@@ -39,6 +39,11 @@ on_both_backends! {
         assert_eq!(older, vec![ids[1].as_str(), ids[0].as_str()]);
         assert!(body["links"]["next"].as_str().unwrap().contains(&format!("older_than={}", ids[0])));
 
+        let (_, body) = app.get("/v2/notifications?template_type=letter", &app.live).await;
+        assert!(body["notifications"].as_array().unwrap().is_empty(), "no letters");
+        assert!(body["links"].get("next").is_none());
+        let (_, body) = app.get("/v2/notifications?template_type=letter&template_type=sms", &app.live).await;
+        assert_eq!(body["notifications"].as_array().unwrap().len(), 1);
         let (_, body) = app.get("/v2/notifications", &app.test).await;
         assert_eq!(body["notifications"].as_array().unwrap().len(), 1, "test keys see only test sends");
     }

@@ -23,6 +23,12 @@ on_both_backends! {
         assert_eq!(v1["body"], "Dear ((name)),\n\nYour code is **((code))**.");
         let (status, _) = app.get(&format!("/v2/template/{id}/version/9"), &app.live).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+        let (_, current) = app.get(&format!("/v2/template/{id}/version/0"), &app.live).await;
+        assert_eq!(current["version"], 2, "version 0 is the current version, as in GC Notify");
+        let (status, _) = app.get(&format!("/v2/template/{id}/version/x"), &app.live).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (_, letters) = app.get("/v2/templates?type=letter", &app.live).await;
+        assert_eq!(letters["templates"], serde_json::json!([]));
 
         let (_, list) = app.get("/v2/templates?type=sms", &app.live).await;
         assert_eq!(list["templates"].as_array().unwrap().len(), 1);
