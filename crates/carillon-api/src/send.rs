@@ -195,6 +195,7 @@ async fn send(
         InsertOutcome::Inserted => {
             metrics::counter!("carillon_notifications_accepted_total", "type" => kind.as_str())
                 .increment(1);
+            state.accepted.notify_one();
             Ok((StatusCode::CREATED, Json(response)))
         }
         InsertOutcome::LimitExceeded(index) => Err(limits::exceeded(

@@ -64,6 +64,9 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<ApiSettings>,
     pub writer: Writer,
+    /// Signalled whenever a notification is accepted, so a worker in this process starts at
+    /// once instead of at its next poll.
+    pub accepted: Arc<tokio::sync::Notify>,
     pub(crate) caches: Arc<Caches>,
     pub(crate) rate_leases: Arc<RateLeases>,
 }
@@ -78,6 +81,7 @@ impl AppState {
             clock,
             settings: Arc::new(settings),
             writer,
+            accepted: Arc::new(tokio::sync::Notify::new()),
             caches,
             rate_leases: Arc::new(RateLeases::default()),
         }

@@ -5,12 +5,14 @@
 //! fixed order, so batches cannot deadlock) for the length of its transaction.
 
 mod codec;
+mod delivery;
 mod error;
 mod keys;
 mod limits;
 mod list;
 mod migrations;
 mod notifications;
+mod outbox;
 mod senders;
 mod services;
 mod templates;
@@ -25,7 +27,8 @@ use carillon_domain::{
     ServiceId, SmsSender, Template, TemplateId, TemplateUpdate,
 };
 use carillon_store::{
-    Counter, CounterLimit, InsertOutcome, RateLimit, Store, StoreError, StoreResult,
+    Counter, CounterLimit, InsertOutcome, OutboxMessage, Outcome, RateLimit, Store, StoreError,
+    StoreResult,
 };
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use time::OffsetDateTime;
@@ -242,6 +245,35 @@ impl Store for PgStore {
 
     async fn counter(&self, counter: &Counter) -> StoreResult<u64> {
         limits::counter(self, counter).await
+    }
+
+    async fn claim_notifications(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<Notification>> {
+        delivery::claim(self, now, lease_until, limit).await
+    }
+
+    async fn record_outcomes(&self, outcomes: &[Outcome]) -> StoreResult<()> {
+        delivery::record(self, outcomes).await
+    }
+
+    async fn put_outbox(&self, messages: &[OutboxMessage]) -> StoreResult<()> {
+        outbox::put(self, messages).await
+    }
+
+    async fn outbox(
+        &self,
+        limit: u32,
+        before: Option<NotificationId>,
+    ) -> StoreResult<Vec<OutboxMessage>> {
+        outbox::page(self, limit, before).await
+    }
+
+    async fn outbox_message(&self, id: NotificationId) -> StoreResult<Option<OutboxMessage>> {
+        outbox::one(self, id).await
     }
 
     async fn take_rate(

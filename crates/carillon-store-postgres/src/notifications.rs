@@ -29,13 +29,11 @@ struct Columns<'a> {
     personal: Vec<Vec<u8>>,
     created_at: Vec<OffsetDateTime>,
     scheduled_for: Vec<Option<OffsetDateTime>>,
-    next_attempt_at: Vec<OffsetDateTime>,
 }
 
 impl<'a> Columns<'a> {
     fn push(&mut self, new: &'a NewNotification, personal: Vec<u8>) -> StoreResult<()> {
         let created_at = truncate(new.created_at);
-        let scheduled_for = opt_truncate(new.scheduled_for);
         self.id.push(*new.id.as_uuid());
         self.service_id.push(*new.service_id.as_uuid());
         self.template_id.push(*new.template_id.as_uuid());
@@ -50,10 +48,7 @@ impl<'a> Columns<'a> {
         self.sender.push(new.sender.as_deref());
         self.personal.push(personal);
         self.created_at.push(created_at);
-        self.scheduled_for.push(scheduled_for);
-        // A scheduled notification waits for its time; the others are due at once.
-        self.next_attempt_at
-            .push(scheduled_for.unwrap_or(created_at));
+        self.scheduled_for.push(opt_truncate(new.scheduled_for));
         Ok(())
     }
 }
@@ -103,20 +98,21 @@ pub(crate) async fn insert(
 }
 
 async fn insert_rows(conn: &mut sqlx::PgConnection, columns: Columns<'_>) -> StoreResult<()> {
-    // ORDER BY ord hands out `seq` in batch order.
+    // ORDER BY ord hands out `seq` in batch order. A scheduled notification waits for its
+    // time (next_attempt_at); the others are ready at once (NULL).
     sqlx::query(
         "INSERT INTO notifications (id, service_id, template_id, template_version, api_key_id, \
              key_type, kind, priority, billable_units, client_reference, sender, personal, \
              created_at, scheduled_for, next_attempt_at, status, attempts) \
          SELECT u.id, u.service_id, u.template_id, u.template_version, u.api_key_id, \
              u.key_type, u.kind, u.priority, u.billable_units, u.client_reference, u.sender, \
-             u.personal, u.created_at, u.scheduled_for, u.next_attempt_at, 'created', 0 \
+             u.personal, u.created_at, u.scheduled_for, u.scheduled_for, 'created', 0 \
          FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::int4[], $5::uuid[], $6::text[], \
              $7::text[], $8::int2[], $9::int4[], $10::text[], $11::text[], $12::bytea[], \
-             $13::timestamptz[], $14::timestamptz[], $15::timestamptz[]) WITH ORDINALITY \
+             $13::timestamptz[], $14::timestamptz[]) WITH ORDINALITY \
              AS u(id, service_id, template_id, template_version, api_key_id, key_type, kind, \
                  priority, billable_units, client_reference, sender, personal, created_at, \
-                 scheduled_for, next_attempt_at, ord) \
+                 scheduled_for, ord) \
          ORDER BY u.ord",
     )
     .bind(columns.id)
@@ -133,7 +129,6 @@ async fn insert_rows(conn: &mut sqlx::PgConnection, columns: Columns<'_>) -> Sto
     .bind(columns.personal)
     .bind(columns.created_at)
     .bind(columns.scheduled_for)
-    .bind(columns.next_attempt_at)
     .execute(conn)
     .await
     .map_err(db_err)?;

@@ -278,6 +278,103 @@ async fn a_different_key_cannot_read_personal_data() {
     other.close().await;
 }
 
+/// Workers in several processes (here: two stores with a pool each, claiming from tasks on
+/// several threads) never get the same notification, and between them take every one once,
+/// those that have just come due included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn claims_from_several_processes_never_overlap() {
+    let Some(test) = store().await else { return };
+    let now = datetime!(2026-11-22 12:00:00 UTC);
+    let service = NewService {
+        id: ServiceId::new(),
+        name: "Workers".into(),
+        email_from: "workers".into(),
+        restricted: false,
+    };
+    let service = test.create_service(&service, now).await.unwrap();
+    let template = NewTemplate {
+        id: TemplateId::new(),
+        service_id: service.id,
+        name: "sms".into(),
+        kind: NotificationType::Sms,
+        subject: None,
+        content: "Hello".into(),
+        process_type: ProcessType::Normal,
+        created_by: None,
+    };
+    let template = test.create_template(&template, now).await.unwrap();
+    let lanes = [
+        ProcessType::Priority,
+        ProcessType::Normal,
+        ProcessType::Bulk,
+    ];
+    let batch: Vec<_> = (0..1_500_u32)
+        .map(|n| {
+            let new = NewNotification {
+                id: NotificationId::new(),
+                service_id: service.id,
+                template_id: template.id,
+                template_version: template.version,
+                api_key_id: None,
+                key_type: KeyType::Normal,
+                kind: NotificationType::Sms,
+                to: format!("613-555-{n:04}"),
+                normalised_to: format!("+1613555{n:04}"),
+                personalisation: json!({}),
+                body: "Hello".into(),
+                subject: None,
+                client_reference: None,
+                sender: None,
+                process_type: lanes[n as usize % 3],
+                billable_units: 1,
+                // Every fifth was scheduled and has just come due.
+                scheduled_for: (n % 5 == 0).then(|| now - time::Duration::SECOND),
+                created_at: now - time::Duration::MINUTE,
+            };
+            (new, Vec::new())
+        })
+        .collect();
+    test.insert_notifications(&batch).await.unwrap();
+
+    let options = test.admin.clone().database(&test.database);
+    let other = PgStore::connect_with(options, 4, cipher()).await.unwrap();
+    let mut workers = tokio::task::JoinSet::new();
+    for worker in 0..8 {
+        let store = if worker % 2 == 0 {
+            test.store.clone()
+        } else {
+            other.clone()
+        };
+        workers.spawn(async move {
+            let mut claimed = Vec::new();
+            loop {
+                let lease = now + time::Duration::minutes(5);
+                let batch = store.claim_notifications(now, lease, 20).await.unwrap();
+                if batch.is_empty() {
+                    break claimed;
+                }
+                claimed.extend(batch.into_iter().map(|n| n.id));
+            }
+        });
+    }
+    let mut seen = BTreeSet::new();
+    let mut busy = 0;
+    while let Some(claimed) = workers.join_next().await {
+        let claimed = claimed.unwrap();
+        busy += usize::from(!claimed.is_empty());
+        for id in claimed {
+            assert!(seen.insert(id), "{id} claimed twice");
+        }
+    }
+    let all: BTreeSet<_> = batch.iter().map(|(new, _)| new.id).collect();
+    assert_eq!(seen, all);
+    assert!(
+        busy > 1,
+        "one worker did all the work: the claims did not overlap in time"
+    );
+    other.close().await;
+}
+
 #[tokio::test]
 async fn connecting_again_finds_the_schema_migrated() {
     let Some(test) = store().await else { return };
@@ -288,7 +385,7 @@ async fn connecting_again_finds_the_schema_migrated() {
         PgStore::connect_with(options, 1, cipher()),
     );
     for store in [a.unwrap(), b.unwrap()] {
-        assert_eq!(store.schema_version().await.unwrap(), 1);
+        assert_eq!(store.schema_version().await.unwrap(), 2);
         store.close().await;
     }
 }

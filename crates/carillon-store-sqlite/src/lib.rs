@@ -6,12 +6,14 @@
 //! upgrades) and a small pool reads, which WAL lets run alongside the writer.
 
 mod codec;
+mod delivery;
 mod error;
 mod keys;
 mod limits;
 mod list;
 mod migrations;
 mod notifications;
+mod outbox;
 mod senders;
 mod services;
 mod templates;
@@ -27,7 +29,8 @@ use carillon_domain::{
     ServiceId, SmsSender, Template, TemplateId, TemplateUpdate,
 };
 use carillon_store::{
-    Counter, CounterLimit, InsertOutcome, RateLimit, Store, StoreError, StoreResult,
+    Counter, CounterLimit, InsertOutcome, OutboxMessage, Outcome, RateLimit, Store, StoreError,
+    StoreResult,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -254,6 +257,35 @@ impl Store for SqliteStore {
 
     async fn counter(&self, counter: &Counter) -> StoreResult<u64> {
         limits::counter(self, counter).await
+    }
+
+    async fn claim_notifications(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<Notification>> {
+        delivery::claim(self, now, lease_until, limit).await
+    }
+
+    async fn record_outcomes(&self, outcomes: &[Outcome]) -> StoreResult<()> {
+        delivery::record(self, outcomes).await
+    }
+
+    async fn put_outbox(&self, messages: &[OutboxMessage]) -> StoreResult<()> {
+        outbox::put(self, messages).await
+    }
+
+    async fn outbox(
+        &self,
+        limit: u32,
+        before: Option<NotificationId>,
+    ) -> StoreResult<Vec<OutboxMessage>> {
+        outbox::page(self, limit, before).await
+    }
+
+    async fn outbox_message(&self, id: NotificationId) -> StoreResult<Option<OutboxMessage>> {
+        outbox::one(self, id).await
     }
 
     async fn take_rate(

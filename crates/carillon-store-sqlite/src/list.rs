@@ -13,7 +13,7 @@ use crate::codec::{
 };
 use crate::error::{col, db_err};
 
-const COLUMNS: &str = "id, service_id, template_id, template_version, api_key_id, key_type, \
+pub(crate) const COLUMNS: &str = "id, service_id, template_id, template_version, api_key_id, key_type, \
     kind, status, priority, billable_units, attempts, client_reference, sender, \
     created_by_name, personal, created_at, scheduled_for, sent_at, updated_at, \
     provider_reference, provider_response";
@@ -88,7 +88,7 @@ pub(crate) async fn filtered(
     rows.iter().map(|row| decode(store, row)).collect()
 }
 
-fn decode(store: &SqliteStore, row: &SqliteRow) -> StoreResult<Notification> {
+pub(crate) fn decode(store: &SqliteStore, row: &SqliteRow) -> StoreResult<Notification> {
     let personal = open_personal(&store.cipher, col(row, "personal")?)?;
     let api_key_id: Option<uuid::Uuid> = col(row, "api_key_id")?;
     Ok(Notification {

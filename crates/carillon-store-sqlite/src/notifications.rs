@@ -10,9 +10,19 @@ use crate::codec::{PersonalRef, micros, opt_micros, priority, seal_personal, to_
 use crate::error::db_err;
 use crate::limits::{decide, load_counters, save_counters};
 
-/// Rows per INSERT statement at most. Smaller statements are powers of two, so a handful of
+/// Rows per multi-row statement at most. Smaller statements are powers of two, so a handful of
 /// statement texts cover every batch size and stay in the statement cache.
 const ROWS_PER_STATEMENT: usize = 64;
+
+/// How many of `remaining` rows the next multi-row statement takes: [`ROWS_PER_STATEMENT`],
+/// or the largest power of two that fits.
+pub(crate) fn statement_rows(remaining: usize) -> usize {
+    if remaining >= ROWS_PER_STATEMENT {
+        ROWS_PER_STATEMENT
+    } else {
+        1 << remaining.max(1).ilog2()
+    }
+}
 
 /// A notification ready to be written: sealed and converted before the write lock is taken.
 struct Prepared<'a> {
@@ -72,13 +82,7 @@ pub(crate) async fn insert(
 
     let mut rest = accepted.as_slice();
     while !rest.is_empty() {
-        let size = if rest.len() >= ROWS_PER_STATEMENT {
-            ROWS_PER_STATEMENT
-        } else {
-            // The largest power of two that fits.
-            1 << rest.len().ilog2()
-        };
-        let (chunk, tail) = rest.split_at(size);
+        let (chunk, tail) = rest.split_at(statement_rows(rest.len()));
         insert_rows(&mut tx, chunk).await?;
         rest = tail;
     }
@@ -110,8 +114,8 @@ async fn insert_rows(conn: &mut sqlx::SqliteConnection, rows: &[&Prepared<'_>]) 
             .push_bind(row.personal.as_slice())
             .push_bind(row.created_at)
             .push_bind(row.scheduled_for)
-            // A scheduled notification waits for its time; the others are due at once.
-            .push_bind(row.scheduled_for.unwrap_or(row.created_at))
+            // A scheduled notification waits for its time; the others are ready at once.
+            .push_bind(row.scheduled_for)
             .push("'created'")
             .push("0");
     });

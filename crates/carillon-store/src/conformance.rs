@@ -15,19 +15,23 @@
 // Test code: a panic is how a failed check is reported.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod delivery;
 mod fixtures;
 mod keys;
 mod limits;
 mod listing;
 mod notifications;
+mod outbox;
 mod senders;
 mod services;
 mod templates;
 
+pub use delivery::*;
 pub use keys::*;
 pub use limits::*;
 pub use listing::*;
 pub use notifications::*;
+pub use outbox::*;
 pub use senders::*;
 pub use services::*;
 pub use templates::*;
@@ -72,6 +76,14 @@ macro_rules! conformance_tests {
             take_rate_refills_over_time,
             take_rate_separate_per_key_type_and_service,
             take_rate_concurrent_never_over_grants,
+            claim_due_in_lane_order,
+            claim_holds_until_the_lease_ends,
+            claim_concurrent_never_overlap,
+            outcomes_update_status_and_provider_fields,
+            outcomes_retry_waits_until_retry_at,
+            outcomes_batch_of_hundreds,
+            outbox_round_trip_and_replace,
+            outbox_newest_first_with_paging,
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

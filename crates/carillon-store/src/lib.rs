@@ -5,6 +5,7 @@
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
+mod delivery;
 mod limits;
 
 use async_trait::async_trait;
@@ -16,6 +17,7 @@ use carillon_domain::{
 use thiserror::Error;
 use time::OffsetDateTime;
 
+pub use delivery::{OutboxMessage, Outcome};
 pub use limits::{Counter, CounterLimit, InsertOutcome, Period, RateLimit};
 
 /// Why a storage call failed.
@@ -135,6 +137,30 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     ) -> StoreResult<Vec<Notification>>;
     /// Current value of a counter (0 when never incremented).
     async fn counter(&self, counter: &Counter) -> StoreResult<u64>;
+
+    // Delivery.
+    /// Claims up to `limit` notifications that are due (status `created`, `scheduled_for` and
+    /// any retry time passed, not held by another worker's unexpired claim), priority lane
+    /// first, oldest first. Each claim holds until `lease_until` and counts an attempt; a
+    /// worker that dies leaves its rows to be claimed again once the lease has passed.
+    /// Test-key notifications are claimed too (their outcome is simulated).
+    async fn claim_notifications(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<Notification>>;
+    /// Records outcomes of claimed notifications in one transaction and releases the claims.
+    async fn record_outcomes(&self, outcomes: &[Outcome]) -> StoreResult<()>;
+    /// Keeps messages in the built-in outbox (personal data encrypted like notifications).
+    async fn put_outbox(&self, messages: &[OutboxMessage]) -> StoreResult<()>;
+    /// The outbox, newest first; `before` pages back from a message.
+    async fn outbox(
+        &self,
+        limit: u32,
+        before: Option<NotificationId>,
+    ) -> StoreResult<Vec<OutboxMessage>>;
+    async fn outbox_message(&self, id: NotificationId) -> StoreResult<Option<OutboxMessage>>;
 
     // Rate limits.
     /// Takes up to `requested` requests from the service's allowance for `key_type` (a

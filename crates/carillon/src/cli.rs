@@ -94,12 +94,30 @@ pub(crate) enum Command {
     /// Manage the safelist (and team members) of a service.
     #[command(subcommand)]
     Safelist(crate::admin::SafelistCommand),
+    /// Read the built-in outbox: what recipients would have received.
+    #[command(subcommand)]
+    Outbox(crate::outbox::OutboxCommand),
 }
 
-/// Where to listen.
+/// Where to listen and what to run.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct ServeArgs {
     /// Address and port of the API.
     #[arg(long, env = "CARILLON_LISTEN", default_value = "127.0.0.1:6011")]
     pub(crate) listen: SocketAddr,
+    /// What this process runs: the API and delivery workers (one process does everything),
+    /// or only one of them (several processes sharing one PostgreSQL).
+    #[arg(long, env = "CARILLON_ROLE", value_enum, default_value = "all")]
+    pub(crate) role: Role,
+}
+
+/// What a `serve` process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Role {
+    /// The API and the delivery workers.
+    All,
+    /// Only the API.
+    Api,
+    /// Only the delivery workers.
+    Worker,
 }

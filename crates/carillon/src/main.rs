@@ -5,6 +5,7 @@ mod admin;
 mod backend;
 mod cli;
 mod demo;
+mod outbox;
 mod output;
 mod serve;
 mod settings;
@@ -36,7 +37,11 @@ async fn main() -> Result<()> {
         Command::Serve(args) => {
             let shutdown = serve::shutdown_signal()?;
             let store = backend::open(&settings).await?;
-            serve::serve(serve::bind(args.listen).await?, store, &settings, shutdown).await
+            let listener = match args.role {
+                cli::Role::Worker => None,
+                cli::Role::All | cli::Role::Api => Some(serve::bind(args.listen).await?),
+            };
+            serve::serve(args.role, listener, store, &settings, shutdown).await
         }
         Command::Migrate => {
             backend::open(&settings).await?;
@@ -49,7 +54,7 @@ async fn main() -> Result<()> {
             let listener = serve::bind(args.listen).await?;
             let url = format!("http://{}", listener.local_addr()?);
             output::print_line(&demo::seed(&store, &url).await?);
-            serve::serve(listener, store, &settings, shutdown).await
+            serve::serve(args.role, Some(listener), store, &settings, shutdown).await
         }
         Command::Service(command) => admin::service(backend::open(&settings).await?, command).await,
         Command::ApiKey(command) => admin::api_key(backend::open(&settings).await?, command).await,
@@ -65,5 +70,6 @@ async fn main() -> Result<()> {
         Command::Safelist(command) => {
             admin::safelist(backend::open(&settings).await?, command).await
         }
+        Command::Outbox(command) => outbox::run(backend::open(&settings).await?, command).await,
     }
 }

@@ -6,9 +6,15 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use axum::routing::get;
 use carillon_api::{ApiSettings, AppState, SystemClock, router};
+use carillon_providers::Outbox;
+use carillon_render::{BannerOrder, Branding};
 use carillon_store::Store;
+use carillon_worker::{Worker, WorkerSettings};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::cli::Role;
 
 use crate::settings::Settings;
 
@@ -19,9 +25,11 @@ pub(crate) async fn bind(listen: SocketAddr) -> Result<TcpListener> {
         .with_context(|| format!("listening on {listen}"))
 }
 
-/// Serves the API on `listener` until a shutdown signal.
+/// Runs what `role` names until a shutdown signal: the API on `listener`, the delivery
+/// worker, or both. In-flight requests are drained and the worker finishes its batch.
 pub(crate) async fn serve(
-    listener: TcpListener,
+    role: Role,
+    listener: Option<TcpListener>,
     store: Arc<dyn Store>,
     settings: &Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -31,14 +39,41 @@ pub(crate) async fn serve(
         public_url: settings.public_url.clone(),
         ..ApiSettings::default()
     };
-    let state = AppState::new(store, Arc::new(SystemClock), api);
-    let address = listener.local_addr()?;
-    tracing::info!(%address, "serving the API");
-    let app = router(state).merge(metrics_route()?);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving HTTP")?;
+    let state = AppState::new(Arc::clone(&store), Arc::new(SystemClock), api);
+    let (stop, stopped) = watch::channel(false);
+    let worker = (role != Role::Api).then(|| {
+        // The built-in outbox is the only provider so far: every message is kept, not sent.
+        let outbox = Arc::new(Outbox::new(Arc::clone(&store)));
+        let worker_settings = WorkerSettings {
+            sending_domain: settings.sending_domain.clone(),
+            branding: Branding::GovernmentOfCanada(BannerOrder::EnglishFirst),
+            ..WorkerSettings::default()
+        };
+        let worker = Worker::new(
+            store,
+            outbox.clone(),
+            outbox,
+            worker_settings,
+            Arc::clone(&state.accepted),
+        );
+        tokio::spawn(worker.run(stopped))
+    });
+    match (role, listener) {
+        (Role::Worker, _) | (_, None) => shutdown.await,
+        (_, Some(listener)) => {
+            let address = listener.local_addr()?;
+            tracing::info!(%address, "serving the API");
+            let app = router(state).merge(metrics_route()?);
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+                .context("serving HTTP")?;
+        }
+    }
+    let _ = stop.send(true);
+    if let Some(worker) = worker {
+        worker.await.context("the delivery worker panicked")?;
+    }
     tracing::info!("stopped");
     Ok(())
 }

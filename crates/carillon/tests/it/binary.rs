@@ -89,6 +89,26 @@ async fn demo_serves_sends_and_is_idempotent() {
         .await
         .unwrap();
     assert_eq!(response.status(), 201);
+    let sent: Value = response.json().await.unwrap();
+    let email_id = sent["id"].as_str().unwrap().to_owned();
+    // The demo's worker delivers to the built-in outbox.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let got: Value = client
+            .get(format!("{api}/v2/notifications/{email_id}"))
+            .header("Authorization", &live)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if got["status"] == "delivered" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never delivered: {got}");
+        tokio::task::yield_now().await;
+    }
     let sms = client
         .post(format!("{api}/v2/notifications/sms"))
         .header("Authorization", &live)
@@ -117,6 +137,29 @@ async fn demo_serves_sends_and_is_idempotent() {
         "{metrics}"
     );
     stop(child);
+
+    let listed = json_output(carillon(dir.path()).args(["outbox", "list", "--json"]));
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == email_id.as_str()),
+        "{listed}"
+    );
+    let shown = carillon(dir.path())
+        .args(["outbox", "show", &email_id])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains("To: newcomer@example.ca") && shown.contains("Subject: Hello Newcomer"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Reply-To: demo-reply@example.gc.ca"),
+        "{shown}"
+    );
 
     #[cfg(unix)]
     {

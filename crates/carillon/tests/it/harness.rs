@@ -51,15 +51,20 @@ async fn open_store(location: &Location, cipher: Cipher) -> Arc<dyn Store> {
     }
 }
 
-/// Serves the API over `store` on a new port; returns its URL.
-async fn start_server(store: Arc<dyn Store>, settings: ApiSettings) -> String {
+/// Serves the API over `store` on a new port; returns its URL and its accepted-notification
+/// signal (what wakes a worker in the same process).
+async fn start_server(
+    store: Arc<dyn Store>,
+    settings: ApiSettings,
+) -> (String, Arc<tokio::sync::Notify>) {
     let state = AppState::new(store, Arc::new(SystemClock), settings);
+    let accepted = Arc::clone(&state.accepted);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("address"));
     tokio::spawn(async move { axum::serve(listener, router(state)).await });
-    url
+    (url, accepted)
 }
 
 /// A running API with one live service.
@@ -72,6 +77,8 @@ pub(crate) struct TestApp {
     pub(crate) test: ApiKey,
     pub(crate) email_template: Template,
     pub(crate) sms_template: Template,
+    /// Signalled when the API accepts a notification.
+    pub(crate) accepted: Arc<tokio::sync::Notify>,
     client: reqwest::Client,
     /// The PostgreSQL server and database to drop afterwards.
     postgres: Option<(String, String)>,
@@ -209,7 +216,7 @@ impl TestApp {
             .await
             .expect("sms template");
 
-        let url = start_server(Arc::clone(&store), test_settings()).await;
+        let (url, accepted) = start_server(Arc::clone(&store), test_settings()).await;
         Some(Self {
             url,
             store,
@@ -219,6 +226,7 @@ impl TestApp {
             test,
             email_template,
             sms_template,
+            accepted,
             client: reqwest::Client::new(),
             postgres,
             location,
@@ -230,11 +238,43 @@ impl TestApp {
     /// Another API server on the same database with its own connections, caches and rate
     /// leases: what a second process would be. Returns its URL.
     pub(crate) async fn another_server(&self, settings: ApiSettings) -> String {
-        start_server(
-            open_store(&self.location, self.cipher.clone()).await,
+        let store = open_store(&self.location, self.cipher.clone()).await;
+        start_server(store, settings).await.0
+    }
+
+    /// A delivery worker over this app's database, delivering to the built-in outbox.
+    pub(crate) fn worker(&self) -> carillon_worker::Worker {
+        let outbox = Arc::new(carillon_providers::Outbox::new(Arc::clone(&self.store)));
+        let settings = carillon_worker::WorkerSettings {
+            idle_poll: std::time::Duration::from_millis(20),
+            ..carillon_worker::WorkerSettings::default()
+        };
+        carillon_worker::Worker::new(
+            Arc::clone(&self.store),
+            outbox.clone(),
+            outbox,
             settings,
+            Arc::clone(&self.accepted),
         )
-        .await
+    }
+
+    /// Polls GET /v2/notifications/{id} until its status is `status` (10 s at most).
+    pub(crate) async fn eventually_status(&self, id: &str, status: &str) -> Value {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let (_, got) = self
+                .get(&format!("/v2/notifications/{id}"), &self.live)
+                .await;
+            if got["status"] == status {
+                return got;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "status stayed {} (wanted {status})",
+                got["status"]
+            );
+            tokio::task::yield_now().await;
+        }
     }
 
     /// Sends the standard test email through the server at `url`.

@@ -3,6 +3,7 @@
 
 mod auth;
 mod binary;
+mod delivery;
 mod harness;
 mod openapi;
 mod processes;

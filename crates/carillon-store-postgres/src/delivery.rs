@@ -1,0 +1,155 @@
+//! Delivery: claiming due notifications (the row is the job) and recording what happened.
+//!
+//! A queued notification (status `created`) is ready, with `next_attempt_at` NULL, or waiting
+//! until `next_attempt_at`: its scheduled time, its retry time, or the end of the lease of the
+//! claim holding it. Each state has a partial index of its own (migration 0002), so a claim
+//! never steps over rows that are not due. A claim first makes the waiting rows that have come
+//! due ready, then takes ready rows in lane and `seq` order; both statements lock with
+//! `FOR UPDATE SKIP LOCKED`, so processes share the queue without overlap and never wait for
+//! each other.
+
+use std::collections::BTreeMap;
+
+use carillon_domain::Notification;
+use carillon_store::{Outcome, StoreResult};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::PgStore;
+use crate::codec::{opt_truncate, truncate};
+use crate::error::{col, db_err};
+use crate::list::{COLUMNS, decode};
+
+/// Waiting rows made ready by one claim, at least: when many come due at once (a scheduled
+/// bulk send) a claim does a bounded amount of work and the rest follow, oldest due first.
+const PROMOTE_AT_LEAST: u32 = 1_000;
+
+/// Makes waiting rows whose time has come ready (and forgets expired leases).
+/// `id = ANY(ARRAY(…))` rather than `id IN (…)`: with the limit a parameter, a generic plan
+/// may otherwise join the subquery to a sequential scan of the whole table.
+const PROMOTE: &str = "UPDATE notifications SET next_attempt_at = NULL, locked_until = NULL \
+    WHERE id = ANY(ARRAY(SELECT id FROM notifications \
+        WHERE status = 'created' AND next_attempt_at IS NOT NULL AND next_attempt_at <= $1 \
+            AND (scheduled_for IS NULL OR scheduled_for <= $1) \
+        ORDER BY next_attempt_at, seq LIMIT $2 FOR UPDATE SKIP LOCKED))";
+
+/// Claims ready rows: `status = 'created' AND next_attempt_at IS NULL` selects the partial
+/// index `notifications_ready`, which is in (priority, seq) order. The other conditions
+/// always hold for a ready row; they are there for rows a concurrent claim took after this
+/// statement's snapshot (rechecked on the newest version). Until the lease ends the row waits
+/// (`next_attempt_at`), so a worker that dies leaves it to be claimed again.
+fn claim_sql() -> String {
+    format!(
+        "UPDATE notifications \
+         SET locked_until = $2, next_attempt_at = $2, attempts = attempts + 1 \
+         WHERE id = ANY(ARRAY(SELECT id FROM notifications \
+             WHERE status = 'created' AND next_attempt_at IS NULL \
+                 AND (locked_until IS NULL OR locked_until <= $1) \
+                 AND (scheduled_for IS NULL OR scheduled_for <= $1) \
+             ORDER BY priority, seq LIMIT $3 FOR UPDATE SKIP LOCKED)) \
+         RETURNING seq, {COLUMNS}"
+    )
+}
+
+pub(crate) async fn claim(
+    store: &PgStore,
+    now: OffsetDateTime,
+    lease_until: OffsetDateTime,
+    limit: u32,
+) -> StoreResult<Vec<Notification>> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let now = truncate(now);
+    // Both statements commit on their own: promotion is idempotent, and a row made ready is
+    // claimable by any process.
+    sqlx::query(PROMOTE)
+        .bind(now)
+        .bind(i64::from(limit.max(PROMOTE_AT_LEAST)))
+        .execute(&store.pool)
+        .await
+        .map_err(db_err)?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(claim_sql()))
+        .bind(now)
+        .bind(truncate(lease_until))
+        .bind(i64::from(limit))
+        .fetch_all(&store.pool)
+        .await
+        .map_err(db_err)?;
+    // RETURNING comes in no particular order.
+    let mut claimed = rows
+        .iter()
+        .map(|row| {
+            let order: (i16, i64) = (col(row, "priority")?, col(row, "seq")?);
+            Ok((order, decode(store, row)?))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    claimed.sort_unstable_by_key(|(order, _)| *order);
+    Ok(claimed.into_iter().map(|(_, n)| n).collect())
+}
+
+/// The batch's columns, one array each, for `UNNEST`.
+#[derive(Default)]
+struct Columns<'a> {
+    id: Vec<Uuid>,
+    status: Vec<&'a str>,
+    provider_reference: Vec<Option<&'a str>>,
+    provider_response: Vec<Option<&'a str>>,
+    sent_at: Vec<Option<OffsetDateTime>>,
+    retry_at: Vec<Option<OffsetDateTime>>,
+    updated_at: Vec<OffsetDateTime>,
+}
+
+/// One statement for the whole batch. A notification named twice gets its last outcome; ids
+/// go in sorted, so two batches naming the same rows lock them in the same order.
+pub(crate) async fn record(store: &PgStore, outcomes: &[Outcome]) -> StoreResult<()> {
+    let latest: BTreeMap<Uuid, &Outcome> = outcomes
+        .iter()
+        .map(|outcome| (*outcome.id.as_uuid(), outcome))
+        .collect();
+    if latest.is_empty() {
+        return Ok(());
+    }
+    let mut columns = Columns::default();
+    for (id, outcome) in latest {
+        columns.id.push(id);
+        columns.status.push(outcome.status.as_str());
+        columns
+            .provider_reference
+            .push(outcome.provider_reference.as_deref());
+        columns
+            .provider_response
+            .push(outcome.provider_response.as_deref());
+        columns.sent_at.push(opt_truncate(outcome.sent_at));
+        columns.retry_at.push(opt_truncate(outcome.retry_at));
+        columns.updated_at.push(truncate(outcome.updated_at));
+    }
+    // Unknown ids match nothing (the notification may have been purged). Without a retry
+    // time the row is ready at once if its status is still `created`.
+    sqlx::query(
+        "UPDATE notifications SET status = u.status, \
+             provider_reference = COALESCE(u.provider_reference, notifications.provider_reference), \
+             provider_response = u.provider_response, \
+             sent_at = COALESCE(u.sent_at, notifications.sent_at), \
+             updated_at = u.updated_at, locked_until = NULL, next_attempt_at = u.retry_at \
+         FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], \
+             $6::timestamptz[], $7::timestamptz[]) \
+             AS u(id, status, provider_reference, provider_response, sent_at, retry_at, \
+                 updated_at) \
+         WHERE notifications.id = u.id",
+    )
+    .bind(columns.id)
+    .bind(columns.status)
+    .bind(columns.provider_reference)
+    .bind(columns.provider_response)
+    .bind(columns.sent_at)
+    .bind(columns.retry_at)
+    .bind(columns.updated_at)
+    .execute(&store.pool)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

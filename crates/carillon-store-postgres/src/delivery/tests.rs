@@ -1,0 +1,160 @@
+//! The claim's query plans on a queue whose head is 30,000 rows that are not due (held by a
+//! claim, waiting to be retried, scheduled for tomorrow) in front of the due ones: neither
+//! statement may read those rows, with the plan made for the values given or with the generic
+//! plan a prepared statement may switch to. Needs `CARILLON_TEST_POSTGRES_URL`, like the tests
+//! in `tests/`; skipped (loudly) without it outside CI.
+
+use std::io::Write;
+
+use carillon_crypto::Cipher;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{Connection, Executor, PgConnection};
+
+use super::{PROMOTE, claim_sql};
+use crate::PgStore;
+
+const URL_VAR: &str = "CARILLON_TEST_POSTGRES_URL";
+
+/// A database of its own, dropped with it.
+struct Scratch {
+    admin: PgConnectOptions,
+    name: String,
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        // Drop cannot await: a thread with a runtime of its own drops the database.
+        let admin = self.admin.clone();
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        let outcome = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let mut conn = PgConnection::connect_with(&admin).await?;
+                conn.execute(sqlx::AssertSqlSafe(sql)).await?;
+                conn.close().await
+            })?;
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+        })
+        .join();
+        if !matches!(outcome, Ok(Ok(()))) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "could not drop {}: {outcome:?}",
+                self.name
+            );
+        }
+    }
+}
+
+async fn scratch() -> Option<(Scratch, PgStore)> {
+    let url = std::env::var(URL_VAR).unwrap_or_default();
+    if url.is_empty() {
+        let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"));
+        assert!(
+            !ci,
+            "{URL_VAR} is not set: CI must run the PostgreSQL tests"
+        );
+        let _ = writeln!(std::io::stderr(), "*** SKIPPING: {URL_VAR} is not set ***");
+        return None;
+    }
+    let admin: PgConnectOptions = url.parse().unwrap();
+    let name = format!("carillon_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = PgConnection::connect_with(&admin).await.unwrap();
+    conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let options = admin.clone().database(&name);
+    let store = PgStore::connect_with(options, 1, Cipher::new([7; 32]))
+        .await
+        .unwrap();
+    Some((Scratch { admin, name }, store))
+}
+
+/// Lane 0: 10,000 held by a claim; lane 1: 10,000 to retry in an hour; lane 2: 10,000
+/// scheduled for tomorrow, then 500 due. All stored before the due ones, so they come first
+/// in (priority, seq) order.
+const QUEUE: &str = "
+    INSERT INTO services VALUES ('00000000-0000-0000-0000-000000000001', 's', 's', true, false,
+        false, false, '{}', 1, 1, 1, 1, 1, 7, false, '2026-11-22 11:00:00Z');
+    INSERT INTO notifications (id, service_id, template_id, template_version, key_type, kind,
+        status, priority, billable_units, attempts, personal, created_at, scheduled_for,
+        next_attempt_at, locked_until)
+    SELECT gen_random_uuid(), '00000000-0000-0000-0000-000000000001', gen_random_uuid(), 1,
+        'normal', 'email', 'created', LEAST((g - 1) / 10000, 2), 1, 0, '\\x00',
+        '2026-11-22 11:00:00Z',
+        CASE WHEN g BETWEEN 20001 AND 30000 THEN timestamptz '2026-11-23 12:00:00Z' END,
+        CASE WHEN g <= 10000 THEN timestamptz '2026-11-22 12:05:00Z'
+            WHEN g <= 20000 THEN timestamptz '2026-11-22 13:00:00Z'
+            WHEN g <= 30000 THEN timestamptz '2026-11-23 12:00:00Z' END,
+        CASE WHEN g <= 10000 THEN timestamptz '2026-11-22 12:05:00Z' END
+    FROM generate_series(1, 30500) AS g;
+    ANALYZE notifications;";
+
+/// The plan of `statement`, run (EXPLAIN ANALYZE) without timings, so it can be compared.
+async fn plan(conn: &mut PgConnection, statement: &str) -> String {
+    let sql = format!("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) {statement}");
+    let lines: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .fetch_all(conn)
+        .await
+        .unwrap();
+    lines.join("\n")
+}
+
+#[tokio::test]
+async fn claims_read_only_due_rows_with_either_plan() {
+    let Some((_scratch, store)) = scratch().await else {
+        return;
+    };
+    let mut conn = store.pool.acquire().await.unwrap();
+    conn.execute(QUEUE).await.unwrap();
+    for mode in ["force_custom_plan", "force_generic_plan"] {
+        let mut tx = conn.begin().await.unwrap();
+        let setup = format!(
+            "SET LOCAL plan_cache_mode = {mode};
+             PREPARE promote_plan(timestamptz, bigint) AS {PROMOTE};
+             PREPARE claim_plan(timestamptz, timestamptz, bigint) AS {};",
+            claim_sql()
+        );
+        tx.execute(sqlx::AssertSqlSafe(setup)).await.unwrap();
+        let now = "'2026-11-22 12:00:00Z'";
+        let promote = plan(&mut tx, &format!("EXECUTE promote_plan({now}, 1000)")).await;
+        let claim = plan(
+            &mut tx,
+            &format!("EXECUTE claim_plan({now}, '2026-11-22 12:01:00Z', 100)"),
+        )
+        .await;
+        tx.rollback().await.unwrap();
+        // PREPARE outlives the transaction; sqlx keeps statements of its own on the connection.
+        let deallocate = "DEALLOCATE promote_plan; DEALLOCATE claim_plan";
+        conn.execute(deallocate).await.unwrap();
+
+        // Nothing waiting is due: one index probe finds that out.
+        assert!(
+            promote.contains("Index Scan using notifications_waiting"),
+            "{mode}\n{promote}"
+        );
+        assert!(
+            promote.contains("Update on notifications (actual rows=0"),
+            "{mode}\n{promote}"
+        );
+        // The claim reads the first 100 due rows and nothing else, then finds them by id.
+        assert!(
+            claim.contains("Index Scan using notifications_ready"),
+            "{mode}\n{claim}"
+        );
+        assert!(claim.contains("on notifications_pkey"), "{mode}\n{claim}");
+        assert!(
+            claim.contains("Update on notifications (actual rows=100"),
+            "{mode}\n{claim}"
+        );
+        for plan in [&promote, &claim] {
+            assert!(!plan.contains("Rows Removed by Filter"), "{mode}\n{plan}");
+            assert!(!plan.contains("Seq Scan"), "{mode}\n{plan}");
+        }
+    }
+    drop(conn);
+    store.close().await;
+}
