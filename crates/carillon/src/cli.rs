@@ -109,6 +109,10 @@ pub(crate) struct ServeArgs {
     /// or only one of them (several processes sharing one PostgreSQL).
     #[arg(long, env = "CARILLON_ROLE", value_enum, default_value = "all")]
     pub(crate) role: Role,
+    /// Seconds a worker's claim on a notification holds; a crashed worker's notifications are
+    /// delivered by another once it has passed.
+    #[arg(long, env = "CARILLON_WORKER_LEASE_SECONDS", default_value_t = 300)]
+    pub(crate) worker_lease_seconds: u32,
 }
 
 /// What a `serve` process runs.

@@ -41,7 +41,7 @@ async fn main() -> Result<()> {
                 cli::Role::Worker => None,
                 cli::Role::All | cli::Role::Api => Some(serve::bind(args.listen).await?),
             };
-            serve::serve(args.role, listener, store, &settings, shutdown).await
+            serve::serve(&args, listener, store, &settings, shutdown).await
         }
         Command::Migrate => {
             backend::open(&settings).await?;
@@ -54,7 +54,7 @@ async fn main() -> Result<()> {
             let listener = serve::bind(args.listen).await?;
             let url = format!("http://{}", listener.local_addr()?);
             output::print_line(&demo::seed(&store, &url).await?);
-            serve::serve(args.role, Some(listener), store, &settings, shutdown).await
+            serve::serve(&args, Some(listener), store, &settings, shutdown).await
         }
         Command::Service(command) => admin::service(backend::open(&settings).await?, command).await,
         Command::ApiKey(command) => admin::api_key(backend::open(&settings).await?, command).await,

@@ -14,7 +14,7 @@ use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::cli::Role;
+use crate::cli::{Role, ServeArgs};
 
 use crate::settings::Settings;
 
@@ -28,7 +28,7 @@ pub(crate) async fn bind(listen: SocketAddr) -> Result<TcpListener> {
 /// Runs what `role` names until a shutdown signal: the API on `listener`, the delivery
 /// worker, or both. In-flight requests are drained and the worker finishes its batch.
 pub(crate) async fn serve(
-    role: Role,
+    args: &ServeArgs,
     listener: Option<TcpListener>,
     store: Arc<dyn Store>,
     settings: &Settings,
@@ -41,12 +41,14 @@ pub(crate) async fn serve(
     };
     let state = AppState::new(Arc::clone(&store), Arc::new(SystemClock), api);
     let (stop, stopped) = watch::channel(false);
+    let role = args.role;
     let worker = (role != Role::Api).then(|| {
         // The built-in outbox is the only provider so far: every message is kept, not sent.
         let outbox = Arc::new(Outbox::new(Arc::clone(&store)));
         let worker_settings = WorkerSettings {
             sending_domain: settings.sending_domain.clone(),
             branding: Branding::GovernmentOfCanada(BannerOrder::EnglishFirst),
+            lease: time::Duration::seconds(i64::from(args.worker_lease_seconds.max(1))),
             ..WorkerSettings::default()
         };
         let worker = Worker::new(

@@ -85,6 +85,7 @@ pub(crate) struct TestApp {
     /// Where the database is, to open more servers on it.
     location: Location,
     cipher: Cipher,
+    master_key_base64: String,
     _dir: tempfile::TempDir,
 }
 
@@ -142,7 +143,9 @@ impl TestApp {
     /// Starts an app, or `None` when the backend is not available here (never in CI).
     pub(crate) async fn spawn(backend: Backend) -> Option<Self> {
         let dir = tempfile::tempdir().expect("temp dir");
-        let cipher = Cipher::from_master_key(&MasterKey::generate());
+        let master_key = MasterKey::generate();
+        let master_key_base64 = master_key.to_base64();
+        let cipher = Cipher::from_master_key(&master_key);
         let mut postgres = None;
         let location = match backend {
             Backend::Sqlite => Location::Sqlite(dir.path().join("carillon.db")),
@@ -231,6 +234,7 @@ impl TestApp {
             postgres,
             location,
             cipher,
+            master_key_base64,
             _dir: dir,
         })
     }
@@ -240,6 +244,21 @@ impl TestApp {
     pub(crate) async fn another_server(&self, settings: ApiSettings) -> String {
         let store = open_store(&self.location, self.cipher.clone()).await;
         start_server(store, settings).await.0
+    }
+
+    /// Flags and environment that point a `carillon` process at this app's database.
+    pub(crate) fn process_settings(&self) -> (Vec<String>, Vec<(String, String)>) {
+        let url = match &self.location {
+            Location::Sqlite(path) => format!("sqlite://{}", path.display()),
+            Location::Postgres(url) => url.clone(),
+        };
+        (
+            vec!["--database-url".to_owned(), url],
+            vec![(
+                "CARILLON_MASTER_KEY".to_owned(),
+                self.master_key_base64.clone(),
+            )],
+        )
     }
 
     /// A delivery worker over this app's database, delivering to the built-in outbox.
