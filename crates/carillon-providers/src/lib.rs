@@ -4,13 +4,18 @@
 //! This crate holds the traits and the built-in outbox (the embedded default, which keeps
 //! messages for people to read instead of sending them). Real providers live beside it.
 
+pub mod http_sms;
 mod outbox;
+pub mod smtp;
 
 use async_trait::async_trait;
 use carillon_domain::NotificationId;
 use thiserror::Error;
 
+pub use http_sms::{HttpSmsProvider, HttpSmsSettings};
 pub use outbox::Outbox;
+pub use secrecy::{ExposeSecret, SecretString};
+pub use smtp::{SmtpProvider, SmtpSettings, SmtpTls};
 
 /// A rendered email, ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]

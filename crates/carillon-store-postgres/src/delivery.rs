@@ -92,6 +92,7 @@ pub(crate) async fn claim(
 #[derive(Default)]
 struct Columns<'a> {
     id: Vec<Uuid>,
+    attempt: Vec<i64>,
     status: Vec<&'a str>,
     provider_reference: Vec<Option<&'a str>>,
     provider_response: Vec<Option<&'a str>>,
@@ -113,6 +114,7 @@ pub(crate) async fn record(store: &PgStore, outcomes: &[Outcome]) -> StoreResult
     let mut columns = Columns::default();
     for (id, outcome) in latest {
         columns.id.push(id);
+        columns.attempt.push(i64::from(outcome.attempt));
         columns.status.push(outcome.status.as_str());
         columns
             .provider_reference
@@ -124,21 +126,27 @@ pub(crate) async fn record(store: &PgStore, outcomes: &[Outcome]) -> StoreResult
         columns.retry_at.push(opt_truncate(outcome.retry_at));
         columns.updated_at.push(truncate(outcome.updated_at));
     }
-    // Unknown ids match nothing (the notification may have been purged). Without a retry
-    // time the row is ready at once if its status is still `created`.
+    // Unknown ids match nothing. An outcome applies only to the claim it is for: once the
+    // lease has passed and the row was claimed again, `attempts` has moved on and the late
+    // outcome matches nothing (the condition is rechecked on the newest row version), so it can
+    // neither overwrite the newer claim's result nor release it. Purged rows are history: no
+    // outcome brings them back. Without a retry time the row is ready at once if its status is
+    // still `created`.
     sqlx::query(
         "UPDATE notifications SET status = u.status, \
              provider_reference = COALESCE(u.provider_reference, notifications.provider_reference), \
              provider_response = u.provider_response, \
              sent_at = COALESCE(u.sent_at, notifications.sent_at), \
              updated_at = u.updated_at, locked_until = NULL, next_attempt_at = u.retry_at \
-         FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], \
-             $6::timestamptz[], $7::timestamptz[]) \
-             AS u(id, status, provider_reference, provider_response, sent_at, retry_at, \
-                 updated_at) \
-         WHERE notifications.id = u.id",
+         FROM UNNEST($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], \
+             $6::timestamptz[], $7::timestamptz[], $8::timestamptz[]) \
+             AS u(id, attempt, status, provider_reference, provider_response, sent_at, \
+                 retry_at, updated_at) \
+         WHERE notifications.id = u.id AND notifications.attempts = u.attempt \
+             AND notifications.personal IS NOT NULL",
     )
     .bind(columns.id)
+    .bind(columns.attempt)
     .bind(columns.status)
     .bind(columns.provider_reference)
     .bind(columns.provider_response)

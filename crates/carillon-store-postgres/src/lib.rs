@@ -7,12 +7,15 @@
 mod codec;
 mod delivery;
 mod error;
+mod housekeeping;
 mod keys;
 mod limits;
 mod list;
 mod migrations;
 mod notifications;
 mod outbox;
+#[cfg(test)]
+mod scratch;
 mod senders;
 mod services;
 mod templates;
@@ -274,6 +277,27 @@ impl Store for PgStore {
 
     async fn outbox_message(&self, id: NotificationId) -> StoreResult<Option<OutboxMessage>> {
         outbox::one(self, id).await
+    }
+
+    async fn purge_personal_data(&self, now: OffsetDateTime, batch: u32) -> StoreResult<u64> {
+        housekeeping::purge(self, now, batch).await
+    }
+
+    async fn time_out_notifications(
+        &self,
+        older_than: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> StoreResult<Vec<NotificationId>> {
+        housekeeping::time_out(self, older_than, now).await
+    }
+
+    async fn try_start_job(
+        &self,
+        name: &str,
+        now: OffsetDateTime,
+        every: time::Duration,
+    ) -> StoreResult<bool> {
+        housekeeping::try_start_job(self, name, now, every).await
     }
 
     async fn take_rate(

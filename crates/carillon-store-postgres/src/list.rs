@@ -1,4 +1,5 @@
-//! Reading notifications back: one by id, or a page of a service's, newest first.
+//! Reading notifications back: one by id, or a page of a service's, newest first. Purged
+//! notifications (personal data NULL, past retention) are not found.
 
 use carillon_domain::{
     ApiKeyId, Notification, NotificationFilter, NotificationId, ServiceId, TemplateId,
@@ -9,7 +10,7 @@ use sqlx::{Postgres, QueryBuilder};
 
 use crate::PgStore;
 use crate::codec::{count, from_priority, key_type, kind, open_personal, status};
-use crate::error::{col, db_err};
+use crate::error::{col, corrupt, db_err};
 
 pub(crate) const COLUMNS: &str = "id, service_id, template_id, template_version, api_key_id, key_type, \
     kind, status, priority, billable_units, attempts, client_reference, sender, \
@@ -21,7 +22,10 @@ pub(crate) async fn one(
     service: ServiceId,
     id: NotificationId,
 ) -> StoreResult<Option<Notification>> {
-    let sql = format!("SELECT {COLUMNS} FROM notifications WHERE id = $1 AND service_id = $2");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM notifications \
+         WHERE id = $1 AND service_id = $2 AND personal IS NOT NULL"
+    );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id.as_uuid())
         .bind(service.as_uuid())
@@ -40,9 +44,11 @@ pub(crate) async fn filtered(
     filter: &NotificationFilter,
 ) -> StoreResult<Vec<Notification>> {
     let mut query = QueryBuilder::<Postgres>::new(format!("SELECT {COLUMNS} FROM notifications"));
+    // Purged rows are past retention: gone, as far as readers are concerned.
     query
         .push(" WHERE service_id = ")
-        .push_bind(service.as_uuid());
+        .push_bind(service.as_uuid())
+        .push(" AND personal IS NOT NULL");
     if !filter.kinds.is_empty() {
         let kinds: Vec<&str> = filter.kinds.iter().map(|k| k.as_str()).collect();
         query.push(" AND kind = ANY(").push_bind(kinds).push(")");
@@ -69,7 +75,7 @@ pub(crate) async fn filtered(
             .push_bind(older_than.as_uuid())
             .push(" AND service_id = ")
             .push_bind(service.as_uuid())
-            .push(")");
+            .push(" AND personal IS NOT NULL)");
     }
     query
         .push(" ORDER BY seq DESC LIMIT ")
@@ -79,7 +85,10 @@ pub(crate) async fn filtered(
 }
 
 pub(crate) fn decode(store: &PgStore, row: &PgRow) -> StoreResult<Notification> {
-    let personal = open_personal(&store.cipher, col(row, "personal")?)?;
+    // Readers skip purged rows, and purged rows never return to the queue.
+    let sealed: Option<&[u8]> = col(row, "personal")?;
+    let sealed = sealed.ok_or_else(|| corrupt("the notification's personal data was purged"))?;
+    let personal = open_personal(&store.cipher, sealed)?;
     let api_key_id: Option<uuid::Uuid> = col(row, "api_key_id")?;
     Ok(Notification {
         id: NotificationId::from_uuid(col(row, "id")?),

@@ -16,6 +16,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "delivery",
         include_str!("../migrations/0002_delivery.sql"),
     ),
+    (
+        3,
+        "housekeeping",
+        include_str!("../migrations/0003_housekeeping.sql"),
+    ),
 ];
 
 /// A migrator for every migration (tracked in `_sqlx_migrations`, as `sqlx migrate` would).

@@ -124,6 +124,9 @@ async fn store() -> Option<TestStore> {
 
 carillon_store::conformance_tests!(store());
 
+#[path = "postgres/retention.rs"]
+mod retention;
+
 /// Distinctive personal data, to look for in the raw rows.
 const RECIPIENT: &str = "Carillon.Secret.Recipient@Example.com";
 const NORMALISED: &str = "carillon.secret.recipient@example.com";
@@ -385,7 +388,7 @@ async fn connecting_again_finds_the_schema_migrated() {
         PgStore::connect_with(options, 1, cipher()),
     );
     for store in [a.unwrap(), b.unwrap()] {
-        assert_eq!(store.schema_version().await.unwrap(), 2);
+        assert_eq!(store.schema_version().await.unwrap(), 3);
         store.close().await;
     }
 }

@@ -126,17 +126,21 @@ pub(crate) async fn record(store: &SqliteStore, outcomes: &[Outcome]) -> StoreRe
     Ok(())
 }
 
-/// Unknown ids match nothing (the notification may have been purged). Without a retry time
-/// the row is ready at once if its status is still `created`.
+/// Unknown ids match nothing. An outcome applies only to the claim it is for: once the lease
+/// has passed and the row was claimed again, `attempts` has moved on and the late outcome
+/// matches nothing, so it can neither overwrite the newer claim's result nor release it.
+/// Purged rows are history: no outcome brings them back. Without a retry time the row is
+/// ready at once if its status is still `created`.
 async fn record_rows(conn: &mut SqliteConnection, rows: &[Row<'_>]) -> StoreResult<()> {
     let mut query = QueryBuilder::<Sqlite>::new(
-        "WITH u (id, status, provider_reference, provider_response, sent_at, retry_at, \
-             updated_at) AS (",
+        "WITH u (id, attempt, status, provider_reference, provider_response, sent_at, \
+             retry_at, updated_at) AS (",
     );
     query.push_values(rows, |mut values, row| {
         let outcome = row.outcome;
         values
             .push_bind(row.id)
+            .push_bind(i64::from(outcome.attempt))
             .push_bind(outcome.status.as_str())
             .push_bind(outcome.provider_reference.as_deref())
             .push_bind(outcome.provider_response.as_deref())
@@ -150,7 +154,8 @@ async fn record_rows(conn: &mut SqliteConnection, rows: &[Row<'_>]) -> StoreResu
              provider_response = u.provider_response, \
              sent_at = COALESCE(u.sent_at, notifications.sent_at), \
              updated_at = u.updated_at, locked_until = NULL, next_attempt_at = u.retry_at \
-         FROM u WHERE notifications.id = u.id",
+         FROM u WHERE notifications.id = u.id AND notifications.attempts = u.attempt \
+             AND notifications.personal IS NOT NULL",
     );
     query.build().execute(conn).await.map_err(db_err)?;
     Ok(())

@@ -8,6 +8,7 @@
 mod codec;
 mod delivery;
 mod error;
+mod housekeeping;
 mod keys;
 mod limits;
 mod list;
@@ -65,7 +66,9 @@ impl SqliteStore {
             .filename(path)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5))
-            .synchronous(SqliteSynchronous::Normal);
+            .synchronous(SqliteSynchronous::Normal)
+            // Purged personal data is overwritten on disk rather than left in free pages.
+            .pragma("secure_delete", "ON");
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             // Keeping the writer open keeps the WAL and shared-memory files the readers need.
@@ -286,6 +289,27 @@ impl Store for SqliteStore {
 
     async fn outbox_message(&self, id: NotificationId) -> StoreResult<Option<OutboxMessage>> {
         outbox::one(self, id).await
+    }
+
+    async fn purge_personal_data(&self, now: OffsetDateTime, batch: u32) -> StoreResult<u64> {
+        housekeeping::purge(self, now, batch).await
+    }
+
+    async fn time_out_notifications(
+        &self,
+        older_than: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> StoreResult<Vec<NotificationId>> {
+        housekeeping::time_out(self, older_than, now).await
+    }
+
+    async fn try_start_job(
+        &self,
+        name: &str,
+        now: OffsetDateTime,
+        every: time::Duration,
+    ) -> StoreResult<bool> {
+        housekeeping::try_start_job(self, name, now, every).await
     }
 
     async fn take_rate(

@@ -1,4 +1,5 @@
-//! Reading notifications back: one by id, or a page of a service's, newest first.
+//! Reading notifications back: one by id, or a page of a service's, newest first. Purged
+//! notifications (personal data NULL, past retention) are not found.
 
 use carillon_domain::{
     ApiKeyId, Notification, NotificationFilter, NotificationId, ServiceId, TemplateId,
@@ -11,7 +12,7 @@ use crate::SqliteStore;
 use crate::codec::{
     count, from_micros, from_priority, key_type, kind, open_personal, opt_from_micros, status,
 };
-use crate::error::{col, db_err};
+use crate::error::{col, corrupt, db_err};
 
 pub(crate) const COLUMNS: &str = "id, service_id, template_id, template_version, api_key_id, key_type, \
     kind, status, priority, billable_units, attempts, client_reference, sender, \
@@ -23,7 +24,10 @@ pub(crate) async fn one(
     service: ServiceId,
     id: NotificationId,
 ) -> StoreResult<Option<Notification>> {
-    let sql = format!("SELECT {COLUMNS} FROM notifications WHERE id = ? AND service_id = ?");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM notifications \
+         WHERE id = ? AND service_id = ? AND personal IS NOT NULL"
+    );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id.as_uuid())
         .bind(service.as_uuid())
@@ -41,9 +45,11 @@ pub(crate) async fn filtered(
     filter: &NotificationFilter,
 ) -> StoreResult<Vec<Notification>> {
     let mut query = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM notifications"));
+    // Purged rows are past retention: gone, as far as readers are concerned.
     query
         .push(" WHERE service_id = ")
-        .push_bind(service.as_uuid());
+        .push_bind(service.as_uuid())
+        .push(" AND personal IS NOT NULL");
     if !filter.kinds.is_empty() {
         query.push(" AND kind IN (");
         let mut list = query.separated(", ");
@@ -75,7 +81,7 @@ pub(crate) async fn filtered(
             .push_bind(older_than.as_uuid())
             .push(" AND service_id = ")
             .push_bind(service.as_uuid())
-            .push(")");
+            .push(" AND personal IS NOT NULL)");
     }
     query
         .push(" ORDER BY seq DESC LIMIT ")
@@ -89,7 +95,10 @@ pub(crate) async fn filtered(
 }
 
 pub(crate) fn decode(store: &SqliteStore, row: &SqliteRow) -> StoreResult<Notification> {
-    let personal = open_personal(&store.cipher, col(row, "personal")?)?;
+    // Readers skip purged rows, and purged rows never return to the queue.
+    let sealed: Option<&[u8]> = col(row, "personal")?;
+    let sealed = sealed.ok_or_else(|| corrupt("the notification's personal data was purged"))?;
+    let personal = open_personal(&store.cipher, sealed)?;
     let api_key_id: Option<uuid::Uuid> = col(row, "api_key_id")?;
     Ok(Notification {
         id: NotificationId::from_uuid(col(row, "id")?),

@@ -15,12 +15,22 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "delivery",
         include_str!("../migrations/0002_delivery.sql"),
     ),
+    (
+        3,
+        "housekeeping",
+        include_str!("../migrations/0003_housekeeping.sql"),
+    ),
 ];
 
 /// A migrator for every migration (tracked in `_sqlx_migrations`, as `sqlx migrate` would).
 pub(crate) fn migrator() -> Migrator {
+    migrator_of(MIGRATIONS)
+}
+
+/// A migrator for `migrations`.
+fn migrator_of(migrations: &[(i64, &'static str, &'static str)]) -> Migrator {
     Migrator::with_migrations(
-        MIGRATIONS
+        migrations
             .iter()
             .map(|&(version, description, sql)| {
                 Migration::new(
@@ -61,5 +71,80 @@ mod tests {
             embedded, on_disk,
             "add new files in migrations/ to MIGRATIONS"
         );
+    }
+
+    /// Migration 3 rebuilds `notifications`: every row and column survives, `personal` may
+    /// then be NULL, and `seq` goes on from the highest number ever handed out (AUTOINCREMENT),
+    /// not from the highest left in the table.
+    #[tokio::test]
+    async fn rebuilding_notifications_keeps_rows_and_the_sequence() {
+        use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteConnectOptions::new()
+            .filename(dir.path().join("upgrade.db"))
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        migrator_of(&MIGRATIONS[..2]).run(&pool).await.unwrap();
+        let setup = "
+            INSERT INTO services VALUES (x'01', 's', 's', 1, 0, 0, 0, '', 1, 1, 1, 1, 1, 7, 0, 0);
+            INSERT INTO notifications (id, service_id, template_id, template_version, key_type,
+                kind, status, priority, billable_units, attempts, personal, created_at,
+                scheduled_for, next_attempt_at, provider_reference)
+            VALUES (x'a1', x'01', x'f1', 1, 'normal', 'sms', 'sent', 1, 2, 1, x'5eed', 10, NULL,
+                    NULL, 'ref-1'),
+                   (x'a2', x'01', x'f1', 1, 'normal', 'email', 'created', 0, 1, 0, x'5eed', 11,
+                    99, 99, NULL),
+                   (x'a3', x'01', x'f1', 1, 'normal', 'email', 'created', 0, 1, 0, x'5eed', 12,
+                    NULL, NULL, NULL);
+            DELETE FROM notifications WHERE id = x'a3';";
+        sqlx::raw_sql(setup).execute(&pool).await.unwrap();
+        let columns = "seq, id, status, priority, billable_units, attempts, personal, \
+            created_at, scheduled_for, next_attempt_at, provider_reference";
+        let dump = format!("SELECT {columns} FROM notifications ORDER BY seq");
+        type Row = (
+            i64,
+            Vec<u8>,
+            String,
+            i64,
+            i64,
+            i64,
+            Option<Vec<u8>>,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<String>,
+        );
+        let before: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(dump.clone()))
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(before.len(), 2);
+
+        migrator().run(&pool).await.unwrap();
+        let after: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(dump))
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(after, before);
+        let insert = "INSERT INTO notifications (id, service_id, template_id, template_version, \
+                key_type, kind, status, priority, billable_units, attempts, personal, created_at) \
+            VALUES (x'a4', x'01', x'f1', 1, 'normal', 'sms', 'delivered', 1, 1, 1, NULL, 13) \
+            RETURNING seq";
+        let seq: i64 = sqlx::query_scalar(insert).fetch_one(&pool).await.unwrap();
+        assert_eq!(seq, 4, "a seq was handed out twice");
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE name LIKE 'notifications%' AND type = 'table'",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(tables, ["notifications"]);
+        pool.close().await;
     }
 }

@@ -46,6 +46,9 @@ async fn store() -> Option<TestStore> {
 
 carillon_store::conformance_tests!(store());
 
+#[path = "sqlite/retention.rs"]
+mod retention;
+
 /// Distinctive personal data, to look for in the raw file.
 const RECIPIENT: &str = "Carillon.Secret.Recipient@Example.com";
 const NORMALISED: &str = "carillon.secret.recipient@example.com";
@@ -204,7 +207,7 @@ async fn reopening_keeps_data_and_settings() {
     test.close().await;
     let path = test.dir.path().join("carillon.db");
     let reopened = SqliteStore::open(&path, cipher()).await.unwrap();
-    assert_eq!(reopened.schema_version().await.unwrap(), 2);
+    assert_eq!(reopened.schema_version().await.unwrap(), 3);
     let read = reopened
         .notification(new.service_id, new.id)
         .await

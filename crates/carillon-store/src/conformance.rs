@@ -17,24 +17,32 @@
 
 mod delivery;
 mod fixtures;
+mod jobs;
 mod keys;
 mod limits;
 mod listing;
 mod notifications;
 mod outbox;
+mod retention;
 mod senders;
 mod services;
+mod stale;
 mod templates;
+mod timeouts;
 
 pub use delivery::*;
+pub use jobs::*;
 pub use keys::*;
 pub use limits::*;
 pub use listing::*;
 pub use notifications::*;
 pub use outbox::*;
+pub use retention::*;
 pub use senders::*;
 pub use services::*;
+pub use stale::*;
 pub use templates::*;
+pub use timeouts::*;
 
 /// Expands to one `#[tokio::test]` per conformance check. `$make` is an expression evaluating
 /// to a future of `Option<F>` where `F: Deref<Target: Store>`; each test evaluates it afresh,
@@ -84,6 +92,11 @@ macro_rules! conformance_tests {
             outcomes_batch_of_hundreds,
             outbox_round_trip_and_replace,
             outbox_newest_first_with_paging,
+            outcomes_of_an_expired_claim_are_ignored,
+            purge_personal_data_past_retention,
+            time_out_notifications_never_finished,
+            jobs_start_once_per_period,
+            jobs_concurrent_callers_exactly_one_starts,
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

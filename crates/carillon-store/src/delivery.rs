@@ -8,6 +8,11 @@ use time::OffsetDateTime;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     pub id: NotificationId,
+    /// The `attempts` of the claimed [`Notification`](carillon_domain::Notification) this
+    /// outcome is for. The outcome applies only while the row's `attempts` still equals it: a
+    /// worker whose lease expired, and whose row another worker has claimed since, must not
+    /// overwrite the newer claim or release it.
+    pub attempt: u32,
     pub status: NotificationStatus,
     /// The provider's message id, when it accepted the message.
     pub provider_reference: Option<String>,

@@ -151,6 +151,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         limit: u32,
     ) -> StoreResult<Vec<Notification>>;
     /// Records outcomes of claimed notifications in one transaction and releases the claims.
+    /// An outcome is ignored when its `attempt` is no longer the row's (the lease expired and
+    /// the row was claimed again) and for a notification whose personal data was purged.
     async fn record_outcomes(&self, outcomes: &[Outcome]) -> StoreResult<()>;
     /// Keeps messages in the built-in outbox (personal data encrypted like notifications).
     async fn put_outbox(&self, messages: &[OutboxMessage]) -> StoreResult<()>;
@@ -161,6 +163,37 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         before: Option<NotificationId>,
     ) -> StoreResult<Vec<OutboxMessage>>;
     async fn outbox_message(&self, id: NotificationId) -> StoreResult<Option<OutboxMessage>>;
+
+    // Housekeeping, run by periodic jobs (see `try_start_job`).
+    /// Purges the personal data of up to `batch` notifications created longer ago than their
+    /// service's `retention_days` (whole 24-hour days before `now`) whose status is final (not
+    /// `created`, `sending` or `pending`): the sealed recipient, personalisation, body and
+    /// subject are dropped and the notification's outbox message deleted, in one transaction.
+    /// The row itself stays (status, times, template, channel, billable units) for reports,
+    /// but reads treat it as gone: `notification` returns `None` and `notifications` skips it,
+    /// as GC Notify shows only notifications within retention, and outcomes no longer apply
+    /// to it. Returns how many were purged; callers repeat until it returns 0.
+    async fn purge_personal_data(&self, now: OffsetDateTime, batch: u32) -> StoreResult<u64>;
+    /// Gives up on notifications created before `older_than` (GC Notify: three days ago) that
+    /// have not reached a final status: still `created` becomes `technical-failure`, still
+    /// `sending` or `pending` becomes `temporary-failure` (an SMS left `sent` is not timed
+    /// out). A scheduled notification counts from its scheduled time rather than from when it
+    /// was accepted, and one a worker holds an unexpired claim on is left to that worker.
+    /// Sets `updated_at` to `now` and returns the ids changed, in the order they were stored.
+    async fn time_out_notifications(
+        &self,
+        older_than: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> StoreResult<Vec<NotificationId>>;
+    /// Starts the periodic job `name` if it never ran or last started at least `every` before
+    /// `now`: records `now` as its start and returns true. Atomic, so of several processes
+    /// asking in one period exactly one gets true.
+    async fn try_start_job(
+        &self,
+        name: &str,
+        now: OffsetDateTime,
+        every: time::Duration,
+    ) -> StoreResult<bool>;
 
     // Rate limits.
     /// Takes up to `requested` requests from the service's allowance for `key_type` (a

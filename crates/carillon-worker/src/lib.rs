@@ -4,6 +4,7 @@
 //! every outcome in one transaction. Test-key and research-mode messages get simulated
 //! outcomes and never reach a provider.
 
+mod housekeeping;
 mod render;
 pub mod retry;
 mod simulate;
@@ -87,6 +88,7 @@ impl Worker {
             "delivery worker started"
         );
         while !*shutdown.borrow() {
+            housekeeping::run_due(&self.store).await;
             let handled = match self.run_once().await {
                 Ok(handled) => handled,
                 Err(error) => {
@@ -103,6 +105,15 @@ impl Worker {
             }
         }
         tracing::info!("delivery worker stopped");
+    }
+
+    /// Runs the periodic jobs that are due (retention purge, 3-day timeouts) unless another
+    /// process already runs them this period.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub async fn housekeep(&self) -> Result<(), StoreError> {
+        housekeeping::run(&self.store, OffsetDateTime::now_utc()).await
     }
 
     /// Claims and delivers one batch; returns how many notifications it handled.
@@ -231,6 +242,7 @@ fn finished(
 ) -> Outcome {
     Outcome {
         id: notification.id,
+        attempt: notification.attempts,
         status,
         provider_reference: reference,
         provider_response: None,
@@ -243,6 +255,7 @@ fn finished(
 fn failed(notification: &Notification, reason: &str, now: OffsetDateTime) -> Outcome {
     Outcome {
         id: notification.id,
+        attempt: notification.attempts,
         status: NotificationStatus::TechnicalFailure,
         provider_reference: None,
         provider_response: Some(reason.to_owned()),
@@ -281,6 +294,7 @@ fn after_provider(
             ) {
                 Some(wait) => Outcome {
                     id: notification.id,
+                    attempt: notification.attempts,
                     status: NotificationStatus::Created,
                     provider_reference: None,
                     provider_response: Some(reason),

@@ -56,6 +56,28 @@ pub(crate) struct GlobalArgs {
     /// Log format.
     #[arg(long, global = true, env = "CARILLON_LOG_FORMAT", value_enum)]
     pub(crate) log_format: Option<LogFormat>,
+    /// Where email goes: `outbox` (kept for reading with `carillon outbox`; the default), or an
+    /// SMTP server: `smtp://host:25`, `smtp+starttls://user:pass@host:587`,
+    /// `smtps://user:pass@host:465`.
+    #[arg(
+        long,
+        global = true,
+        env = "CARILLON_EMAIL_PROVIDER",
+        hide_env_values = true
+    )]
+    pub(crate) email_provider: Option<String>,
+    /// Where text messages go: `outbox` (the default), or the HTTPS URL of an SMS gateway
+    /// that takes `{"to", "from", "body", "reference"}` as JSON.
+    #[arg(long, global = true, env = "CARILLON_SMS_PROVIDER")]
+    pub(crate) sms_provider: Option<String>,
+    /// Bearer token for the SMS gateway.
+    #[arg(
+        long,
+        global = true,
+        env = "CARILLON_SMS_GATEWAY_TOKEN",
+        hide_env_values = true
+    )]
+    pub(crate) sms_gateway_token: Option<String>,
 }
 
 /// How logs are written (always to standard error).

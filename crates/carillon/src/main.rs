@@ -7,6 +7,7 @@ mod cli;
 mod demo;
 mod outbox;
 mod output;
+mod providers;
 mod serve;
 mod settings;
 

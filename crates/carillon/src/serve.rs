@@ -6,7 +6,6 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use axum::routing::get;
 use carillon_api::{ApiSettings, AppState, SystemClock, router};
-use carillon_providers::Outbox;
 use carillon_render::{BannerOrder, Branding};
 use carillon_store::Store;
 use carillon_worker::{Worker, WorkerSettings};
@@ -42,9 +41,10 @@ pub(crate) async fn serve(
     let state = AppState::new(Arc::clone(&store), Arc::new(SystemClock), api);
     let (stop, stopped) = watch::channel(false);
     let role = args.role;
-    let worker = (role != Role::Api).then(|| {
-        // The built-in outbox is the only provider so far: every message is kept, not sent.
-        let outbox = Arc::new(Outbox::new(Arc::clone(&store)));
+    let worker = if role == Role::Api {
+        None
+    } else {
+        let (email, sms) = crate::providers::choose(settings, &store)?;
         let worker_settings = WorkerSettings {
             sending_domain: settings.sending_domain.clone(),
             branding: Branding::GovernmentOfCanada(BannerOrder::EnglishFirst),
@@ -53,13 +53,13 @@ pub(crate) async fn serve(
         };
         let worker = Worker::new(
             store,
-            outbox.clone(),
-            outbox,
+            email,
+            sms,
             worker_settings,
             Arc::clone(&state.accepted),
         );
-        tokio::spawn(worker.run(stopped))
-    });
+        Some(tokio::spawn(worker.run(stopped)))
+    };
     match (role, listener) {
         (Role::Worker, _) | (_, None) => shutdown.await,
         (_, Some(listener)) => {

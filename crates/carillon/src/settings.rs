@@ -21,6 +21,9 @@ struct FileSettings {
     sending_domain: Option<String>,
     public_url: Option<String>,
     log_format: Option<LogFormat>,
+    email_provider: Option<String>,
+    sms_provider: Option<String>,
+    sms_gateway_token: Option<String>,
 }
 
 /// Which database to use.
@@ -39,6 +42,11 @@ pub(crate) struct Settings {
     pub(crate) sending_domain: String,
     pub(crate) public_url: Option<String>,
     pub(crate) log_format: LogFormat,
+    /// `outbox` or an SMTP URL.
+    pub(crate) email_provider: String,
+    /// `outbox` or an SMS gateway URL.
+    pub(crate) sms_provider: String,
+    pub(crate) sms_gateway_token: Option<String>,
 }
 
 fn default_data_dir() -> PathBuf {
@@ -101,6 +109,17 @@ impl Settings {
                 .log_format
                 .or(file.log_format)
                 .unwrap_or(LogFormat::Text),
+            email_provider: args
+                .email_provider
+                .clone()
+                .or(file.email_provider)
+                .unwrap_or_else(|| "outbox".to_owned()),
+            sms_provider: args
+                .sms_provider
+                .clone()
+                .or(file.sms_provider)
+                .unwrap_or_else(|| "outbox".to_owned()),
+            sms_gateway_token: args.sms_gateway_token.clone().or(file.sms_gateway_token),
         })
     }
 

@@ -4,74 +4,10 @@
 //! plan a prepared statement may switch to. Needs `CARILLON_TEST_POSTGRES_URL`, like the tests
 //! in `tests/`; skipped (loudly) without it outside CI.
 
-use std::io::Write;
-
-use carillon_crypto::Cipher;
-use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, Executor, PgConnection};
 
 use super::{PROMOTE, claim_sql};
-use crate::PgStore;
-
-const URL_VAR: &str = "CARILLON_TEST_POSTGRES_URL";
-
-/// A database of its own, dropped with it.
-struct Scratch {
-    admin: PgConnectOptions,
-    name: String,
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        // Drop cannot await: a thread with a runtime of its own drops the database.
-        let admin = self.admin.clone();
-        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-        let outcome = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
-            runtime.block_on(async {
-                let mut conn = PgConnection::connect_with(&admin).await?;
-                conn.execute(sqlx::AssertSqlSafe(sql)).await?;
-                conn.close().await
-            })?;
-            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
-        })
-        .join();
-        if !matches!(outcome, Ok(Ok(()))) {
-            let _ = writeln!(
-                std::io::stderr(),
-                "could not drop {}: {outcome:?}",
-                self.name
-            );
-        }
-    }
-}
-
-async fn scratch() -> Option<(Scratch, PgStore)> {
-    let url = std::env::var(URL_VAR).unwrap_or_default();
-    if url.is_empty() {
-        let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"));
-        assert!(
-            !ci,
-            "{URL_VAR} is not set: CI must run the PostgreSQL tests"
-        );
-        let _ = writeln!(std::io::stderr(), "*** SKIPPING: {URL_VAR} is not set ***");
-        return None;
-    }
-    let admin: PgConnectOptions = url.parse().unwrap();
-    let name = format!("carillon_test_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = PgConnection::connect_with(&admin).await.unwrap();
-    conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .await
-        .unwrap();
-    conn.close().await.unwrap();
-    let options = admin.clone().database(&name);
-    let store = PgStore::connect_with(options, 1, Cipher::new([7; 32]))
-        .await
-        .unwrap();
-    Some((Scratch { admin, name }, store))
-}
+use crate::scratch::scratch;
 
 /// Lane 0: 10,000 held by a claim; lane 1: 10,000 to retry in an hour; lane 2: 10,000
 /// scheduled for tomorrow, then 500 due. All stored before the due ones, so they come first

@@ -8,40 +8,14 @@ use carillon_domain::{
 };
 use time::Duration;
 
-use super::fixtures::{T0, at, micros, notification, service, stored, template};
-use crate::{InsertOutcome, Outcome, Store};
+use super::fixtures::{
+    T0, at, claimed, micros, notification, outcome, queue, service, stored, template,
+};
+use crate::{Outcome, Store};
 
 use NotificationStatus::{Created, Delivered, Sending, Sent, TechnicalFailure};
 use NotificationType::{Email, Sms};
 use ProcessType::{Bulk, Normal, Priority};
-
-/// Stores `batch` in one call, without limits.
-async fn queue(store: &dyn Store, batch: &[NewNotification]) {
-    let batch: Vec<_> = batch.iter().map(|new| (new.clone(), Vec::new())).collect();
-    let outcomes = store.insert_notifications(&batch).await.unwrap();
-    assert!(outcomes.iter().all(|o| *o == InsertOutcome::Inserted));
-}
-
-/// What a claim returns for `new` after `attempts` claims, nothing recorded yet.
-fn claimed(new: &NewNotification, attempts: u32) -> Notification {
-    Notification {
-        attempts,
-        ..stored(new)
-    }
-}
-
-/// An outcome that changes only the status, at `updated_at`.
-fn outcome(id: NotificationId, status: NotificationStatus, updated_at: i64) -> Outcome {
-    Outcome {
-        id,
-        status,
-        provider_reference: None,
-        provider_response: None,
-        sent_at: None,
-        retry_at: None,
-        updated_at: at(updated_at),
-    }
-}
 
 /// Due rows come priority lane first, then normal, then bulk, each oldest first; rows
 /// scheduled for later are left until their time; test-key rows are claimed like any other.

@@ -8,7 +8,7 @@ use serde_json::json;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
-use crate::{Counter, CounterLimit, Period, Store};
+use crate::{Counter, CounterLimit, InsertOutcome, Outcome, Period, Store};
 
 /// The time checks start from, with microseconds as the API prints them.
 pub(crate) const T0: OffsetDateTime = datetime!(2026-11-22 15:04:05.123456 UTC);
@@ -117,6 +117,57 @@ pub(crate) fn stored(new: &NewNotification) -> Notification {
         attempts: 0,
         created_by_name: None,
     }
+}
+
+/// Stores `batch` in one call, without limits.
+pub(crate) async fn queue(store: &dyn Store, batch: &[NewNotification]) {
+    let batch: Vec<_> = batch.iter().map(|new| (new.clone(), Vec::new())).collect();
+    let outcomes = store.insert_notifications(&batch).await.unwrap();
+    assert!(outcomes.iter().all(|o| *o == InsertOutcome::Inserted));
+}
+
+/// What a claim returns for `new` after `attempts` claims, nothing recorded yet.
+pub(crate) fn claimed(new: &NewNotification, attempts: u32) -> Notification {
+    Notification {
+        attempts,
+        ..stored(new)
+    }
+}
+
+/// An outcome of a first claim (attempt 1) that changes only the status, at `updated_at`
+/// seconds after [`T0`].
+pub(crate) fn outcome(id: NotificationId, status: NotificationStatus, updated_at: i64) -> Outcome {
+    Outcome {
+        id,
+        attempt: 1,
+        status,
+        provider_reference: None,
+        provider_response: None,
+        sent_at: None,
+        retry_at: None,
+        updated_at: at(updated_at),
+    }
+}
+
+/// Claims every due notification at `now` and records `status` for each listed one (attempt
+/// 1); the others stay claimed (`created`, held until a minute after `now`).
+pub(crate) async fn finish(
+    store: &dyn Store,
+    now: OffsetDateTime,
+    statuses: &[(&NewNotification, NotificationStatus)],
+) {
+    store
+        .claim_notifications(now, now + Duration::MINUTE, 1_000)
+        .await
+        .unwrap();
+    let outcomes: Vec<_> = statuses
+        .iter()
+        .map(|(new, status)| Outcome {
+            updated_at: now,
+            ..outcome(new.id, *status, 0)
+        })
+        .collect();
+    store.record_outcomes(&outcomes).await.unwrap();
 }
 
 /// The daily counter of `service` for `kind`, on T0's day.

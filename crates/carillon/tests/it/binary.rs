@@ -226,6 +226,9 @@ fn help_explains_every_setting() {
         "CARILLON_PUBLIC_URL",
         "CARILLON_LOG_FORMAT",
         "CARILLON_CONFIG",
+        "CARILLON_EMAIL_PROVIDER",
+        "CARILLON_SMS_PROVIDER",
+        "CARILLON_SMS_GATEWAY_TOKEN",
     ] {
         assert!(help.contains(env), "--help does not mention {env}");
     }
@@ -363,4 +366,33 @@ fn configuration_file_is_read() {
         .output()
         .unwrap();
     assert!(!output.status.success(), "unknown settings are refused");
+}
+
+#[test]
+fn bad_provider_settings_are_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = carillon(dir.path())
+        .args([
+            "--email-provider",
+            "ftp://nope",
+            "serve",
+            "--role",
+            "worker",
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--email-provider"));
+    let output = carillon(dir.path())
+        .args([
+            "--sms-provider",
+            "https://gateway.example.ca/send",
+            "serve",
+            "--role",
+            "worker",
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("CARILLON_SMS_GATEWAY_TOKEN"));
 }

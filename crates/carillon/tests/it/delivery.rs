@@ -76,4 +76,48 @@ on_both_backends! {
         stop.send(true).unwrap();
         worker.await.unwrap();
     }
+
+    personal_data_is_purged_after_retention_and_stuck_messages_time_out(app) {
+        let old = |days: i64, to: &str| carillon_domain::NewNotification {
+            id: NotificationId::new(),
+            service_id: app.service.id,
+            template_id: app.email_template.id,
+            template_version: 1,
+            api_key_id: Some(app.live.id),
+            key_type: carillon_domain::KeyType::Normal,
+            kind: carillon_domain::NotificationType::Email,
+            to: to.to_owned(),
+            normalised_to: to.to_owned(),
+            personalisation: json!({"name": "Old", "code": "1"}),
+            body: "Dear Old".to_owned(),
+            subject: Some("Hello Old".to_owned()),
+            client_reference: None,
+            sender: None,
+            process_type: carillon_domain::ProcessType::Normal,
+            billable_units: 1,
+            scheduled_for: None,
+            created_at: time::OffsetDateTime::now_utc() - time::Duration::days(days),
+        };
+        // Stuck for 4 days (no worker ran): timed out as a technical failure.
+        let stuck = old(4, "stuck@example.ca");
+        app.store.insert_notifications(&[(stuck.clone(), Vec::new())]).await.unwrap();
+        app.worker().housekeep().await.unwrap();
+        let (_, got) = app.get(&format!("/v2/notifications/{}", stuck.id), &app.live).await;
+        assert_eq!(got["status"], "technical-failure");
+
+        // Delivered 8 days ago, past the default 7-day retention: gone from the API and outbox.
+        let expired = old(8, "expired@example.ca");
+        let recent = old(1, "recent@example.ca");
+        app.store.insert_notifications(&[(expired.clone(), Vec::new()), (recent.clone(), Vec::new())]).await.unwrap();
+        app.worker().run_once().await.unwrap();
+        assert!(app.store.outbox_message(expired.id).await.unwrap().is_some());
+        // Housekeeping runs once per period (the job lock) and already ran above: purge directly.
+        let now = time::OffsetDateTime::now_utc();
+        while app.store.purge_personal_data(now, 1000).await.unwrap() > 0 {}
+        let (status, _) = app.get(&format!("/v2/notifications/{}", expired.id), &app.live).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(app.store.outbox_message(expired.id).await.unwrap().is_none());
+        let (status, _) = app.get(&format!("/v2/notifications/{}", recent.id), &app.live).await;
+        assert_eq!(status, StatusCode::OK);
+    }
 }

@@ -1,0 +1,356 @@
+//! The SMTP provider against aiosmtpd: what arrives (headers, both parts, the envelope), how
+//! refusals and outages are classified, login, STARTTLS being required, and that a timed-out
+//! session is never reused. TLS is in `smtp_tls`.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::time::Duration;
+
+use carillon_providers::{
+    EmailMessage, EmailProvider, ProviderError, SecretString, SmtpProvider, SmtpSettings, SmtpTls,
+};
+use mail_parser::MessageParser;
+use tempfile::TempDir;
+
+use crate::email;
+
+const PYTHON_VAR: &str = "CARILLON_TEST_PYTHON";
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| !matches!(value.as_str(), "" | "0" | "false"))
+}
+
+/// A Python that can import aiosmtpd, or `None` (after saying why) outside CI.
+fn python() -> Option<PathBuf> {
+    let candidates: Vec<PathBuf> = match std::env::var_os(PYTHON_VAR) {
+        Some(python) => vec![python.into()],
+        None => {
+            let mut found = Vec::new();
+            if let Some(home) = std::env::var_os("HOME") {
+                found.push(PathBuf::from(home).join(".cache/carillon-test-venv/bin/python"));
+            }
+            found.push("python3".into());
+            found
+        }
+    };
+    for python in &candidates {
+        let imports = Command::new(python)
+            .args(["-c", "import aiosmtpd"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        if imports {
+            return Some(python.clone());
+        }
+    }
+    let message = format!(
+        "no Python with aiosmtpd among {candidates:?}: run scripts/test, or `python3 -m venv \
+         ~/.cache/carillon-test-venv && ~/.cache/carillon-test-venv/bin/pip install -r \
+         crates/carillon-providers/tests/requirements.txt`, or set {PYTHON_VAR}"
+    );
+    assert!(!in_ci(), "{message}");
+    eprintln!("skipping the SMTP test: {message}");
+    None
+}
+
+/// `tests/smtp_sink.py`, running until dropped.
+pub(crate) struct Sink {
+    child: Child,
+    /// Closing it tells the sink to stop.
+    stdin: Option<ChildStdin>,
+    dir: TempDir,
+    pub(crate) port: u16,
+}
+
+/// A message the sink kept.
+pub(crate) struct Stored {
+    raw: Vec<u8>,
+    meta: serde_json::Value,
+}
+
+impl Sink {
+    pub(crate) fn start(args: &[&str]) -> Option<Self> {
+        let python = python()?;
+        let dir = tempfile::tempdir().unwrap();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py");
+        let mut child = Command::new(python)
+            .arg(script)
+            .arg(dir.path())
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the SMTP sink");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("the SMTP sink printed {line:?}, not its port"));
+        let stdin = child.stdin.take();
+        Some(Self {
+            child,
+            stdin,
+            dir,
+            port,
+        })
+    }
+
+    fn settings(&self) -> SmtpSettings {
+        SmtpSettings::new("127.0.0.1", SmtpTls::None)
+            .unwrap()
+            .with_port(self.port)
+            .with_timeout(Duration::from_secs(10))
+    }
+
+    pub(crate) fn messages(&self) -> Vec<Stored> {
+        let mut names: Vec<_> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "eml"))
+            .collect();
+        names.sort();
+        names
+            .into_iter()
+            .map(|path| Stored {
+                raw: std::fs::read(&path).unwrap(),
+                meta: serde_json::from_slice(&std::fs::read(path.with_extension("json")).unwrap())
+                    .unwrap(),
+            })
+            .collect()
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn lf(text: &str) -> String {
+    text.replace("\r\n", "\n")
+}
+
+#[tokio::test]
+async fn a_batch_arrives_with_its_headers_and_both_parts_over_pooled_sessions() {
+    let Some(sink) = Sink::start(&[]) else { return };
+    let provider = SmtpProvider::new(sink.settings().with_pool_size(3)).unwrap();
+    assert_eq!(provider.name(), "smtp");
+
+    let mut french = email("marie.tremblay@example.ca");
+    french.from_name = "Immigration, Réfugiés et Citoyenneté \"Canada\"\r\n".to_owned();
+    french.from_address = "ircc@notification.canada.ca".to_owned();
+    french.reply_to = Some("reponses@ircc.example.ca".to_owned());
+    french.subject = "Votre demande a été reçue – dossier nº 42 ✅".to_owned();
+    french.text = "Bonjour Marie,\n\nNous avons reçu votre demande.\nÀ bientôt !\n".to_owned();
+    french.html = format!(
+        "<html><body><p>Bonjour Marie,</p><p>Nous avons reçu votre demande « {} ».</p>\n<p>{}</p></body></html>",
+        "ça",
+        "très long paragraphe ".repeat(40)
+    );
+    let mut batch = vec![french];
+    for n in 0..11 {
+        let mut plain = email(&format!("person{n}@example.ca"));
+        plain.subject = format!("Message {n}");
+        batch.push(plain);
+    }
+
+    let results = provider.send_emails(&batch).await;
+    assert_eq!(results.len(), batch.len());
+    for (message, result) in batch.iter().zip(&results) {
+        let accepted = result.as_ref().unwrap();
+        let domain = message.from_address.split('@').nth(1).unwrap();
+        assert_eq!(accepted.reference, format!("<{}@{domain}>", message.id));
+        assert!(
+            !accepted.delivered,
+            "an SMTP relay only queues: status sending"
+        );
+    }
+
+    let stored = sink.messages();
+    assert_eq!(stored.len(), batch.len());
+    let peers: BTreeSet<String> = stored
+        .iter()
+        .map(|s| s.meta["peer"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        peers.len() <= 3,
+        "at most pool_size sessions, got {}",
+        peers.len()
+    );
+
+    for message in &batch {
+        let domain = message.from_address.split('@').nth(1).unwrap();
+        let message_id = format!("{}@{domain}", message.id);
+        let found = stored
+            .iter()
+            .find(|s| {
+                MessageParser::default().parse(&s.raw).unwrap().message_id()
+                    == Some(message_id.as_str())
+            })
+            .unwrap_or_else(|| panic!("no message with Message-ID {message_id}"));
+        let parsed = MessageParser::default().parse(&found.raw).unwrap();
+        let head = String::from_utf8_lossy(&found.raw);
+        let head = head.split("\r\n\r\n").next().unwrap();
+        assert!(head.is_ascii(), "headers must be 7-bit:\n{head}");
+        assert!(
+            head.contains("multipart/alternative"),
+            "not multipart/alternative:\n{head}"
+        );
+
+        let from = parsed.from().unwrap().first().unwrap();
+        assert_eq!(from.address(), Some(message.from_address.as_str()));
+        let to = parsed.to().unwrap().first().unwrap();
+        assert_eq!(to.address(), Some(message.to.as_str()));
+        assert_eq!(
+            parsed
+                .reply_to()
+                .and_then(|r| r.first())
+                .and_then(|r| r.address()),
+            message.reply_to.as_deref()
+        );
+        assert_eq!(parsed.subject(), Some(message.subject.as_str()));
+        assert!(parsed.date().is_some(), "no Date header");
+        assert_eq!((parsed.text_body_count(), parsed.html_body_count()), (1, 1));
+        assert_eq!(lf(&parsed.body_text(0).unwrap()), lf(&message.text));
+        assert_eq!(lf(&parsed.body_html(0).unwrap()), lf(&message.html));
+
+        assert_eq!(found.meta["mail_from"], message.from_address.as_str());
+        assert_eq!(found.meta["rcpt_tos"], serde_json::json!([message.to]));
+    }
+
+    let french = stored
+        .iter()
+        .map(|s| MessageParser::default().parse(&s.raw).unwrap())
+        .find(|p| p.to().unwrap().first().unwrap().address() == Some("marie.tremblay@example.ca"))
+        .unwrap();
+    assert_eq!(
+        french.from().unwrap().first().unwrap().name(),
+        Some("Immigration, Réfugiés et Citoyenneté Canada"),
+        "quotes and line breaks leave the display name"
+    );
+}
+
+#[tokio::test]
+async fn refusals_are_permanent_and_outages_transient() {
+    let Some(sink) = Sink::start(&[]) else { return };
+    let provider = SmtpProvider::new(sink.settings()).unwrap();
+    let batch: Vec<EmailMessage> = ["reject@example.ca", "tempfail@example.ca", "ok@example.ca"]
+        .into_iter()
+        .map(email)
+        .collect();
+    let results = provider.send_emails(&batch).await;
+    match &results[0] {
+        Err(ProviderError::Permanent(reason)) => assert!(reason.contains("550"), "{reason}"),
+        other => panic!("550 must be permanent: {other:?}"),
+    }
+    match &results[1] {
+        Err(ProviderError::Transient(reason)) => assert!(reason.contains("451"), "{reason}"),
+        other => panic!("451 must be transient: {other:?}"),
+    }
+    assert!(results[2].is_ok(), "{:?}", results[2]);
+    assert_eq!(sink.messages().len(), 1);
+
+    // Nothing listens on a port that was just freed.
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let nobody = SmtpProvider::new(
+        SmtpSettings::new("127.0.0.1", SmtpTls::None)
+            .unwrap()
+            .with_port(closed),
+    )
+    .unwrap();
+    let results = nobody.send_emails(&[email("ok@example.ca")]).await;
+    assert!(
+        matches!(&results[0], Err(ProviderError::Transient(_))),
+        "a refused connection must be transient: {results:?}"
+    );
+}
+
+#[tokio::test]
+async fn logs_in_with_the_configured_credentials() {
+    let Some(sink) = Sink::start(&["--auth", "carillon:s3cr3t"]) else {
+        return;
+    };
+    let good = SmtpProvider::new(
+        sink.settings()
+            .with_credentials("carillon", SecretString::from("s3cr3t")),
+    )
+    .unwrap();
+    let results = good.send_emails(&[email("ok@example.ca")]).await;
+    assert!(results[0].is_ok(), "{results:?}");
+
+    let bad = SmtpProvider::new(
+        sink.settings()
+            .with_credentials("carillon", SecretString::from("wrong")),
+    )
+    .unwrap();
+    let results = bad.send_emails(&[email("ok@example.ca")]).await;
+    match &results[0] {
+        Err(ProviderError::Permanent(reason)) => {
+            assert!(reason.contains("535"), "{reason}");
+            assert!(!reason.contains("wrong"), "{reason}");
+        }
+        other => panic!("a refused login is permanent: {other:?}"),
+    }
+    assert!(!format!("{bad:?}").contains("wrong"));
+    assert_eq!(sink.messages().len(), 1);
+}
+
+#[tokio::test]
+async fn starttls_is_required_never_skipped() {
+    let Some(sink) = Sink::start(&[]) else { return };
+    let settings = SmtpSettings::new("127.0.0.1", SmtpTls::StartTls)
+        .unwrap()
+        .with_port(sink.port);
+    let provider = SmtpProvider::new(settings).unwrap();
+    let results = provider.send_emails(&[email("ok@example.ca")]).await;
+    assert!(
+        matches!(&results[0], Err(ProviderError::Transient(reason)) if reason.contains("STARTTLS")),
+        "{results:?}"
+    );
+    assert!(sink.messages().is_empty(), "sent in plain text");
+}
+
+#[tokio::test]
+async fn a_timed_out_session_is_dropped_not_reused() {
+    let Some(sink) = Sink::start(&["--slow-seconds", "2"]) else {
+        return;
+    };
+    let provider = SmtpProvider::new(
+        sink.settings()
+            .with_pool_size(1)
+            .with_timeout(Duration::from_millis(700)),
+    )
+    .unwrap();
+    let results = provider.send_emails(&[email("slow@example.ca")]).await;
+    match &results[0] {
+        Err(ProviderError::Transient(reason)) => {
+            assert!(reason.contains("did not finish"), "{reason}");
+        }
+        other => panic!("a timeout must be transient: {other:?}"),
+    }
+    // Had the session gone back to the pool, these would read the slow message's late reply.
+    let batch = [email("reject@example.ca"), email("ok@example.ca")];
+    let results = provider.send_emails(&batch).await;
+    assert!(
+        matches!(&results[0], Err(ProviderError::Permanent(reason)) if reason.contains("550")),
+        "{results:?}"
+    );
+    assert_eq!(
+        results[1].as_ref().unwrap().reference,
+        format!("<{}@notification.example.ca>", batch[1].id)
+    );
+}

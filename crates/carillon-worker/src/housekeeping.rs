@@ -1,0 +1,58 @@
+//! Periodic jobs every worker offers to run and exactly one process runs per period (the store's
+//! job lock): purging personal data past each service's retention, and timing out
+//! notifications no provider confirmed within three days (as GC Notify does).
+
+use std::sync::Arc;
+
+use carillon_store::{Store, StoreError};
+use time::{Duration, OffsetDateTime};
+
+/// How often each job runs.
+const EVERY: Duration = Duration::minutes(10);
+/// GC Notify's `SENDING_NOTIFICATIONS_TIMEOUT_PERIOD`.
+const TIMEOUT: Duration = Duration::days(3);
+/// Rows purged per transaction.
+const PURGE_BATCH: u32 = 1000;
+
+/// Runs whichever jobs are due and not taken by another process; failures are logged and
+/// retried next period.
+pub(crate) async fn run_due(store: &Arc<dyn Store>) {
+    if let Err(error) = run(store, OffsetDateTime::now_utc()).await {
+        tracing::error!(%error, "housekeeping failed; it will run again next period");
+    }
+}
+
+pub(crate) async fn run(store: &Arc<dyn Store>, now: OffsetDateTime) -> Result<(), StoreError> {
+    if store
+        .try_start_job("purge-personal-data", now, EVERY)
+        .await?
+    {
+        let mut purged = 0;
+        loop {
+            let done = store.purge_personal_data(now, PURGE_BATCH).await?;
+            purged += done;
+            if done < u64::from(PURGE_BATCH) {
+                break;
+            }
+        }
+        if purged > 0 {
+            tracing::info!(purged, "purged personal data past retention");
+        }
+        metrics::counter!("carillon_notifications_purged_total").increment(purged);
+    }
+    if store
+        .try_start_job("time-out-notifications", now, EVERY)
+        .await?
+    {
+        let timed_out = store.time_out_notifications(now - TIMEOUT, now).await?;
+        if !timed_out.is_empty() {
+            tracing::info!(
+                count = timed_out.len(),
+                "timed out notifications after 3 days"
+            );
+        }
+        metrics::counter!("carillon_notifications_timed_out_total")
+            .increment(timed_out.len() as u64);
+    }
+    Ok(())
+}
