@@ -11,4 +11,5 @@ mod processes;
 mod properties;
 mod read;
 mod send;
+mod smtp;
 mod templates;
