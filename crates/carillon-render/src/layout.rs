@@ -10,6 +10,8 @@ mod banner;
 use thiserror::Error;
 
 use crate::Language;
+// One escaper for every HTML output of the crate.
+use crate::escape::push_escaped as escape;
 
 /// Which way round the bilingual Government of Canada banner reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,25 +224,6 @@ pub(crate) fn full_html(page: &Page<'_>) -> String {
     out.push_str("\n</td>\n</tr>\n</table>\n<!--[if mso]></td></tr></table><![endif]-->\n");
     out.push_str("</td>\n</tr>\n</table>\n</div>\n</body>\n</html>\n");
     out
-}
-
-/// Escapes text for use in element content or a double- or single-quoted attribute.
-fn escape(text: &str, out: &mut String) {
-    let mut done = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&text[done..at]);
-        out.push_str(entity);
-        done = at + 1;
-    }
-    out.push_str(&text[done..]);
 }
 
 #[cfg(test)]
