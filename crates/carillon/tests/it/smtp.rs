@@ -2,11 +2,21 @@
 //! --email-provider smtp://…`. Statuses move to `sending` (an SMTP server's acceptance is not a
 //! delivery receipt), and the message arrives as rendered.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+/// Kills a child process when dropped, so a failed assertion leaves nothing running.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
 
 /// A Python that can import aiosmtpd (`scripts/test` provides one); `None` outside CI only.
 fn python() -> Option<String> {
@@ -42,7 +52,7 @@ async fn demo_delivers_through_a_real_smtp_server() {
         env!("CARGO_MANIFEST_DIR"),
         "/../carillon-providers/tests/smtp_sink.py"
     );
-    let mut sink = Command::new(python)
+    let sink = Command::new(python)
         .arg(sink_script)
         .arg(sink_dir.path())
         .stdin(Stdio::piped())
@@ -50,14 +60,15 @@ async fn demo_delivers_through_a_real_smtp_server() {
         .stderr(Stdio::null())
         .spawn()
         .expect("start the SMTP sink");
+    let mut sink = KillOnDrop(sink);
     let mut port = String::new();
-    BufReader::new(sink.stdout.take().unwrap())
+    BufReader::new(sink.0.stdout.take().unwrap())
         .read_line(&mut port)
         .unwrap();
     let port = port.trim().to_owned();
 
     let data = tempfile::tempdir().unwrap();
-    let mut demo = Command::new(env!("CARGO_BIN_EXE_carillon"))
+    let demo = Command::new(env!("CARGO_BIN_EXE_carillon"))
         .arg("--data-dir")
         .arg(data.path())
         .args([
@@ -74,8 +85,9 @@ async fn demo_delivers_through_a_real_smtp_server() {
         .stderr(Stdio::null())
         .spawn()
         .expect("start carillon demo");
+    let mut demo = KillOnDrop(demo);
     let mut line = String::new();
-    BufReader::new(demo.stdout.take().unwrap())
+    BufReader::new(demo.0.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
     let info: Value = serde_json::from_str(&line).unwrap();
@@ -126,11 +138,7 @@ async fn demo_delivers_through_a_real_smtp_server() {
     assert!(raw.contains("Reply-To: demo-reply@example.gc.ca"), "{raw}");
     assert!(raw.contains("multipart/alternative"), "{raw}");
 
-    let _ = Command::new("kill")
-        .args(["-TERM", &demo.id().to_string()])
-        .status();
-    let _ = demo.wait();
-    drop(sink.stdin.take().map(|mut stdin| stdin.flush()));
-    let _ = sink.kill();
-    let _ = sink.wait();
+    // Dropping the guards stops the demo and the sink.
+    drop(demo);
+    drop(sink);
 }
