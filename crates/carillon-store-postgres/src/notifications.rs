@@ -2,6 +2,7 @@
 //! multi-row INSERT, with its counters locked, checked and moved in the same transaction.
 
 use carillon_domain::NewNotification;
+use carillon_store::support::decide;
 use carillon_store::{CounterLimit, InsertOutcome, StoreResult};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -9,7 +10,7 @@ use uuid::Uuid;
 use crate::PgStore;
 use crate::codec::{PersonalRef, opt_truncate, priority, seal_personal, to_int, truncate};
 use crate::error::db_err;
-use crate::limits::{decide, lock_counters, save_counters};
+use crate::limits::{lock_counters, save_counters};
 
 /// The batch's columns, one array each, for `UNNEST`: one statement text whatever the batch
 /// size, so it is prepared once per connection.

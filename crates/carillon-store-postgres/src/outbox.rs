@@ -4,62 +4,15 @@
 use std::collections::HashMap;
 
 use carillon_domain::{NotificationId, ServiceId};
-use carillon_store::{OutboxMessage, StoreError, StoreResult};
-use serde::{Deserialize, Serialize};
+use carillon_store::support::{open_content, seal_content};
+use carillon_store::{OutboxMessage, StoreResult};
 use sqlx::postgres::PgRow;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::PgStore;
 use crate::codec::{kind, truncate};
-use crate::error::{col, corrupt, db_err};
-
-/// The content of a message, sealed as one value. Short keys keep rows small.
-#[derive(Serialize)]
-struct ContentRef<'a> {
-    #[serde(rename = "t")]
-    to: &'a str,
-    #[serde(rename = "f")]
-    from: &'a str,
-    #[serde(rename = "r")]
-    reply_to: Option<&'a str>,
-    #[serde(rename = "s")]
-    subject: Option<&'a str>,
-    #[serde(rename = "h")]
-    html: Option<&'a str>,
-    #[serde(rename = "x")]
-    text: &'a str,
-}
-
-/// [`ContentRef`] read back.
-#[derive(Deserialize)]
-struct Content {
-    #[serde(rename = "t")]
-    to: String,
-    #[serde(rename = "f")]
-    from: String,
-    #[serde(rename = "r")]
-    reply_to: Option<String>,
-    #[serde(rename = "s")]
-    subject: Option<String>,
-    #[serde(rename = "h")]
-    html: Option<String>,
-    #[serde(rename = "x")]
-    text: String,
-}
-
-fn seal(store: &PgStore, message: &OutboxMessage) -> StoreResult<Vec<u8>> {
-    let content = ContentRef {
-        to: &message.to,
-        from: &message.from,
-        reply_to: message.reply_to.as_deref(),
-        subject: message.subject.as_deref(),
-        html: message.html.as_deref(),
-        text: &message.text,
-    };
-    let json = serde_json::to_vec(&content).map_err(|e| StoreError::Other(e.to_string()))?;
-    Ok(store.cipher.encrypt(&json))
-}
+use crate::error::{col, db_err};
 
 /// The batch's columns, one array each, for `UNNEST`.
 #[derive(Default)]
@@ -90,7 +43,7 @@ pub(crate) async fn put(store: &PgStore, messages: &[OutboxMessage]) -> StoreRes
             .push(*message.notification_id.as_uuid());
         columns.service_id.push(*message.service_id.as_uuid());
         columns.kind.push(message.kind.as_str());
-        columns.personal.push(seal(store, message)?);
+        columns.personal.push(seal_content(&store.cipher, message)?);
         columns.created_at.push(truncate(message.created_at));
     }
     if columns.notification_id.is_empty() {
@@ -167,8 +120,7 @@ pub(crate) async fn one(store: &PgStore, id: NotificationId) -> StoreResult<Opti
 
 fn decode(store: &PgStore, row: &PgRow) -> StoreResult<OutboxMessage> {
     let sealed: &[u8] = col(row, "personal")?;
-    let json = store.cipher.decrypt(sealed).map_err(corrupt)?;
-    let content: Content = serde_json::from_slice(&json).map_err(corrupt)?;
+    let content = open_content(&store.cipher, sealed)?;
     Ok(OutboxMessage {
         notification_id: NotificationId::from_uuid(col(row, "notification_id")?),
         service_id: ServiceId::from_uuid(col(row, "service_id")?),

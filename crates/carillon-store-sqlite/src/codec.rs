@@ -1,57 +1,24 @@
 //! Conversions between domain values and their stored SQLite form: microsecond timestamps,
-//! enum names, counts, and the sealed personal data of a notification.
+//! enum names and counts. The backend-independent ones (and the sealed personal data of a
+//! notification) live in [`carillon_store::support`].
 
-use carillon_crypto::Cipher;
-use carillon_domain::{KeyType, NotificationStatus, NotificationType, Permission, ProcessType};
+use carillon_domain::{Permission, ProcessType};
 use carillon_store::{StoreError, StoreResult};
-use serde::{Deserialize, Serialize};
-use serde_json::Value as Json;
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
+
+pub(crate) use carillon_store::support::{
+    PersonalRef, from_micros, key_type, kind, micros, open_personal, open_text, process_type,
+    seal_personal, status, truncate,
+};
 
 use crate::error::corrupt;
-
-/// Microseconds since the Unix epoch; sub-microsecond digits are dropped (the API prints
-/// microseconds, so a value read back equals what was printed).
-pub(crate) fn micros(at: OffsetDateTime) -> i64 {
-    // Every OffsetDateTime (years ±9999) fits in i64 microseconds.
-    i64::try_from(at.unix_timestamp_nanos().div_euclid(1000)).unwrap_or(i64::MAX)
-}
 
 pub(crate) fn opt_micros(at: Option<OffsetDateTime>) -> Option<i64> {
     at.map(micros)
 }
 
-/// A stored timestamp, in UTC.
-pub(crate) fn from_micros(value: i64) -> StoreResult<OffsetDateTime> {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(value) * 1000)
-        .map_err(|_| corrupt(format_args!("timestamp {value} is out of range")))
-}
-
 pub(crate) fn opt_from_micros(value: Option<i64>) -> StoreResult<Option<OffsetDateTime>> {
     value.map(from_micros).transpose()
-}
-
-/// `at` in UTC with the precision it is stored with.
-pub(crate) fn truncate(at: OffsetDateTime) -> OffsetDateTime {
-    let at = at.to_offset(UtcOffset::UTC);
-    at.replace_nanosecond(at.nanosecond() / 1000 * 1000)
-        .unwrap_or(at)
-}
-
-pub(crate) fn kind(text: &str) -> StoreResult<NotificationType> {
-    NotificationType::parse(text).ok_or_else(|| corrupt(format_args!("unknown channel {text}")))
-}
-
-pub(crate) fn key_type(text: &str) -> StoreResult<KeyType> {
-    KeyType::parse(text).ok_or_else(|| corrupt(format_args!("unknown key type {text}")))
-}
-
-pub(crate) fn process_type(text: &str) -> StoreResult<ProcessType> {
-    ProcessType::parse(text).ok_or_else(|| corrupt(format_args!("unknown process type {text}")))
-}
-
-pub(crate) fn status(text: &str) -> StoreResult<NotificationStatus> {
-    text.parse().map_err(corrupt)
 }
 
 /// The queue order of a process type: lower goes first.
@@ -101,50 +68,4 @@ pub(crate) fn to_i64<T: TryInto<i64>>(value: T, what: &str) -> StoreResult<i64> 
     value
         .try_into()
         .map_err(|_| StoreError::Other(format!("{what} is too large to store")))
-}
-
-/// The personal data of a notification, sealed as one value. Short keys keep rows small.
-#[derive(Serialize)]
-pub(crate) struct PersonalRef<'a> {
-    #[serde(rename = "t")]
-    pub(crate) to: &'a str,
-    #[serde(rename = "n")]
-    pub(crate) normalised_to: &'a str,
-    #[serde(rename = "p")]
-    pub(crate) personalisation: &'a Json,
-    #[serde(rename = "b")]
-    pub(crate) body: &'a str,
-    #[serde(rename = "s")]
-    pub(crate) subject: Option<&'a str>,
-}
-
-/// [`PersonalRef`] read back.
-#[derive(Deserialize)]
-pub(crate) struct Personal {
-    #[serde(rename = "t")]
-    pub(crate) to: String,
-    #[serde(rename = "n")]
-    pub(crate) normalised_to: String,
-    #[serde(rename = "p")]
-    pub(crate) personalisation: Json,
-    #[serde(rename = "b")]
-    pub(crate) body: String,
-    #[serde(rename = "s")]
-    pub(crate) subject: Option<String>,
-}
-
-pub(crate) fn seal_personal(cipher: &Cipher, personal: &PersonalRef<'_>) -> StoreResult<Vec<u8>> {
-    let json = serde_json::to_vec(personal).map_err(|e| StoreError::Other(e.to_string()))?;
-    Ok(cipher.encrypt(&json))
-}
-
-pub(crate) fn open_personal(cipher: &Cipher, sealed: &[u8]) -> StoreResult<Personal> {
-    let json = cipher.decrypt(sealed).map_err(corrupt)?;
-    serde_json::from_slice(&json).map_err(corrupt)
-}
-
-/// A sealed text value (an API key secret, a safelisted recipient).
-pub(crate) fn open_text(cipher: &Cipher, sealed: &[u8]) -> StoreResult<String> {
-    let plain = cipher.decrypt(sealed).map_err(corrupt)?;
-    String::from_utf8(plain).map_err(corrupt)
 }

@@ -38,9 +38,7 @@ fn is_transient(code: Option<&str>) -> bool {
 }
 
 /// Stored data that does not decode.
-pub(crate) fn corrupt(what: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(what.to_string())
-}
+pub(crate) use carillon_store::support::corrupt;
 
 /// Column `name` of `row`, decoded.
 pub(crate) fn col<'r, T>(row: &'r sqlx::sqlite::SqliteRow, name: &str) -> Result<T, StoreError>

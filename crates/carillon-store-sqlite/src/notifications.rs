@@ -2,13 +2,14 @@
 //! commit), with its counters checked and moved in the same transaction.
 
 use carillon_domain::NewNotification;
+use carillon_store::support::decide;
 use carillon_store::{CounterLimit, InsertOutcome, StoreResult};
 use sqlx::{QueryBuilder, Sqlite};
 
 use crate::SqliteStore;
 use crate::codec::{PersonalRef, micros, opt_micros, priority, seal_personal, to_i64};
 use crate::error::db_err;
-use crate::limits::{decide, load_counters, save_counters};
+use crate::limits::{load_counters, save_counters};
 
 /// Rows per multi-row statement at most. Smaller statements are powers of two, so a handful of
 /// statement texts cover every batch size and stay in the statement cache.

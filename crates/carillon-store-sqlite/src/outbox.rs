@@ -4,49 +4,15 @@
 use std::collections::HashMap;
 
 use carillon_domain::{NotificationId, ServiceId};
-use carillon_store::{OutboxMessage, StoreError, StoreResult};
-use serde::{Deserialize, Serialize};
+use carillon_store::support::{open_content, seal_content};
+use carillon_store::{OutboxMessage, StoreResult};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::SqliteStore;
 use crate::codec::{from_micros, kind, micros};
-use crate::error::{col, corrupt, db_err};
+use crate::error::{col, db_err};
 use crate::notifications::statement_rows;
-
-/// The content of a message, sealed as one value. Short keys keep rows small.
-#[derive(Serialize)]
-struct ContentRef<'a> {
-    #[serde(rename = "t")]
-    to: &'a str,
-    #[serde(rename = "f")]
-    from: &'a str,
-    #[serde(rename = "r")]
-    reply_to: Option<&'a str>,
-    #[serde(rename = "s")]
-    subject: Option<&'a str>,
-    #[serde(rename = "h")]
-    html: Option<&'a str>,
-    #[serde(rename = "x")]
-    text: &'a str,
-}
-
-/// [`ContentRef`] read back.
-#[derive(Deserialize)]
-struct Content {
-    #[serde(rename = "t")]
-    to: String,
-    #[serde(rename = "f")]
-    from: String,
-    #[serde(rename = "r")]
-    reply_to: Option<String>,
-    #[serde(rename = "s")]
-    subject: Option<String>,
-    #[serde(rename = "h")]
-    html: Option<String>,
-    #[serde(rename = "x")]
-    text: String,
-}
 
 /// A message sealed and converted before the write lock is taken.
 struct Sealed<'a> {
@@ -55,18 +21,9 @@ struct Sealed<'a> {
 }
 
 fn seal<'a>(store: &SqliteStore, message: &'a OutboxMessage) -> StoreResult<Sealed<'a>> {
-    let content = ContentRef {
-        to: &message.to,
-        from: &message.from,
-        reply_to: message.reply_to.as_deref(),
-        subject: message.subject.as_deref(),
-        html: message.html.as_deref(),
-        text: &message.text,
-    };
-    let json = serde_json::to_vec(&content).map_err(|e| StoreError::Other(e.to_string()))?;
     Ok(Sealed {
         message,
-        personal: store.cipher.encrypt(&json),
+        personal: seal_content(&store.cipher, message)?,
     })
 }
 
@@ -173,8 +130,7 @@ pub(crate) async fn one(
 
 fn decode(store: &SqliteStore, row: &SqliteRow) -> StoreResult<OutboxMessage> {
     let sealed: &[u8] = col(row, "personal")?;
-    let json = store.cipher.decrypt(sealed).map_err(corrupt)?;
-    let content: Content = serde_json::from_slice(&json).map_err(corrupt)?;
+    let content = open_content(&store.cipher, sealed)?;
     Ok(OutboxMessage {
         notification_id: NotificationId::from_uuid(col(row, "notification_id")?),
         service_id: ServiceId::from_uuid(col(row, "service_id")?),

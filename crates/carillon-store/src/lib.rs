@@ -7,6 +7,8 @@
 pub mod conformance;
 mod delivery;
 mod limits;
+#[doc(hidden)]
+pub mod support;
 
 use async_trait::async_trait;
 use carillon_domain::{
