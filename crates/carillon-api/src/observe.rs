@@ -39,14 +39,13 @@ pub(crate) async fn log_and_measure(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status().as_u16();
     let seconds = started.elapsed().as_secs_f64();
-    tracing::info!(
-        request_id = %request_id,
-        method = %method,
-        route = %route,
-        status,
-        latency_ms = seconds * 1000.0,
-        "request"
-    );
+    // Successful requests are logged at debug level: at thousands of sends a second an info
+    // line each costs more than the send. Failures and slow requests stay at info.
+    if status >= 400 || seconds > 1.0 {
+        tracing::info!(request_id = %request_id, method = %method, route = %route, status, latency_ms = seconds * 1000.0, "request");
+    } else {
+        tracing::debug!(request_id = %request_id, method = %method, route = %route, status, latency_ms = seconds * 1000.0, "request");
+    }
     let labels = [
         ("method", method.to_string()),
         ("route", route),

@@ -7,7 +7,7 @@
 //! back to one when they do not, so a quiet service spends exactly one token per request.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use carillon_domain::{ApiKeyId, KeyType, ServiceId};
@@ -26,18 +26,31 @@ struct Lease {
     next_size: u32,
 }
 
+/// Held while one request refreshes a lease from the database.
+type RefreshLock = Arc<tokio::sync::Mutex<()>>;
+
 /// This process's leases, per service and key type.
 #[derive(Debug, Default)]
 pub(crate) struct RateLeases {
     leases: Mutex<HashMap<(ServiceId, KeyType), Lease>>,
     /// When each key's use was last written, so busy keys write it once per interval.
     key_use: Mutex<HashMap<ApiKeyId, Instant>>,
+    /// One refresh at a time per service and key type: when a lease runs out under load, the
+    /// requests in flight would otherwise all queue on the same database row at once.
+    refreshing: Mutex<HashMap<(ServiceId, KeyType), RefreshLock>>,
 }
 
 /// GC Notify records a key's last use at most once per 10 seconds.
 const KEY_USE_INTERVAL: Duration = Duration::from_secs(10);
 
 impl RateLeases {
+    fn refresh_lock(&self, key: (ServiceId, KeyType)) -> RefreshLock {
+        match self.refreshing.lock() {
+            Ok(mut locks) => Arc::clone(locks.entry(key).or_default()),
+            Err(_) => Arc::new(tokio::sync::Mutex::new(())),
+        }
+    }
+
     /// Whether this key's use should be written now (and notes that it is).
     pub(crate) fn key_use_due(&self, key: ApiKeyId, now: Instant) -> bool {
         let Ok(mut seen) = self.key_use.lock() else {
@@ -111,6 +124,16 @@ pub(crate) async fn take_one(
     // No lease may hold more than a twentieth of the window's allowance.
     let ceiling = (rate.limit / 20).clamp(1, 200);
     let key = (service, key_type);
+    if state
+        .rate_leases
+        .spend(key, Instant::now(), ceiling)
+        .is_ok()
+    {
+        return Ok(true);
+    }
+    let lock = state.rate_leases.refresh_lock(key);
+    let _refreshing = lock.lock().await;
+    // Another request may have refreshed the lease while this one waited.
     let requested = match state.rate_leases.spend(key, Instant::now(), ceiling) {
         Ok(()) => return Ok(true),
         Err(size) => size,
