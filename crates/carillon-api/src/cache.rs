@@ -73,6 +73,15 @@ pub(crate) struct Caches {
     pub(crate) reply_tos: TtlCache<ServiceId, Arc<Vec<ReplyTo>>>,
     pub(crate) sms_senders: TtlCache<ServiceId, Arc<Vec<SmsSender>>>,
     pub(crate) safelists: TtlCache<ServiceId, Arc<Vec<SafelistEntry>>>,
+    /// Parsed templates by id and version: versions never change, so these never go stale.
+    pub(crate) parsed: TtlCache<(TemplateId, i32), Parsed>,
+}
+
+/// A template version, parsed once.
+#[derive(Debug, Clone)]
+pub(crate) enum Parsed {
+    Email(Arc<carillon_render::EmailTemplate>),
+    Sms(Arc<carillon_render::SmsTemplate>),
 }
 
 impl Caches {
@@ -85,6 +94,7 @@ impl Caches {
             reply_tos: TtlCache::new(ttl),
             sms_senders: TtlCache::new(ttl),
             safelists: TtlCache::new(ttl),
+            parsed: TtlCache::new(Duration::from_secs(3600)),
         }
     }
 }

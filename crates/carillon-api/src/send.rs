@@ -12,6 +12,7 @@ use carillon_store::InsertOutcome;
 use serde_json::{Value, json};
 
 use crate::auth::Authenticated;
+use crate::cache::Parsed;
 use crate::error::ApiError;
 use crate::json::{object_body, read_body};
 use crate::limits;
@@ -115,12 +116,10 @@ async fn send(
 
     let template = load_template(state, service.id, request.template_id, kind).await?;
     let template_id = template.id.to_string();
-    let rendered = match kind {
-        NotificationType::Email => {
-            let parsed =
-                EmailTemplate::parse(template.subject.as_deref().unwrap_or(""), &template.content)
-                    .map_err(|e| ApiError::bad_request(e.to_string()))?;
-            let email = parsed
+    let parsed = parse_cached(state, &template).await?;
+    let rendered = match parsed {
+        Parsed::Email(email) => {
+            let email = email
                 .render(&personalisation)
                 .map_err(|e| render_error(&template_id, e))?;
             Rendered {
@@ -129,17 +128,15 @@ async fn send(
                 billable_units: 1,
             }
         }
-        NotificationType::Sms => {
-            let parsed = SmsTemplate::parse(&template.content)
-                .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        Parsed::Sms(sms) => {
             let prefix = service.prefix_sms.then_some(service.name.as_str());
-            let sms = parsed
+            let sms = sms
                 .render(&personalisation, prefix)
                 .map_err(|e| render_error(&template_id, e))?;
             Rendered {
                 body: sms.body,
                 subject: None,
-                billable_units: sms.fragments as u32,
+                billable_units: u32::try_from(sms.fragments).unwrap_or(u32::MAX),
             }
         }
     };
@@ -257,4 +254,26 @@ fn record_key_use(state: &AppState, auth: &Authenticated) {
             tracing::warn!(%error, "could not record an API key's last use");
         }
     });
+}
+
+/// The template version parsed, from this process's cache (versions never change).
+async fn parse_cached(
+    state: &AppState,
+    template: &carillon_domain::Template,
+) -> Result<Parsed, ApiError> {
+    let key = (template.id, template.version);
+    state
+        .caches
+        .parsed
+        .get_or_load(&key, async || match template.kind {
+            NotificationType::Email => {
+                EmailTemplate::parse(template.subject.as_deref().unwrap_or(""), &template.content)
+                    .map(|t| Parsed::Email(std::sync::Arc::new(t)))
+                    .map_err(|e| ApiError::bad_request(e.to_string()))
+            }
+            NotificationType::Sms => SmsTemplate::parse(&template.content)
+                .map(|t| Parsed::Sms(std::sync::Arc::new(t)))
+                .map_err(|e| ApiError::bad_request(e.to_string())),
+        })
+        .await
 }
