@@ -1,8 +1,11 @@
-//! Storing notifications: a batch goes in as one transaction (group commit) and one
-//! multi-row INSERT, with its counters locked, checked and moved in the same transaction.
+//! Storing notifications: a batch goes in as one multi-row INSERT (group commit) with its
+//! counters checked and moved atomically — in one statement when the batch is clear of its
+//! limits, else in a transaction that decides row by row.
 
 use carillon_domain::NewNotification;
-use carillon_store::support::decide;
+use std::collections::BTreeMap;
+
+use carillon_store::support::{CounterKey, counter_key, decide};
 use carillon_store::{CounterLimit, InsertOutcome, StoreResult};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -27,13 +30,13 @@ struct Columns<'a> {
     billable_units: Vec<i32>,
     client_reference: Vec<Option<&'a str>>,
     sender: Vec<Option<&'a str>>,
-    personal: Vec<Vec<u8>>,
+    personal: Vec<&'a [u8]>,
     created_at: Vec<OffsetDateTime>,
     scheduled_for: Vec<Option<OffsetDateTime>>,
 }
 
 impl<'a> Columns<'a> {
-    fn push(&mut self, new: &'a NewNotification, personal: Vec<u8>) -> StoreResult<()> {
+    fn push(&mut self, new: &'a NewNotification, personal: &'a [u8]) -> StoreResult<()> {
         let created_at = truncate(new.created_at);
         self.id.push(*new.id.as_uuid());
         self.service_id.push(*new.service_id.as_uuid());
@@ -52,6 +55,27 @@ impl<'a> Columns<'a> {
         self.scheduled_for.push(opt_truncate(new.scheduled_for));
         Ok(())
     }
+}
+
+/// The multi-row INSERT of a batch's columns (`$1`–`$14`). ORDER BY ord hands out `seq` in
+/// batch order. A scheduled notification waits for its time (next_attempt_at); the others are
+/// ready at once (NULL). A macro so that `concat!` can embed it in a larger statement.
+macro_rules! insert_rows_sql {
+    () => {
+        "INSERT INTO notifications (id, service_id, template_id, template_version, api_key_id, \
+             key_type, kind, priority, billable_units, client_reference, sender, personal, \
+             created_at, scheduled_for, next_attempt_at, status, attempts) \
+         SELECT u.id, u.service_id, u.template_id, u.template_version, u.api_key_id, \
+             u.key_type, u.kind, u.priority, u.billable_units, u.client_reference, u.sender, \
+             u.personal, u.created_at, u.scheduled_for, u.scheduled_for, 'created', 0 \
+         FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::int4[], $5::uuid[], $6::text[], \
+             $7::text[], $8::int2[], $9::int4[], $10::text[], $11::text[], $12::bytea[], \
+             $13::timestamptz[], $14::timestamptz[]) WITH ORDINALITY \
+             AS u(id, service_id, template_id, template_version, api_key_id, key_type, kind, \
+                 priority, billable_units, client_reference, sender, personal, created_at, \
+                 scheduled_for, ord) \
+         ORDER BY u.ord"
+    };
 }
 
 fn seal(store: &PgStore, new: &NewNotification) -> StoreResult<Vec<u8>> {
@@ -74,64 +98,139 @@ pub(crate) async fn insert(
     if batch.is_empty() {
         return Ok(Vec::new());
     }
-    // Sealing is the CPU-heavy part: done before any lock is taken.
-    let mut sealed = batch
+    // Sealing is the CPU-heavy part: done before anything touches the database.
+    let sealed = batch
         .iter()
-        .map(|(new, _)| seal(store, new).map(Some))
+        .map(|(new, _)| seal(store, new))
         .collect::<StoreResult<Vec<_>>>()?;
+    if insert_within_limits(store, batch, &sealed).await? {
+        return Ok(vec![InsertOutcome::Inserted; batch.len()]);
+    }
+    insert_exact(store, batch, &sealed).await
+}
 
+/// The common case, in one statement and so one round trip with no explicit transaction:
+/// every row is inserted and every counter moved by the batch's total, and the statement
+/// fails (undoing both) if any counter would pass the smallest ceiling the batch gives it.
+/// Returns false when it failed that way; the exact path then decides row by row.
+async fn insert_within_limits(
+    store: &PgStore,
+    batch: &[(NewNotification, Vec<CounterLimit>)],
+    sealed: &[Vec<u8>],
+) -> StoreResult<bool> {
+    let mut columns = Columns::default();
+    for ((new, _), personal) in batch.iter().zip(sealed) {
+        columns.push(new, personal)?;
+    }
+    let totals = batch_totals(batch);
+    let services: Vec<Uuid> = totals.keys().map(|k| k.0).collect();
+    let kinds: Vec<&str> = totals.keys().map(|k| k.1).collect();
+    let periods: Vec<&str> = totals.keys().map(|k| k.2.as_str()).collect();
+    let amounts: Vec<i64> = totals.values().map(|t| clamp(t.0)).collect();
+    let ceilings: Vec<i64> = totals.values().map(|t| clamp(t.1)).collect();
+    // Counter rows are locked in key order (sorted, as in the exact path), so concurrent
+    // batches cannot deadlock. `1 / 0` is how a statement fails on a condition.
+    let result = bind_rows(
+        sqlx::query(concat!(
+            "WITH ins AS (",
+            insert_rows_sql!(),
+            "), cnt AS (\
+                 INSERT INTO counters (service_id, kind, period, value) \
+                 SELECT c.service_id, c.kind, c.period, c.amount \
+                 FROM UNNEST($15::uuid[], $16::text[], $17::text[], $18::int8[]) \
+                     WITH ORDINALITY AS c(service_id, kind, period, amount, ord) \
+                 ORDER BY c.ord \
+                 ON CONFLICT (service_id, kind, period) \
+                     DO UPDATE SET value = counters.value + EXCLUDED.value \
+                 RETURNING service_id, kind, period, value) \
+             SELECT 1 / bool_and(cnt.value <= l.ceiling)::int4 \
+             FROM cnt JOIN UNNEST($15::uuid[], $16::text[], $17::text[], $19::int8[]) \
+                 AS l(service_id, kind, period, ceiling) USING (service_id, kind, period)",
+        )),
+        &columns,
+    )
+    .bind(services)
+    .bind(kinds)
+    .bind(periods)
+    .bind(amounts)
+    .bind(ceilings)
+    .execute(&store.pool)
+    .await;
+    match result {
+        Ok(_) => Ok(true),
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some(DIVISION_BY_ZERO) => Ok(false),
+        Err(e) => Err(db_err(e)),
+    }
+}
+
+const DIVISION_BY_ZERO: &str = "22012";
+
+/// Per counter: what the whole batch adds, and the smallest ceiling any of its rows gives.
+fn batch_totals(
+    batch: &[(NewNotification, Vec<CounterLimit>)],
+) -> BTreeMap<CounterKey, (u64, u64)> {
+    let mut totals: BTreeMap<CounterKey, (u64, u64)> = BTreeMap::new();
+    for limit in batch.iter().flat_map(|(_, limits)| limits) {
+        let total = totals
+            .entry(counter_key(&limit.counter))
+            .or_insert((0, u64::MAX));
+        total.0 = total.0.saturating_add(limit.amount);
+        total.1 = total.1.min(limit.ceiling);
+    }
+    totals
+}
+
+/// Counters are `bigint`; no real limit comes near the top of its range.
+fn clamp(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+/// Near a limit: the batch's counters locked, each row decided in order (some may be refused),
+/// and the accepted rows inserted, in one transaction.
+async fn insert_exact(
+    store: &PgStore,
+    batch: &[(NewNotification, Vec<CounterLimit>)],
+    sealed: &[Vec<u8>],
+) -> StoreResult<Vec<InsertOutcome>> {
     let mut tx = store.pool.begin().await.map_err(db_err)?;
     let before = lock_counters(&mut tx, batch).await?;
     let mut after = before.clone();
     let outcomes = decide(batch, &mut after);
     let mut columns = Columns::default();
-    for (((new, _), outcome), personal) in batch.iter().zip(&outcomes).zip(&mut sealed) {
-        if let (InsertOutcome::Inserted, Some(personal)) = (outcome, personal.take()) {
+    for (((new, _), outcome), personal) in batch.iter().zip(&outcomes).zip(sealed) {
+        if *outcome == InsertOutcome::Inserted {
             columns.push(new, personal)?;
         }
     }
     if !columns.id.is_empty() {
-        insert_rows(&mut tx, columns).await?;
+        bind_rows(sqlx::query(insert_rows_sql!()), &columns)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
     }
     save_counters(&mut tx, &before, &after).await?;
     tx.commit().await.map_err(db_err)?;
     Ok(outcomes)
 }
 
-async fn insert_rows(conn: &mut sqlx::PgConnection, columns: Columns<'_>) -> StoreResult<()> {
-    // ORDER BY ord hands out `seq` in batch order. A scheduled notification waits for its
-    // time (next_attempt_at); the others are ready at once (NULL).
-    sqlx::query(
-        "INSERT INTO notifications (id, service_id, template_id, template_version, api_key_id, \
-             key_type, kind, priority, billable_units, client_reference, sender, personal, \
-             created_at, scheduled_for, next_attempt_at, status, attempts) \
-         SELECT u.id, u.service_id, u.template_id, u.template_version, u.api_key_id, \
-             u.key_type, u.kind, u.priority, u.billable_units, u.client_reference, u.sender, \
-             u.personal, u.created_at, u.scheduled_for, u.scheduled_for, 'created', 0 \
-         FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::int4[], $5::uuid[], $6::text[], \
-             $7::text[], $8::int2[], $9::int4[], $10::text[], $11::text[], $12::bytea[], \
-             $13::timestamptz[], $14::timestamptz[]) WITH ORDINALITY \
-             AS u(id, service_id, template_id, template_version, api_key_id, key_type, kind, \
-                 priority, billable_units, client_reference, sender, personal, created_at, \
-                 scheduled_for, ord) \
-         ORDER BY u.ord",
-    )
-    .bind(columns.id)
-    .bind(columns.service_id)
-    .bind(columns.template_id)
-    .bind(columns.template_version)
-    .bind(columns.api_key_id)
-    .bind(columns.key_type)
-    .bind(columns.kind)
-    .bind(columns.priority)
-    .bind(columns.billable_units)
-    .bind(columns.client_reference)
-    .bind(columns.sender)
-    .bind(columns.personal)
-    .bind(columns.created_at)
-    .bind(columns.scheduled_for)
-    .execute(conn)
-    .await
-    .map_err(db_err)?;
-    Ok(())
+/// Binds a batch's columns as `$1`–`$14` of [`insert_rows_sql`].
+fn bind_rows<'q>(
+    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    columns: &'q Columns<'q>,
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    query
+        .bind(&columns.id)
+        .bind(&columns.service_id)
+        .bind(&columns.template_id)
+        .bind(&columns.template_version)
+        .bind(&columns.api_key_id)
+        .bind(&columns.key_type)
+        .bind(&columns.kind)
+        .bind(&columns.priority)
+        .bind(&columns.billable_units)
+        .bind(&columns.client_reference)
+        .bind(&columns.sender)
+        .bind(&columns.personal)
+        .bind(&columns.created_at)
+        .bind(&columns.scheduled_for)
 }
