@@ -19,6 +19,7 @@ mod scratch;
 mod senders;
 mod services;
 mod templates;
+mod wake;
 
 use std::time::Duration;
 
@@ -51,6 +52,7 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct PgStore {
     pool: PgPool,
     cipher: Cipher,
+    wake: std::sync::Arc<wake::Wake>,
 }
 
 impl PgStore {
@@ -88,7 +90,8 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Other(format!("migrating the database: {e}")))?;
-        Ok(Self { pool, cipher })
+        let wake = std::sync::Arc::new(wake::Wake::new(pool.clone()));
+        Ok(Self { pool, cipher, wake })
     }
 
     /// Closes every connection.
@@ -298,6 +301,10 @@ impl Store for PgStore {
         every: time::Duration,
     ) -> StoreResult<bool> {
         housekeeping::try_start_job(self, name, now, every).await
+    }
+
+    async fn queued_elsewhere(&self) {
+        self.wake.heard().await;
     }
 
     async fn take_rate(

@@ -103,10 +103,15 @@ pub(crate) async fn insert(
         .iter()
         .map(|(new, _)| seal(store, new))
         .collect::<StoreResult<Vec<_>>>()?;
-    if insert_within_limits(store, batch, &sealed).await? {
-        return Ok(vec![InsertOutcome::Inserted; batch.len()]);
+    let outcomes = if insert_within_limits(store, batch, &sealed).await? {
+        vec![InsertOutcome::Inserted; batch.len()]
+    } else {
+        insert_exact(store, batch, &sealed).await?
+    };
+    if outcomes.contains(&InsertOutcome::Inserted) {
+        store.wake.announce();
     }
-    insert_exact(store, batch, &sealed).await
+    Ok(outcomes)
 }
 
 /// The common case, in one statement and so one round trip with no explicit transaction:

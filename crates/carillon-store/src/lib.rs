@@ -197,6 +197,13 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         every: time::Duration,
     ) -> StoreResult<bool>;
 
+    /// Completes when another process may have queued notifications since the previous call
+    /// (PostgreSQL: `LISTEN`/`NOTIFY`), so a worker need not wait for its next poll. Backends
+    /// without such a signal never complete; workers poll as well.
+    async fn queued_elsewhere(&self) {
+        std::future::pending::<()>().await;
+    }
+
     // Rate limits.
     /// Takes up to `requested` requests from the service's allowance for `key_type` (a
     /// generic cell rate: `limit` requests per `window`), returning how many were granted.

@@ -99,6 +99,7 @@ impl Worker {
             if handled < self.settings.batch_size as usize {
                 tokio::select! {
                     () = self.wake.notified() => {},
+                    () = self.store.queued_elsewhere() => {},
                     () = tokio::time::sleep(self.settings.idle_poll) => {},
                     _ = shutdown.changed() => {},
                 }

@@ -246,6 +246,11 @@ impl TestApp {
         start_server(store, settings).await.0
     }
 
+    /// Another connection to this app's database: what a second process's store would be.
+    pub(crate) async fn another_store(&self) -> Arc<dyn Store> {
+        open_store(&self.location, self.cipher.clone()).await
+    }
+
     /// Flags and environment that point a `carillon` process at this app's database.
     pub(crate) fn process_settings(&self) -> (Vec<String>, Vec<(String, String)>) {
         let url = match &self.location {

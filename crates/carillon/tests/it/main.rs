@@ -13,3 +13,4 @@ mod read;
 mod send;
 mod smtp;
 mod templates;
+mod wake;
