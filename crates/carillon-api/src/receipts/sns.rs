@@ -17,7 +17,7 @@ use url::Url;
 
 /// Why an SNS message was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum SnsError {
+pub(crate) enum SnsError {
     #[error("the body is not an SNS message: {0}")]
     Malformed(String),
     #[error("the SNS message is not signed: {0} is missing")]
@@ -38,7 +38,7 @@ pub enum SnsError {
 
 /// What an SNS message is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MessageType {
+pub(crate) enum MessageType {
     SubscriptionConfirmation,
     Notification,
     UnsubscribeConfirmation,
@@ -46,7 +46,7 @@ pub enum MessageType {
 
 /// How the message was signed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignatureVersion {
+pub(crate) enum SignatureVersion {
     /// SHA1withRSA.
     V1,
     /// SHA256withRSA.
@@ -82,16 +82,16 @@ struct Wire {
 
 /// A parsed SNS message, not yet verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SnsMessage {
-    pub kind: MessageType,
-    pub message_id: String,
-    pub topic_arn: String,
+pub(crate) struct SnsMessage {
+    pub(crate) kind: MessageType,
+    pub(crate) message_id: String,
+    pub(crate) topic_arn: String,
     /// The payload: an SES event or an SMS delivery status, as JSON text.
-    pub message: String,
+    pub(crate) message: String,
     /// Where to confirm a subscription.
-    pub subscribe_url: Option<String>,
-    pub signing_cert_url: String,
-    pub version: SignatureVersion,
+    pub(crate) subscribe_url: Option<String>,
+    pub(crate) signing_cert_url: String,
+    pub(crate) version: SignatureVersion,
     signature: Vec<u8>,
     /// The string AWS signed.
     signed: String,
@@ -101,7 +101,7 @@ pub struct SnsMessage {
 ///
 /// # Errors
 /// Not JSON of SNS's shape, an unknown type, or a missing or undecodable signature.
-pub fn parse(body: &[u8]) -> Result<SnsMessage, SnsError> {
+pub(crate) fn parse(body: &[u8]) -> Result<SnsMessage, SnsError> {
     let wire: Wire =
         serde_json::from_slice(body).map_err(|e| SnsError::Malformed(e.to_string()))?;
     let kind = match wire.kind.as_str() {
@@ -116,7 +116,10 @@ pub fn parse(body: &[u8]) -> Result<SnsMessage, SnsError> {
         Some(other) => return Err(SnsError::UnsupportedVersion(other.to_owned())),
         None => return Err(SnsError::Unsigned("SignatureVersion")),
     };
-    let signature = wire.signature.as_deref().ok_or(SnsError::Unsigned("Signature"))?;
+    let signature = wire
+        .signature
+        .as_deref()
+        .ok_or(SnsError::Unsigned("Signature"))?;
     let signature = STANDARD
         .decode(signature.trim())
         .map_err(|_| SnsError::BadSignature)?;
@@ -140,7 +143,8 @@ pub fn parse(body: &[u8]) -> Result<SnsMessage, SnsError> {
 
 /// AWS's canonical string: `Name\nvalue\n` for each signed field, in this order.
 fn signed_string(kind: MessageType, wire: &Wire) -> Result<String, SnsError> {
-    let mut fields: Vec<(&str, &str)> = vec![("Message", &wire.message), ("MessageId", &wire.message_id)];
+    let mut fields: Vec<(&str, &str)> =
+        vec![("Message", &wire.message), ("MessageId", &wire.message_id)];
     match kind {
         MessageType::Notification => {
             if let Some(subject) = &wire.subject {
@@ -150,9 +154,17 @@ fn signed_string(kind: MessageType, wire: &Wire) -> Result<String, SnsError> {
         }
         MessageType::SubscriptionConfirmation | MessageType::UnsubscribeConfirmation => {
             let missing = |name| SnsError::Malformed(format!("{name} is missing"));
-            fields.push(("SubscribeURL", wire.subscribe_url.as_deref().ok_or_else(|| missing("SubscribeURL"))?));
+            fields.push((
+                "SubscribeURL",
+                wire.subscribe_url
+                    .as_deref()
+                    .ok_or_else(|| missing("SubscribeURL"))?,
+            ));
             fields.push(("Timestamp", &wire.timestamp));
-            fields.push(("Token", wire.token.as_deref().ok_or_else(|| missing("Token"))?));
+            fields.push((
+                "Token",
+                wire.token.as_deref().ok_or_else(|| missing("Token"))?,
+            ));
         }
     }
     fields.push(("TopicArn", &wire.topic_arn));
@@ -169,7 +181,7 @@ fn signed_string(kind: MessageType, wire: &Wire) -> Result<String, SnsError> {
 
 /// The RSA public key of a signing certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SigningKey {
+pub(crate) struct SigningKey {
     /// PKCS#1 `RSAPublicKey`, DER.
     rsa: Vec<u8>,
     not_after: OffsetDateTime,
@@ -180,7 +192,7 @@ impl SigningKey {
     ///
     /// # Errors
     /// `Certificate` for anything else.
-    pub fn from_certificate(bytes: &[u8], now: OffsetDateTime) -> Result<Self, SnsError> {
+    pub(crate) fn from_certificate(bytes: &[u8], now: OffsetDateTime) -> Result<Self, SnsError> {
         let bad = |e: &dyn std::fmt::Display| SnsError::Certificate(e.to_string());
         let der = match x509_parser::pem::parse_x509_pem(bytes) {
             Ok((_, pem)) => pem.contents,
@@ -197,8 +209,8 @@ impl SigningKey {
         if key.algorithm.algorithm != x509_parser::oid_registry::OID_PKCS1_RSAENCRYPTION {
             return Err(SnsError::Certificate("the key is not RSA".to_owned()));
         }
-        let not_after = OffsetDateTime::from_unix_timestamp(at(&validity.not_after))
-            .map_err(|e| bad(&e))?;
+        let not_after =
+            OffsetDateTime::from_unix_timestamp(at(&validity.not_after)).map_err(|e| bad(&e))?;
         Ok(Self {
             rsa: key.subject_public_key.data.to_vec(),
             not_after,
@@ -206,7 +218,7 @@ impl SigningKey {
     }
 
     /// When the certificate expires.
-    pub fn not_after(&self) -> OffsetDateTime {
+    pub(crate) fn not_after(&self) -> OffsetDateTime {
         self.not_after
     }
 }
@@ -216,7 +228,7 @@ impl SnsMessage {
     ///
     /// # Errors
     /// `BadSignature` when it does not match.
-    pub fn verify(&self, key: &SigningKey) -> Result<(), SnsError> {
+    pub(crate) fn verify(&self, key: &SigningKey) -> Result<(), SnsError> {
         let algorithm = match self.version {
             SignatureVersion::V1 => &RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
             SignatureVersion::V2 => &RSA_PKCS1_2048_8192_SHA256,
@@ -233,7 +245,11 @@ impl SnsMessage {
 ///
 /// # Errors
 /// `UntrustedUrl` otherwise.
-pub fn trusted_url(url: &str, extra_origins: &[String], what: &'static str) -> Result<Url, SnsError> {
+pub(crate) fn trusted_url(
+    url: &str,
+    extra_origins: &[String],
+    what: &'static str,
+) -> Result<Url, SnsError> {
     let untrusted = SnsError::UntrustedUrl(what);
     let parsed = Url::parse(url).map_err(|_| untrusted.clone())?;
     if !parsed.username().is_empty() || parsed.password().is_some() {
