@@ -67,3 +67,65 @@ where
         _ => ProviderError::Transient(format!("{operation}: failed")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use aws_sdk_sesv2::operation::send_email::SendEmailError;
+    use aws_smithy_runtime_api::http::{Response, StatusCode};
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::error::ErrorMetadata;
+
+    use super::*;
+
+    fn service_error(status: u16, code: &str) -> SdkError<SendEmailError, HttpResponse> {
+        let raw = Response::new(StatusCode::try_from(status).unwrap(), SdkBody::empty());
+        let error = SendEmailError::generic(
+            ErrorMetadata::builder()
+                .code(code)
+                .message("Address lea@example.ca is blocked")
+                .build(),
+        );
+        SdkError::service_error(error, raw)
+    }
+
+    fn is_transient(error: &SdkError<SendEmailError, HttpResponse>) -> bool {
+        matches!(
+            classify("SES SendEmail", error),
+            ProviderError::Transient(_)
+        )
+    }
+
+    #[test]
+    fn throttling_outages_and_credentials_are_transient() {
+        assert!(is_transient(&service_error(400, "Throttling")));
+        assert!(is_transient(&service_error(
+            429,
+            "TooManyRequestsException"
+        )));
+        assert!(is_transient(&service_error(500, "InternalFailure")));
+        assert!(is_transient(&service_error(503, "ServiceUnavailable")));
+        assert!(is_transient(&service_error(403, "ExpiredToken")));
+        assert!(is_transient(&SdkError::timeout_error("slow")));
+        assert!(is_transient(&SdkError::construction_failure(
+            "no credentials"
+        )));
+    }
+
+    #[test]
+    fn refusals_are_permanent_and_never_repeat_aws_text() {
+        for code in [
+            "MessageRejected",
+            "BadRequestException",
+            "InvalidParameterValue",
+        ] {
+            let ProviderError::Permanent(text) =
+                classify("SES SendEmail", &service_error(400, code))
+            else {
+                panic!("{code} must be permanent");
+            };
+            assert_eq!(text, format!("SES SendEmail: {code} (HTTP 400)"));
+        }
+    }
+}
