@@ -99,11 +99,11 @@ fn ok() -> Json<Value> {
 /// (`None`), or returns a notification to act on.
 async fn notification(state: &AppState, body: &[u8]) -> Result<Option<SnsMessage>, ApiError> {
     let now = state.clock.now();
-    let message = state.sns.verify(body, now).await.map_err(refused)?;
+    let message = state.sns.verify(body, now).await.map_err(|e| refused(&e))?;
     match message.kind {
         MessageType::Notification => Ok(Some(message)),
         MessageType::SubscriptionConfirmation => {
-            state.sns.confirm(&message).await.map_err(refused)?;
+            state.sns.confirm(&message).await.map_err(|e| refused(&e))?;
             tracing::info!(topic = %message.topic_arn, "confirmed the SNS subscription");
             Ok(None)
         }
@@ -116,7 +116,7 @@ async fn notification(state: &AppState, body: &[u8]) -> Result<Option<SnsMessage
 
 /// Not genuine: 403 (400 when not even SNS's shape); a certificate that could not be fetched:
 /// 503, so SNS tries again.
-fn refused(error: SnsError) -> ApiError {
+fn refused(error: &SnsError) -> ApiError {
     tracing::warn!(error = %error, "SNS message refused");
     match error {
         SnsError::Malformed(_) => ApiError::bad_request(error.to_string()),

@@ -271,7 +271,7 @@ proptest! {
         let body = notification(&message, None, SignatureVersion::V2);
         prop_assert!(check(&body).is_ok());
         let mut tampered = body;
-        tampered["Message"] = json!(changed.clone());
+        tampered["Message"] = json!(changed);
         prop_assert_eq!(check(&tampered).is_ok(), changed == message);
     }
 }
