@@ -24,12 +24,14 @@ mod sns;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use carillon_domain::{NotificationStatus, NotificationType};
 use carillon_store::{Receipt, ReceiptOutcome};
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
+use crate::json::read_body;
 use crate::state::AppState;
 
 pub(crate) use certs::SnsVerifier;
@@ -41,8 +43,9 @@ pub(crate) const BODY_LIMIT: usize = 512 * 1024;
 /// `POST /receipts/ses`.
 pub(crate) async fn post_ses(
     State(state): State<AppState>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let body = read_body(body)?;
     let Some(message) = notification(&state, &body).await? else {
         return Ok(ok());
     };
@@ -74,8 +77,9 @@ pub(crate) async fn post_ses(
 /// `POST /receipts/sns-sms`.
 pub(crate) async fn post_sns_sms(
     State(state): State<AppState>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let body = read_body(body)?;
     let Some(message) = notification(&state, &body).await? else {
         return Ok(ok());
     };

@@ -5,9 +5,17 @@ standard input closes (the test dropped its handle), so no server outlives its t
 """
 
 import logging
+import os
+import shutil
 import sys
+import tempfile
 
-from moto.server import ThreadedMotoServer
+# moto's request recorder (tests read what was sent through it) writes to this file; keep it
+# out of the working directory. Set before moto is imported, which reads it.
+RECORDING_DIR = tempfile.mkdtemp(prefix="carillon-moto-")
+os.environ["MOTO_RECORDER_FILEPATH"] = os.path.join(RECORDING_DIR, "recording.jsonl")
+
+from moto.server import ThreadedMotoServer  # noqa: E402
 
 
 def main() -> None:
@@ -21,6 +29,7 @@ def main() -> None:
         sys.stdin.read()
     finally:
         server.stop()
+        shutil.rmtree(RECORDING_DIR, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -114,3 +114,42 @@ pub(crate) fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
 }
+
+/// Starts moto's request recorder (idempotent; it records every request from then on).
+pub(crate) async fn start_recording(url: &str) {
+    let response = reqwest::Client::new()
+        .post(format!("{url}/moto-api/recorder/start-recording"))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+}
+
+/// The form-encoded bodies of the requests recorded so far (the query protocol SNS uses).
+pub(crate) async fn recorded_forms(url: &str) -> Vec<Vec<(String, String)>> {
+    use base64::Engine;
+    let text = reqwest::get(format!("{url}/moto-api/recorder/download-recording"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter_map(|request| {
+            let body = request["body"].as_str()?.to_owned();
+            let bytes = if request["body_encoded"] == true {
+                base64::engine::general_purpose::STANDARD
+                    .decode(body)
+                    .ok()?
+            } else {
+                body.into_bytes()
+            };
+            Some(
+                form_urlencoded::parse(&bytes)
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect(),
+            )
+        })
+        .collect()
+}

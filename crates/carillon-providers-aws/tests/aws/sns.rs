@@ -21,6 +21,7 @@ fn sms(to: &str, body: &str) -> SmsMessage {
 async fn publishes_to_the_number() {
     let Some(url) = moto::url() else { return };
     let config = moto::config(&url).await;
+    moto::start_recording(&url).await;
     for sender_id in [SenderId::Off, SenderId::FromMessage] {
         let provider = SnsProvider::new(&config, sender_id);
         let body = format!("Votre code est 123456 ({sender_id:?})");
@@ -41,6 +42,32 @@ async fn publishes_to_the_number() {
         assert_eq!(first["phone_number"], "+16135550123");
         assert_eq!(first["message"], body.as_str());
         assert_eq!(find(&references[1])["phone_number"], "+447700900123");
+
+        // What moto does not keep: the attributes of the request.
+        let forms = moto::recorded_forms(&url).await;
+        let form = forms
+            .iter()
+            .find(|form| form.iter().any(|(k, v)| k == "Message" && *v == body))
+            .expect("the Publish request was recorded");
+        let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        assert_eq!(field("Action").as_deref(), Some("Publish"));
+        assert_eq!(field("PhoneNumber").as_deref(), Some("+16135550123"));
+        let attribute = |name: &str| {
+            (1..10).find_map(|n| {
+                (field(&format!("MessageAttributes.entry.{n}.Name")).as_deref() == Some(name))
+                    .then(|| field(&format!("MessageAttributes.entry.{n}.Value.StringValue")))
+                    .flatten()
+            })
+        };
+        assert_eq!(
+            attribute("AWS.SNS.SMS.SMSType").as_deref(),
+            Some("Transactional")
+        );
+        let sender = attribute("AWS.SNS.SMS.SenderID");
+        match sender_id {
+            SenderId::Off => assert_eq!(sender, None),
+            SenderId::FromMessage => assert_eq!(sender.as_deref(), Some("GCNotify")),
+        }
     }
 }
 

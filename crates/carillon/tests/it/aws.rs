@@ -120,12 +120,6 @@ pub(crate) async fn ses_message_for(url: &str, id: &str) -> Option<(String, Stri
         })
 }
 
-/// A port nothing listens on.
-pub(crate) fn closed_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
 /// Kills a child process when dropped.
 struct KillOnDrop(Child);
 

@@ -40,26 +40,40 @@ fn signer() -> &'static Signer {
     })
 }
 
-/// Serves the signing certificate at `/cert.pem` and counts GETs of `/confirm`.
-async fn cert_server() -> (String, Arc<AtomicUsize>) {
-    let confirmed = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&confirmed);
+/// GETs a [`cert_server`] answered.
+#[derive(Default)]
+struct Hits {
+    certificate: AtomicUsize,
+    confirm: AtomicUsize,
+}
+
+/// Serves the signing certificate at `/cert.pem` and a subscription confirmation at
+/// `/confirm`, counting requests.
+async fn cert_server() -> (String, Arc<Hits>) {
+    let hits = Arc::new(Hits::default());
+    let counter = Arc::clone(&hits);
+    let certificate_counter = Arc::clone(&hits);
     let app = axum::Router::new()
         .route(
             "/cert.pem",
-            axum::routing::get(|| async { signer().cert_pem.clone() }),
+            axum::routing::get(move || {
+                certificate_counter
+                    .certificate
+                    .fetch_add(1, Ordering::SeqCst);
+                async { signer().cert_pem.clone() }
+            }),
         )
         .route(
             "/confirm",
             axum::routing::get(move || {
-                counter.fetch_add(1, Ordering::SeqCst);
+                counter.confirm.fetch_add(1, Ordering::SeqCst);
                 async { "<ConfirmSubscriptionResponse/>" }
             }),
         );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
-    (url, confirmed)
+    (url, hits)
 }
 
 /// An SNS message as SNS posts it, signed (SignatureVersion 2) over AWS's canonical string.
@@ -124,7 +138,7 @@ on_both_backends! {
     receipts_move_statuses(app) {
         let Some(moto) = moto_url() else { return };
         let config = moto_config(&moto, "notification.canada.ca").await;
-        let (certs, confirmed) = cert_server().await;
+        let (certs, hits) = cert_server().await;
         let api = app
             .another_server(carillon_api::ApiSettings {
                 sns_trusted_origins: vec![certs.clone()],
@@ -142,7 +156,13 @@ on_both_backends! {
         let confirm = format!("{certs}/confirm");
         let subscribe = sns_message("SubscriptionConfirmation", "Confirm", &cert_url, Some(&confirm));
         assert_eq!(post(&ses_url, &subscribe).await.0, StatusCode::OK);
-        assert_eq!(confirmed.load(Ordering::SeqCst), 1);
+        assert_eq!(hits.confirm.load(Ordering::SeqCst), 1);
+        // ... but never on a host that is not trusted.
+        let (elsewhere, elsewhere_hits) = cert_server().await;
+        let untrusted = sns_message("SubscriptionConfirmation", "Confirm", &cert_url, Some(&format!("{elsewhere}/confirm")));
+        let (status, body) = post(&ses_url, &untrusted).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert_eq!(elsewhere_hits.confirm.load(Ordering::SeqCst), 0);
 
         // An email handed to SES is `sending`.
         let (status, sent) = app.send_email(&app.live, "lea@example.ca", json!({})).await;
@@ -159,9 +179,14 @@ on_both_backends! {
         let (status, body) = post(&ses_url, &tampered).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
         assert_eq!(body["errors"][0]["error"], "AuthError");
-        let elsewhere = format!("http://127.0.0.1:{}/cert.pem", crate::aws::closed_port());
-        let (status, body) = post(&ses_url, &sns_message("Notification", &delivery, &elsewhere, None)).await;
+        let wrong_host = format!("{elsewhere}/cert.pem");
+        let (status, body) = post(&ses_url, &sns_message("Notification", &delivery, &wrong_host, None)).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert_eq!(elsewhere_hits.certificate.load(Ordering::SeqCst), 0, "fetched from an untrusted host");
+        let oversized = json!({"Message": "x".repeat(600 * 1024)});
+        let (status, body) = post(&ses_url, &oversized).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(body["status_code"], 413, "GC Notify's error format: {body}");
         let mut unsigned = sns_message("Notification", &delivery, &cert_url, None);
         unsigned.as_object_mut().unwrap().remove("Signature");
         assert_eq!(post(&ses_url, &unsigned).await.0, StatusCode::FORBIDDEN);
@@ -223,5 +248,6 @@ on_both_backends! {
         let late = status_of("SUCCESS", "Message has been accepted by phone carrier");
         assert_eq!(post(&sms_url, &sns_message("Notification", &late, &cert_url, None)).await.0, StatusCode::OK);
         app.eventually_status(&sms_id, "temporary-failure").await;
+        assert_eq!(hits.certificate.load(Ordering::SeqCst), 1, "the certificate is cached");
     }
 }
