@@ -128,3 +128,69 @@ impl SnsVerifier {
         Ok(key)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use serde_json::json;
+
+    use super::*;
+
+    fn message(topic: &str, cert_url: &str) -> Vec<u8> {
+        json!({
+            "Type": "Notification",
+            "MessageId": "m",
+            "TopicArn": topic,
+            "Message": "{}",
+            "Timestamp": "2026-11-22T07:00:00.000Z",
+            "SignatureVersion": "2",
+            "Signature": "c2lnbmF0dXJl",
+            "SigningCertURL": cert_url,
+        })
+        .to_string()
+        .into_bytes()
+    }
+
+    /// Refused before any certificate is fetched: the URLs below answer nothing.
+    #[tokio::test]
+    async fn topics_and_certificate_hosts_are_checked_first() {
+        let allowed = "arn:aws:sns:ca-central-1:123456789012:carillon";
+        let verifier = SnsVerifier::new(Vec::new(), vec![allowed.to_owned()]);
+        let now = OffsetDateTime::now_utc();
+        let other = message(
+            "arn:aws:sns:ca-central-1:999999999999:evil",
+            "https://sns.ca-central-1.amazonaws.com/c.pem",
+        );
+        assert_eq!(
+            verifier.verify(&other, now).await.unwrap_err(),
+            SnsError::UntrustedTopic
+        );
+        let elsewhere = message(allowed, "https://example.com/c.pem");
+        assert_eq!(
+            verifier.verify(&elsewhere, now).await.unwrap_err(),
+            SnsError::UntrustedUrl("SigningCertURL")
+        );
+    }
+
+    /// A trusted host that does not answer: worth trying again (503), not a forgery.
+    #[tokio::test]
+    async fn an_unreachable_certificate_host_is_unavailable() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let origin = format!("http://127.0.0.1:{port}");
+        let verifier = SnsVerifier::new(vec![origin.clone()], Vec::new());
+        let body = message("arn:aws:sns:ca-central-1:1:t", &format!("{origin}/c.pem"));
+        let error = verifier
+            .verify(&body, OffsetDateTime::now_utc())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, SnsError::CertificateUnavailable(_)),
+            "{error:?}"
+        );
+    }
+}
