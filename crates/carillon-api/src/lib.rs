@@ -14,6 +14,7 @@ mod observe;
 mod openapi;
 mod rate;
 mod read;
+mod receipts;
 mod recipients;
 mod schema;
 mod send;
@@ -60,6 +61,14 @@ pub fn router(state: AppState) -> Router {
         .route("/v2/template/{id}/preview", post(templates::preview))
         .route("/v2/templates", get(templates::list_templates))
         .route("/v2/openapi.json", get(openapi::serve))
+        .route(
+            "/receipts/ses",
+            post(receipts::post_ses).layer(DefaultBodyLimit::max(receipts::BODY_LIMIT)),
+        )
+        .route(
+            "/receipts/sns-sms",
+            post(receipts::post_sns_sms).layer(DefaultBodyLimit::max(receipts::BODY_LIMIT)),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))

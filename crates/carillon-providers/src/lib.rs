@@ -15,7 +15,7 @@ use thiserror::Error;
 pub use http_sms::{HttpSmsProvider, HttpSmsSettings};
 pub use outbox::Outbox;
 pub use secrecy::{ExposeSecret, SecretString};
-pub use smtp::{SmtpProvider, SmtpSettings, SmtpTls};
+pub use smtp::{RawEmail, SmtpProvider, SmtpSettings, SmtpTls, raw_email};
 
 /// A rendered email, ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]

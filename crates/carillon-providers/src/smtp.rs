@@ -35,6 +35,8 @@ use futures_util::future::join_all;
 use crate::{Accepted, EmailMessage, EmailProvider, ProviderError};
 use session::Failure;
 
+pub use message::{RawEmail, raw_email};
+
 pub use settings::{
     DEFAULT_POOL_SIZE, DEFAULT_TIMEOUT, MAX_POOL_SIZE, MAX_TIMEOUT, SmtpSettings, SmtpTls,
 };

@@ -14,6 +14,7 @@ mod list;
 mod migrations;
 mod notifications;
 mod outbox;
+mod receipts;
 #[cfg(test)]
 mod scratch;
 mod senders;
@@ -31,8 +32,8 @@ use carillon_domain::{
     ServiceId, SmsSender, Template, TemplateId, TemplateUpdate,
 };
 use carillon_store::{
-    Counter, CounterLimit, InsertOutcome, OutboxMessage, Outcome, RateLimit, Store, StoreError,
-    StoreResult,
+    Counter, CounterLimit, InsertOutcome, OutboxMessage, Outcome, RateLimit, Receipt,
+    ReceiptOutcome, Store, StoreError, StoreResult,
 };
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use time::OffsetDateTime;
@@ -264,6 +265,10 @@ impl Store for PgStore {
 
     async fn record_outcomes(&self, outcomes: &[Outcome]) -> StoreResult<()> {
         delivery::record(self, outcomes).await
+    }
+
+    async fn apply_receipts(&self, receipts: &[Receipt]) -> StoreResult<Vec<ReceiptOutcome>> {
+        receipts::apply(self, receipts).await
     }
 
     async fn put_outbox(&self, messages: &[OutboxMessage]) -> StoreResult<()> {

@@ -15,6 +15,7 @@ mod list;
 mod migrations;
 mod notifications;
 mod outbox;
+mod receipts;
 mod senders;
 mod services;
 mod templates;
@@ -30,8 +31,8 @@ use carillon_domain::{
     ServiceId, SmsSender, Template, TemplateId, TemplateUpdate,
 };
 use carillon_store::{
-    Counter, CounterLimit, InsertOutcome, OutboxMessage, Outcome, RateLimit, Store, StoreError,
-    StoreResult,
+    Counter, CounterLimit, InsertOutcome, OutboxMessage, Outcome, RateLimit, Receipt,
+    ReceiptOutcome, Store, StoreError, StoreResult,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -273,6 +274,10 @@ impl Store for SqliteStore {
 
     async fn record_outcomes(&self, outcomes: &[Outcome]) -> StoreResult<()> {
         delivery::record(self, outcomes).await
+    }
+
+    async fn apply_receipts(&self, receipts: &[Receipt]) -> StoreResult<Vec<ReceiptOutcome>> {
+        receipts::apply(self, receipts).await
     }
 
     async fn put_outbox(&self, messages: &[OutboxMessage]) -> StoreResult<()> {

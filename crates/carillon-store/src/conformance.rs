@@ -23,6 +23,7 @@ mod limits;
 mod listing;
 mod notifications;
 mod outbox;
+mod receipts;
 mod retention;
 mod senders;
 mod services;
@@ -37,6 +38,7 @@ pub use limits::*;
 pub use listing::*;
 pub use notifications::*;
 pub use outbox::*;
+pub use receipts::*;
 pub use retention::*;
 pub use senders::*;
 pub use services::*;
@@ -93,6 +95,9 @@ macro_rules! conformance_tests {
             outbox_round_trip_and_replace,
             outbox_newest_first_with_paging,
             outcomes_of_an_expired_claim_are_ignored,
+            receipts_email_transitions,
+            receipts_sms_only_while_sent,
+            receipts_unknown_references,
             purge_personal_data_past_retention,
             time_out_notifications_never_finished,
             jobs_start_once_per_period,

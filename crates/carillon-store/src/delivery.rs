@@ -43,3 +43,33 @@ pub struct OutboxMessage {
     pub text: String,
     pub created_at: OffsetDateTime,
 }
+
+/// A provider's delivery receipt for the message it knows as `reference`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// The provider's message id (the notification's `provider_reference`).
+    pub reference: String,
+    /// The channel the receipt is about; a receipt never matches a row of the other channel.
+    pub kind: NotificationType,
+    /// The status the receipt reports (`delivered` or a failure).
+    pub status: NotificationStatus,
+    /// The provider's words, kept as `provider_response` when present.
+    pub provider_response: Option<String>,
+    /// Becomes `updated_at` (and so the completion time).
+    pub received_at: OffsetDateTime,
+}
+
+/// What became of one [`Receipt`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiptOutcome {
+    /// The notification's status changed.
+    Applied(NotificationId),
+    /// The notification exists but the receipt came too late or twice (GC Notify's rules:
+    /// an SMS receipt applies only while the status is `sent`; an email receipt applies
+    /// while the email is `sending`, `pending` or already has a receipt, but `delivered`
+    /// never replaces `permanent-failure`), so nothing changed.
+    Ignored(NotificationId),
+    /// No notification has this reference (yet: the receipt may have overtaken the record of
+    /// the hand-over), so the sender should deliver it again later.
+    Unknown,
+}

@@ -19,7 +19,7 @@ use carillon_domain::{
 use thiserror::Error;
 use time::OffsetDateTime;
 
-pub use delivery::{OutboxMessage, Outcome};
+pub use delivery::{OutboxMessage, Outcome, Receipt, ReceiptOutcome};
 pub use limits::{Counter, CounterLimit, InsertOutcome, Period, RateLimit};
 
 /// Why a storage call failed.
@@ -156,6 +156,13 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// An outcome is ignored when its `attempt` is no longer the row's (the lease expired and
     /// the row was claimed again) and for a notification whose personal data was purged.
     async fn record_outcomes(&self, outcomes: &[Outcome]) -> StoreResult<()>;
+    /// Applies providers' delivery receipts, matching notifications by `provider_reference`
+    /// and channel, in one transaction; returns one outcome per receipt, in order. The
+    /// transition rules are enforced by the database statement itself (see
+    /// [`ReceiptOutcome::Ignored`]), so two processes applying receipts for one notification
+    /// at once cannot break them. An applied receipt sets `status`, `updated_at` (the
+    /// completion time) and, when it has one, `provider_response`.
+    async fn apply_receipts(&self, receipts: &[Receipt]) -> StoreResult<Vec<ReceiptOutcome>>;
     /// Keeps messages in the built-in outbox (personal data encrypted like notifications).
     async fn put_outbox(&self, messages: &[OutboxMessage]) -> StoreResult<()>;
     /// The outbox, newest first; `before` pages back from a message.

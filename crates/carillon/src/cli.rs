@@ -56,9 +56,9 @@ pub(crate) struct GlobalArgs {
     /// Log format.
     #[arg(long, global = true, env = "CARILLON_LOG_FORMAT", value_enum)]
     pub(crate) log_format: Option<LogFormat>,
-    /// Where email goes: `outbox` (kept for reading with `carillon outbox`; the default), or an
-    /// SMTP server: `smtp://host:25`, `smtp+starttls://user:pass@host:587`,
-    /// `smtps://user:pass@host:465`.
+    /// Where email goes: `outbox` (kept for reading with `carillon outbox`; the default),
+    /// `ses` (Amazon SES, see the AWS settings), or an SMTP server: `smtp://host:25`,
+    /// `smtp+starttls://user:pass@host:587`, `smtps://user:pass@host:465`.
     #[arg(
         long,
         global = true,
@@ -66,8 +66,9 @@ pub(crate) struct GlobalArgs {
         hide_env_values = true
     )]
     pub(crate) email_provider: Option<String>,
-    /// Where text messages go: `outbox` (the default), or the HTTPS URL of an SMS gateway
-    /// that takes `{"to", "from", "body", "reference"}` as JSON.
+    /// Where text messages go: `outbox` (the default), `sns` (Amazon SNS, see the AWS
+    /// settings), or the HTTPS URL of an SMS gateway that takes `{"to", "from", "body",
+    /// "reference"}` as JSON.
     #[arg(long, global = true, env = "CARILLON_SMS_PROVIDER")]
     pub(crate) sms_provider: Option<String>,
     /// Bearer token for the SMS gateway.
@@ -78,6 +79,52 @@ pub(crate) struct GlobalArgs {
         hide_env_values = true
     )]
     pub(crate) sms_gateway_token: Option<String>,
+    /// AWS region of SES and SNS (default ca-central-1). Credentials come from AWS's standard
+    /// chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and ~/.aws files, web
+    /// identity, or the ECS/EC2 instance role.
+    #[arg(long, global = true, env = "CARILLON_AWS_REGION")]
+    pub(crate) aws_region: Option<String>,
+    /// Send AWS requests here instead of AWS (moto or LocalStack for tests).
+    #[arg(long, global = true, env = "CARILLON_AWS_ENDPOINT_URL")]
+    pub(crate) aws_endpoint_url: Option<String>,
+    /// SES configuration set for sent email, whose event destination (an SNS topic
+    /// subscribed to `https://<carillon>/receipts/ses`) reports deliveries and bounces.
+    #[arg(long, global = true, env = "CARILLON_SES_CONFIGURATION_SET")]
+    pub(crate) ses_configuration_set: Option<String>,
+    /// Whether the service's SMS sender is passed to SNS (as `AWS.SNS.SMS.SenderID`, or as
+    /// the origination number when it is one). Off by default: Canada does not support
+    /// alphanumeric sender ids.
+    #[arg(long, global = true, env = "CARILLON_SNS_SENDER_ID", value_enum)]
+    pub(crate) sns_sender_id: Option<SnsSenderId>,
+    /// Only accept delivery receipts (`/receipts/ses`, `/receipts/sns-sms`) from these SNS
+    /// topic ARNs (comma-separated). Recommended: otherwise any SNS topic may post receipts.
+    #[arg(
+        long,
+        global = true,
+        env = "CARILLON_SNS_TOPIC_ARNS",
+        value_delimiter = ','
+    )]
+    pub(crate) sns_topic_arns: Vec<String>,
+    /// Origins (`scheme://host:port`, comma-separated) trusted for SNS signing certificates
+    /// and subscription confirmations besides https://sns.<region>.amazonaws.com. For tests
+    /// only.
+    #[arg(
+        long,
+        global = true,
+        env = "CARILLON_SNS_TRUSTED_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub(crate) sns_trusted_origins: Vec<String>,
+}
+
+/// Whether the SMS sender goes to SNS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum SnsSenderId {
+    /// SNS chooses how the message originates.
+    Off,
+    /// The service's sender, when it is an alphanumeric id or a phone number.
+    FromMessage,
 }
 
 /// How logs are written (always to standard error).

@@ -33,18 +33,26 @@ pub(crate) async fn serve(
     settings: &Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
+    let role = args.role;
     let api = ApiSettings {
         sending_domain: settings.sending_domain.clone(),
         public_url: settings.public_url.clone(),
+        sns_topic_arns: settings.sns_topic_arns.clone(),
+        sns_trusted_origins: settings.sns_trusted_origins.clone(),
         ..ApiSettings::default()
     };
+    let uses_aws = settings.email_provider == "ses" || settings.sms_provider == "sns";
+    if role != Role::Worker && uses_aws && settings.sns_topic_arns.is_empty() {
+        tracing::warn!(
+            "delivery receipts are accepted from any SNS topic: set CARILLON_SNS_TOPIC_ARNS"
+        );
+    }
     let state = AppState::new(Arc::clone(&store), Arc::new(SystemClock), api);
     let (stop, stopped) = watch::channel(false);
-    let role = args.role;
     let worker = if role == Role::Api {
         None
     } else {
-        let (email, sms) = crate::providers::choose(settings, &store)?;
+        let (email, sms) = crate::providers::choose(settings, &store).await?;
         let worker_settings = WorkerSettings {
             sending_domain: settings.sending_domain.clone(),
             branding: Branding::GovernmentOfCanada(BannerOrder::EnglishFirst),

@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use carillon_crypto::MasterKey;
 use serde::Deserialize;
 
-use crate::cli::{GlobalArgs, LogFormat};
+use crate::cli::{GlobalArgs, LogFormat, SnsSenderId};
 
 /// The TOML file's shape: the same names as the flags.
 #[derive(Debug, Default, Deserialize)]
@@ -24,6 +24,12 @@ struct FileSettings {
     email_provider: Option<String>,
     sms_provider: Option<String>,
     sms_gateway_token: Option<String>,
+    aws_region: Option<String>,
+    aws_endpoint_url: Option<String>,
+    ses_configuration_set: Option<String>,
+    sns_sender_id: Option<SnsSenderId>,
+    sns_topic_arns: Option<Vec<String>>,
+    sns_trusted_origins: Option<Vec<String>>,
 }
 
 /// Which database to use.
@@ -47,6 +53,29 @@ pub(crate) struct Settings {
     /// `outbox` or an SMS gateway URL.
     pub(crate) sms_provider: String,
     pub(crate) sms_gateway_token: Option<String>,
+    /// AWS region of SES and SNS.
+    pub(crate) aws_region: String,
+    pub(crate) aws_endpoint_url: Option<String>,
+    pub(crate) ses_configuration_set: Option<String>,
+    pub(crate) sns_sender_id: SnsSenderId,
+    /// SNS topics receipts are accepted from (empty: any).
+    pub(crate) sns_topic_arns: Vec<String>,
+    /// Extra origins trusted for SNS certificates and subscription confirmations.
+    pub(crate) sns_trusted_origins: Vec<String>,
+}
+
+/// A list from the flags/environment when given there, else from the file.
+fn list(from_args: &[String], from_file: Option<Vec<String>>) -> Vec<String> {
+    let chosen = if from_args.is_empty() {
+        from_file.unwrap_or_default()
+    } else {
+        from_args.to_vec()
+    };
+    chosen
+        .into_iter()
+        .map(|item| item.trim().to_owned())
+        .filter(|item| !item.is_empty())
+        .collect()
 }
 
 fn default_data_dir() -> PathBuf {
@@ -120,6 +149,22 @@ impl Settings {
                 .or(file.sms_provider)
                 .unwrap_or_else(|| "outbox".to_owned()),
             sms_gateway_token: args.sms_gateway_token.clone().or(file.sms_gateway_token),
+            aws_region: args
+                .aws_region
+                .clone()
+                .or(file.aws_region)
+                .unwrap_or_else(|| carillon_providers_aws::DEFAULT_REGION.to_owned()),
+            aws_endpoint_url: args.aws_endpoint_url.clone().or(file.aws_endpoint_url),
+            ses_configuration_set: args
+                .ses_configuration_set
+                .clone()
+                .or(file.ses_configuration_set),
+            sns_sender_id: args
+                .sns_sender_id
+                .or(file.sns_sender_id)
+                .unwrap_or(SnsSenderId::Off),
+            sns_topic_arns: list(&args.sns_topic_arns, file.sns_topic_arns),
+            sns_trusted_origins: list(&args.sns_trusted_origins, file.sns_trusted_origins),
         })
     }
 

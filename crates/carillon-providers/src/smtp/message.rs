@@ -21,6 +21,27 @@ pub(super) struct Prepared {
     pub(super) message_id: String,
 }
 
+/// A message as MIME bytes, for providers that take whole messages (Amazon SES's raw
+/// content): exactly what the SMTP provider sends after `DATA`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawEmail {
+    pub bytes: Vec<u8>,
+    /// The `Message-ID` header's value, angle brackets included.
+    pub message_id: String,
+}
+
+/// Builds the MIME message for `message`.
+///
+/// # Errors
+/// `Permanent` when an address cannot be parsed: the message can never be sent.
+pub fn raw_email(message: &EmailMessage) -> Result<RawEmail, ProviderError> {
+    let prepared = prepare(message)?;
+    Ok(RawEmail {
+        bytes: prepared.body,
+        message_id: prepared.message_id,
+    })
+}
+
 /// Builds the message; errors (bad addresses) are permanent: the message can never be sent.
 pub(super) fn prepare(message: &EmailMessage) -> Result<Prepared, ProviderError> {
     let from_address: Address = message.from_address.trim().parse().map_err(|e| {

@@ -229,8 +229,17 @@ fn help_explains_every_setting() {
         "CARILLON_EMAIL_PROVIDER",
         "CARILLON_SMS_PROVIDER",
         "CARILLON_SMS_GATEWAY_TOKEN",
+        "CARILLON_AWS_REGION",
+        "CARILLON_AWS_ENDPOINT_URL",
+        "CARILLON_SES_CONFIGURATION_SET",
+        "CARILLON_SNS_SENDER_ID",
+        "CARILLON_SNS_TOPIC_ARNS",
+        "CARILLON_SNS_TRUSTED_ORIGINS",
     ] {
         assert!(help.contains(env), "--help does not mention {env}");
+    }
+    for word in ["`ses`", "`sns`", "ca-central-1", "AWS_ACCESS_KEY_ID"] {
+        assert!(help.contains(word), "--help does not explain {word}");
     }
 }
 

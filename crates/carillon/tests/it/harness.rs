@@ -282,6 +282,25 @@ impl TestApp {
         )
     }
 
+    /// A delivery worker over this app's database, delivering through these providers.
+    pub(crate) fn worker_with(
+        &self,
+        email: Arc<dyn carillon_providers::EmailProvider>,
+        sms: Arc<dyn carillon_providers::SmsProvider>,
+    ) -> carillon_worker::Worker {
+        let settings = carillon_worker::WorkerSettings {
+            idle_poll: std::time::Duration::from_millis(20),
+            ..carillon_worker::WorkerSettings::default()
+        };
+        carillon_worker::Worker::new(
+            Arc::clone(&self.store),
+            email,
+            sms,
+            settings,
+            Arc::clone(&self.accepted),
+        )
+    }
+
     /// Polls GET /v2/notifications/{id} until its status is `status` (10 s at most).
     pub(crate) async fn eventually_status(&self, id: &str, status: &str) -> Value {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 mod auth;
+mod aws;
 mod binary;
 mod crash;
 mod delivery;
@@ -10,6 +11,7 @@ mod openapi;
 mod processes;
 mod properties;
 mod read;
+mod receipts;
 mod send;
 mod smtp;
 mod templates;

@@ -1,0 +1,177 @@
+//! Delivery receipts from AWS, posted by Amazon SNS (HTTP(S) subscriptions, no API key):
+//! `POST /receipts/ses` takes SES events (an SES configuration set's event destination or an
+//! identity's notifications, through an SNS topic), `POST /receipts/sns-sms` takes SNS SMS
+//! delivery statuses forwarded to an SNS topic.
+//!
+//! Every message's signature is checked against its signing certificate, fetched only from
+//! `https://sns.<region>.amazonaws.com` (or an origin the operator trusts) and cached; a
+//! message that is not genuine gets 403, never 500. Subscriptions are confirmed by fetching
+//! their `SubscribeURL` from the same hosts. When topics are configured, other topics are
+//! refused.
+//!
+//! A receipt for a reference no notification has (yet: it can overtake the worker's record
+//! of the hand-over) gets 503, so SNS delivers it again later (SNS retries 5xx answers, by
+//! its delivery policy); late and duplicate receipts get 200 and change nothing.
+//!
+//! SES complaints are acknowledged and logged (no personal data); storing them is not done
+//! yet.
+
+mod certs;
+mod ses;
+mod sms;
+mod sns;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
+use carillon_domain::{NotificationStatus, NotificationType};
+use carillon_store::{Receipt, ReceiptOutcome};
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+use crate::json::read_body;
+use crate::state::AppState;
+
+pub(crate) use certs::SnsVerifier;
+use sns::{MessageType, SnsError, SnsMessage};
+
+/// SNS messages are at most 256 KiB, plus the envelope.
+pub(crate) const BODY_LIMIT: usize = 512 * 1024;
+
+/// `POST /receipts/ses`.
+pub(crate) async fn post_ses(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let body = read_body(body)?;
+    let Some(message) = notification(&state, &body).await? else {
+        return Ok(ok());
+    };
+    let event = ses::parse(&message.message).map_err(ApiError::bad_request)?;
+    if let Some(complaint) = &event.complaint {
+        // Complaints are not stored yet; the reference is the provider's id, not personal.
+        tracing::info!(
+            reference = %complaint.reference,
+            complaint_type = complaint.complaint_type.as_deref().unwrap_or("unknown"),
+            complaint_sub_type = complaint.complaint_sub_type.as_deref().unwrap_or("none"),
+            "SES complaint received"
+        );
+    }
+    let Some(change) = event.change else {
+        tracing::debug!(event_type = %event.event_type, "SES event without a status change");
+        return Ok(ok());
+    };
+    apply(
+        &state,
+        &message,
+        event.reference,
+        NotificationType::Email,
+        change.status,
+        change.provider_response.map(str::to_owned),
+    )
+    .await
+}
+
+/// `POST /receipts/sns-sms`.
+pub(crate) async fn post_sns_sms(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let body = read_body(body)?;
+    let Some(message) = notification(&state, &body).await? else {
+        return Ok(ok());
+    };
+    let status = sms::parse(&message.message).map_err(ApiError::bad_request)?;
+    apply(
+        &state,
+        &message,
+        status.reference,
+        NotificationType::Sms,
+        status.status,
+        status.provider_response,
+    )
+    .await
+}
+
+fn ok() -> Json<Value> {
+    Json(json!({"result": "success"}))
+}
+
+/// Verifies the SNS message; confirms subscriptions and acknowledges unsubscriptions
+/// (`None`), or returns a notification to act on.
+async fn notification(state: &AppState, body: &[u8]) -> Result<Option<SnsMessage>, ApiError> {
+    let now = state.clock.now();
+    let message = state.sns.verify(body, now).await.map_err(|e| refused(&e))?;
+    match message.kind {
+        MessageType::Notification => Ok(Some(message)),
+        MessageType::SubscriptionConfirmation => {
+            state.sns.confirm(&message).await.map_err(|e| refused(&e))?;
+            tracing::info!(topic = %message.topic_arn, "confirmed the SNS subscription");
+            Ok(None)
+        }
+        MessageType::UnsubscribeConfirmation => {
+            tracing::warn!(topic = %message.topic_arn, "SNS unsubscribed this endpoint");
+            Ok(None)
+        }
+    }
+}
+
+/// Not genuine: 403 (400 when not even SNS's shape); a certificate that could not be fetched:
+/// 503, so SNS tries again.
+fn refused(error: &SnsError) -> ApiError {
+    tracing::warn!(error = %error, "SNS message refused");
+    match error {
+        SnsError::Malformed(_) => ApiError::bad_request(error.to_string()),
+        SnsError::CertificateUnavailable(_) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ServiceUnavailable",
+            error.to_string(),
+        ),
+        _ => ApiError::auth(StatusCode::FORBIDDEN, error.to_string()),
+    }
+}
+
+async fn apply(
+    state: &AppState,
+    message: &SnsMessage,
+    reference: String,
+    kind: NotificationType,
+    status: NotificationStatus,
+    provider_response: Option<String>,
+) -> Result<Json<Value>, ApiError> {
+    let receipt = Receipt {
+        reference,
+        kind,
+        status,
+        provider_response,
+        received_at: state.clock.now(),
+    };
+    let outcome = state
+        .store
+        .apply_receipts(std::slice::from_ref(&receipt))
+        .await?;
+    match outcome.first() {
+        Some(ReceiptOutcome::Applied(id)) => {
+            tracing::debug!(notification = %id, status = status.as_str(), "receipt applied");
+            Ok(ok())
+        }
+        Some(ReceiptOutcome::Ignored(id)) => {
+            tracing::info!(notification = %id, status = status.as_str(), "late or duplicate receipt ignored");
+            Ok(ok())
+        }
+        Some(ReceiptOutcome::Unknown) | None => {
+            tracing::info!(
+                reference = %receipt.reference,
+                sns_message = %message.message_id,
+                "receipt for an unknown reference: SNS will deliver it again"
+            );
+            Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ServiceUnavailable",
+                "No notification has this provider reference yet; deliver the receipt again later",
+            ))
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! Amazon SES and SNS through a real moto server (`carillon-providers-aws/tests/moto_server.py`,
+//! one per test binary): the program sends email with `--email-provider ses`, and helpers for
+//! the receipts tests. Needs a Python with moto[server] (`scripts/test` provides one); without
+//! one these tests fail under `CI=true` and are skipped elsewhere.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_sesv2::config::Credentials;
+use serde_json::{Value, json};
+
+/// A Python that can import moto; `None` outside CI only.
+fn python() -> Option<String> {
+    let candidates = [
+        std::env::var("CARILLON_TEST_PYTHON").ok(),
+        std::env::var("HOME")
+            .ok()
+            .map(|h| format!("{h}/.cache/carillon-test-venv/bin/python")),
+        Some("python3".to_owned()),
+    ];
+    for python in candidates.into_iter().flatten() {
+        let ok = Command::new(&python)
+            .args(["-c", "import moto.server"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if ok {
+            return Some(python);
+        }
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "no Python with moto[server]: the AWS tests may not be skipped in CI"
+    );
+    eprintln!("SKIPPING an AWS test: no Python with moto[server]");
+    None
+}
+
+struct Moto {
+    _child: Mutex<Child>,
+    /// Closed when the test process exits, which stops moto.
+    _stdin: Mutex<ChildStdin>,
+    url: String,
+}
+
+fn start() -> Option<Moto> {
+    let python = python()?;
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../carillon-providers-aws/tests/moto_server.py"
+    );
+    let mut child = Command::new(python)
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start moto");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port: u16 = line.trim().parse().expect("moto's port");
+    let stdin = child.stdin.take().unwrap();
+    Some(Moto {
+        _child: Mutex::new(child),
+        _stdin: Mutex::new(stdin),
+        url: format!("http://127.0.0.1:{port}"),
+    })
+}
+
+/// moto's URL (started on first use), or `None` when it cannot run here (never in CI).
+pub(crate) fn moto_url() -> Option<String> {
+    static MOTO: OnceLock<Option<Moto>> = OnceLock::new();
+    MOTO.get_or_init(start).as_ref().map(|m| m.url.clone())
+}
+
+/// An SDK configuration for moto, with SES allowed to send from `domain`.
+pub(crate) async fn moto_config(url: &str, domain: &str) -> SdkConfig {
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new("ca-central-1"))
+        .endpoint_url(url)
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
+        .load()
+        .await;
+    aws_sdk_sesv2::Client::new(&config)
+        .create_email_identity()
+        .email_identity(domain)
+        .send()
+        .await
+        .unwrap();
+    config
+}
+
+/// The SES message id of the email sent for notification `id` (its Message-ID names it), and
+/// the raw message.
+pub(crate) async fn ses_message_for(url: &str, id: &str) -> Option<(String, String)> {
+    let data: Value = reqwest::get(format!("{url}/moto-api/data.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let marker = format!("Message-ID: <{id}@");
+    data["ses"]["RawMessage"]
+        .as_array()?
+        .iter()
+        .find(|m| {
+            m["raw_data"]
+                .as_str()
+                .is_some_and(|raw| raw.contains(&marker))
+        })
+        .map(|m| {
+            (
+                m["id"].as_str().unwrap().to_owned(),
+                m["raw_data"].as_str().unwrap().to_owned(),
+            )
+        })
+}
+
+/// Kills a child process when dropped.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn demo_sends_email_through_ses() {
+    let Some(moto) = moto_url() else { return };
+    moto_config(&moto, "notification.example.ca").await;
+    let data = tempfile::tempdir().unwrap();
+    let demo = Command::new(env!("CARGO_BIN_EXE_carillon"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args([
+            "--email-provider",
+            "ses",
+            "--sending-domain",
+            "notification.example.ca",
+            "demo",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .env_remove("CARILLON_DATABASE_URL")
+        .env_remove("CARILLON_MASTER_KEY")
+        .env("CARILLON_AWS_ENDPOINT_URL", &moto)
+        .env("CARILLON_AWS_REGION", "ca-central-1")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("CARILLON_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start carillon demo");
+    let mut demo = KillOnDrop(demo);
+    let mut line = String::new();
+    BufReader::new(demo.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let info: Value = serde_json::from_str(&line).unwrap();
+    let api = info["api_url"].as_str().unwrap();
+    let auth = format!("ApiKey-v1 {}", info["api_keys"]["live"].as_str().unwrap());
+    let client = reqwest::Client::new();
+    let sent: Value = client
+        .post(format!("{api}/v2/notifications/email"))
+        .header("Authorization", &auth)
+        .json(&json!({"email_address": "lea@example.ca", "template_id": info["templates"]["email"], "personalisation": {"name": "Léa"}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = sent["id"].as_str().unwrap().to_owned();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        let got: Value = client
+            .get(format!("{api}/v2/notifications/{id}"))
+            .header("Authorization", &auth)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if got["status"] != "created" {
+            break got["status"].clone();
+        }
+        assert!(Instant::now() < deadline, "never handed to SES");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(
+        status, "sending",
+        "SES's acceptance is not a delivery receipt"
+    );
+    let (reference, raw) = ses_message_for(&moto, &id)
+        .await
+        .expect("the email reached SES");
+    assert!(!reference.is_empty());
+    assert!(raw.contains("multipart/alternative"), "{raw}");
+    assert!(raw.contains("Reply-To: demo-reply@example.gc.ca"), "{raw}");
+    assert!(raw.contains("@notification.example.ca>"), "{raw}");
+    drop(demo);
+}
