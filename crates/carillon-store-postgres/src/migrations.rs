@@ -21,6 +21,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "housekeeping",
         include_str!("../migrations/0003_housekeeping.sql"),
     ),
+    (
+        4,
+        "callbacks",
+        include_str!("../migrations/0004_callbacks.sql"),
+    ),
 ];
 
 /// A migrator for every migration (tracked in `_sqlx_migrations`, as `sqlx migrate` would).

@@ -15,6 +15,7 @@
 // Test code: a panic is how a failed check is reported.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod callbacks;
 mod delivery;
 mod fixtures;
 mod jobs;
@@ -30,6 +31,7 @@ mod stale;
 mod templates;
 mod timeouts;
 
+pub use callbacks::*;
 pub use delivery::*;
 pub use jobs::*;
 pub use keys::*;
@@ -97,6 +99,12 @@ macro_rules! conformance_tests {
             time_out_notifications_never_finished,
             jobs_start_once_per_period,
             jobs_concurrent_callers_exactly_one_starts,
+            callbacks_config_round_trip,
+            callbacks_queued_with_final_statuses,
+            callbacks_queued_on_timeout,
+            callbacks_not_queued_when_inactive,
+            complaints_recorded_and_queued,
+            callback_claims_lease_and_results,
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {
