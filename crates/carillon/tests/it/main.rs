@@ -3,6 +3,8 @@
 
 mod auth;
 mod binary;
+mod callbacks;
+mod callbacks_cli;
 mod crash;
 mod delivery;
 mod harness;
@@ -10,6 +12,7 @@ mod openapi;
 mod processes;
 mod properties;
 mod read;
+mod receiver;
 mod send;
 mod smtp;
 mod templates;
