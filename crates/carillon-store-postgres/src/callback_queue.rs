@@ -12,7 +12,21 @@ use crate::PgStore;
 use crate::codec::truncate;
 use crate::error::{col, db_err};
 
-const CLAIM: &str = "SELECT q.seq, q.service_id, q.kind, q.notification_id, q.complaint_id, \
+/// A claim considers the oldest `WINDOW × limit` due rows.
+const WINDOW: u32 = 4;
+
+/// The oldest due rows (a bounded window, through `callback_queue_due`), at most `$5` of each
+/// service, then their callback, notification and complaint. The window and ranking only
+/// pick candidates; the lock is taken on the rows themselves (window functions and
+/// `FOR UPDATE` do not mix), and `due_at` is checked again on the newest row version, so a
+/// row another process claimed meanwhile is skipped.
+const CLAIM: &str = "WITH head AS (SELECT seq, service_id, due_at FROM callback_queue \
+        WHERE due_at <= $1 AND NOT (service_id = ANY($2::uuid[])) \
+        ORDER BY due_at, seq LIMIT $4), \
+    picked AS (SELECT seq FROM (SELECT seq, due_at, ROW_NUMBER() OVER \
+            (PARTITION BY service_id ORDER BY due_at, seq) AS rank FROM head) r \
+        WHERE rank <= $5 ORDER BY due_at, seq LIMIT $3) \
+    SELECT q.seq, q.service_id, q.kind, q.notification_id, q.complaint_id, \
         q.status, q.provider_response, q.status_at, q.sent_at, q.attempts, c.url, \
         c.bearer_token, c.suspended, n.personal, n.client_reference, \
         n.kind AS notification_kind, n.created_at AS notification_created_at, \
@@ -21,8 +35,8 @@ const CLAIM: &str = "SELECT q.seq, q.service_id, q.kind, q.notification_id, q.co
     LEFT JOIN service_callbacks c ON c.service_id = q.service_id AND c.kind = q.kind \
     LEFT JOIN notifications n ON n.id = q.notification_id \
     LEFT JOIN complaints k ON k.id = q.complaint_id \
-    WHERE q.due_at <= $1 AND NOT (q.service_id = ANY($2::uuid[])) \
-    ORDER BY q.due_at, q.seq LIMIT $3 \
+    WHERE q.seq = ANY(ARRAY(SELECT seq FROM picked)) AND q.due_at <= $1 \
+    ORDER BY q.due_at, q.seq \
     FOR UPDATE OF q SKIP LOCKED";
 
 pub(crate) async fn claim(
@@ -30,9 +44,10 @@ pub(crate) async fn claim(
     now: OffsetDateTime,
     lease_until: OffsetDateTime,
     limit: u32,
+    per_service: u32,
     skip: &[ServiceId],
 ) -> StoreResult<Vec<DueCallback>> {
-    if limit == 0 {
+    if limit == 0 || per_service == 0 {
         return Ok(Vec::new());
     }
     let skip: Vec<Uuid> = skip.iter().map(|s| *s.as_uuid()).collect();
@@ -41,6 +56,8 @@ pub(crate) async fn claim(
         .bind(truncate(now))
         .bind(skip)
         .bind(i64::from(limit))
+        .bind(i64::from(limit.saturating_mul(WINDOW)))
+        .bind(i64::from(per_service))
         .fetch_all(&mut *tx)
         .await
         .map_err(db_err)?;

@@ -13,39 +13,57 @@ use crate::error::{col, db_err};
 
 /// Rows per multi-row statement (4 parameters each, well under SQLite's limit).
 const CHUNK: usize = 500;
+/// A claim considers the oldest `WINDOW × limit` due rows.
+const WINDOW: u32 = 4;
+/// A claimed row with what sending it needs.
+const SELECT: &str = "SELECT q.seq, q.service_id, q.kind, q.notification_id, q.complaint_id, \
+        q.status, q.provider_response, q.status_at, q.sent_at, q.attempts, c.url, \
+        c.bearer_token, c.suspended, n.personal, n.client_reference, \
+        n.kind AS notification_kind, n.created_at AS notification_created_at, \
+        k.complaint_date \
+    FROM callback_queue q \
+    LEFT JOIN service_callbacks c ON c.service_id = q.service_id AND c.kind = q.kind \
+    LEFT JOIN notifications n ON n.id = q.notification_id \
+    LEFT JOIN complaints k ON k.id = q.complaint_id";
 
 pub(crate) async fn claim(
     store: &SqliteStore,
     now: OffsetDateTime,
     lease_until: OffsetDateTime,
     limit: u32,
+    per_service: u32,
     skip: &[ServiceId],
 ) -> StoreResult<Vec<DueCallback>> {
-    if limit == 0 {
+    if limit == 0 || per_service == 0 {
         return Ok(Vec::new());
     }
+    // The oldest due rows (a bounded window, through `callback_queue_due`), at most
+    // `per_service` of each service, then their callback, notification and complaint.
     let mut select = QueryBuilder::<Sqlite>::new(
-        "SELECT q.seq, q.service_id, q.kind, q.notification_id, q.complaint_id, q.status, \
-             q.provider_response, q.status_at, q.sent_at, q.attempts, c.url, c.bearer_token, \
-             c.suspended, n.personal, n.client_reference, n.kind AS notification_kind, \
-             n.created_at AS notification_created_at, k.complaint_date \
-         FROM callback_queue q \
-         LEFT JOIN service_callbacks c ON c.service_id = q.service_id AND c.kind = q.kind \
-         LEFT JOIN notifications n ON n.id = q.notification_id \
-         LEFT JOIN complaints k ON k.id = q.complaint_id \
-         WHERE q.due_at <= ",
+        "WITH head AS (SELECT seq, service_id, due_at FROM callback_queue WHERE due_at <= ",
     );
     select.push_bind(micros(now));
     if !skip.is_empty() {
-        select.push(" AND q.service_id NOT IN (");
+        select.push(" AND service_id NOT IN (");
         let mut list = select.separated(", ");
         for service in skip {
             list.push_bind(*service.as_uuid());
         }
         select.push(")");
     }
-    select.push(" ORDER BY q.due_at, q.seq LIMIT ");
+    select.push(" ORDER BY due_at, seq LIMIT ");
+    select.push_bind(i64::from(limit.saturating_mul(WINDOW)));
+    select.push(
+        "), picked AS (SELECT seq FROM (SELECT seq, due_at, ROW_NUMBER() OVER \
+             (PARTITION BY service_id ORDER BY due_at, seq) AS rank FROM head) \
+             WHERE rank <= ",
+    );
+    select.push_bind(i64::from(per_service));
+    select.push(" ORDER BY due_at, seq LIMIT ");
     select.push_bind(i64::from(limit));
+    select.push(format!(
+        ") {SELECT} WHERE q.seq IN (SELECT seq FROM picked) ORDER BY q.due_at, q.seq"
+    ));
 
     let mut tx = store
         .writer

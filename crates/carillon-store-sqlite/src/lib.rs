@@ -348,9 +348,10 @@ impl Store for SqliteStore {
         now: OffsetDateTime,
         lease_until: OffsetDateTime,
         limit: u32,
+        per_service: u32,
         skip: &[ServiceId],
     ) -> StoreResult<Vec<DueCallback>> {
-        callback_queue::claim(self, now, lease_until, limit, skip).await
+        callback_queue::claim(self, now, lease_until, limit, per_service, skip).await
     }
 
     async fn record_callback_results(&self, results: &[CallbackResult]) -> StoreResult<()> {

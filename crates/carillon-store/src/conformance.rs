@@ -105,6 +105,7 @@ macro_rules! conformance_tests {
             callbacks_not_queued_when_inactive,
             complaints_recorded_and_queued,
             callback_claims_lease_and_results,
+            callback_claims_at_most_per_service,
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

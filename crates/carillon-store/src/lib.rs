@@ -227,15 +227,18 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         &self,
         complaints: &[NewComplaint],
     ) -> StoreResult<Vec<Option<Complaint>>>;
-    /// Claims up to `limit` queued notices due at `now`, oldest due first, skipping the
-    /// services in `skip`; each claim holds until `lease_until` and counts an attempt. Notices
-    /// that can no longer be sent (callback removed or suspended, notification purged) are
-    /// dropped instead of claimed.
+    /// Claims up to `limit` queued notices due at `now`, oldest due first, at most
+    /// `per_service` of any one service, skipping the services in `skip`; each claim holds
+    /// until `lease_until` and counts an attempt. Only the oldest due notices (a few times
+    /// `limit`) are considered, so a claim costs the same however long the queue. Notices that
+    /// can no longer be sent (callback removed or suspended, notification purged) are dropped
+    /// instead of claimed.
     async fn claim_callbacks(
         &self,
         now: OffsetDateTime,
         lease_until: OffsetDateTime,
         limit: u32,
+        per_service: u32,
         skip: &[ServiceId],
     ) -> StoreResult<Vec<DueCallback>>;
     /// Records what became of claimed notices, in one transaction. A result whose `attempt`

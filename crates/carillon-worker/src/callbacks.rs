@@ -4,14 +4,15 @@
 //!
 //! A slow or failing receiver must not hold back other services: requests run as independent
 //! tasks (nothing waits for a whole batch), each service has at most
-//! [`CallbackSettings::per_service_in_flight`] requests in flight, and a claim skips services
-//! already at that limit, so a hanging receiver ties up only its own slots until its requests
-//! time out.
+//! [`CallbackSettings::per_service_in_flight`] requests in flight (a claim takes at most that
+//! many of one service; the ones without a free slot wait in memory for one), and a claim
+//! skips services holding that many already, so a hanging receiver ties up only its own slots
+//! until its requests time out.
 
 mod payload;
 mod send;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
@@ -94,26 +95,25 @@ impl CallbackDispatcher {
         })
     }
 
-    /// Runs until `shutdown` turns true, then waits for the requests in flight and records
-    /// their results.
+    /// Runs until `shutdown` turns true, then waits for the requests in flight, hands back
+    /// the notices claimed but not started, and records every result.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!("callback dispatcher started");
         let (sender, mut results) = mpsc::unbounded_channel::<(ServiceId, CallbackResult)>();
-        let mut flight = InFlight::default();
+        let mut held = Held::default();
         let mut poll = tokio::time::interval(self.settings.idle_poll);
         poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut claim = true;
         let mut finished = Vec::new();
         loop {
             let stopping = *shutdown.borrow();
-            if stopping && flight.total == 0 {
-                break;
-            }
-            if claim && !stopping && flight.total < self.settings.max_in_flight {
-                claim = match self
-                    .claim_and_start(&mut flight, &sender, &mut finished)
-                    .await
-                {
+            if stopping {
+                finished.extend(held.release_waiting(OffsetDateTime::now_utc()));
+                if held.total == 0 {
+                    break;
+                }
+            } else if claim && held.total < self.settings.max_in_flight {
+                claim = match self.claim(&mut held, &sender).await {
                     Ok(full) => full,
                     Err(error) => {
                         tracing::error!(%error, "claiming callbacks failed; retrying shortly");
@@ -121,61 +121,63 @@ impl CallbackDispatcher {
                     }
                 };
             }
-            if !finished.is_empty() {
-                self.record(&mut finished).await;
-            }
+            self.record(&mut finished).await;
             tokio::select! {
                 Some((service, result)) = results.recv() => {
-                    flight.finish(service);
                     finished.push(result);
+                    self.finish(&mut held, service, &sender);
                     while let Ok((service, result)) = results.try_recv() {
-                        flight.finish(service);
                         finished.push(result);
+                        self.finish(&mut held, service, &sender);
                     }
-                    self.record(&mut finished).await;
-                    // Freed slots: claim again if the queue may hold more.
-                    claim |= flight.total < self.settings.max_in_flight;
+                    // Freed room: claim again.
+                    claim = true;
                 },
                 () = self.wake.notified() => claim = true,
                 _ = poll.tick() => claim = true,
-                _ = shutdown.changed() => {},
+                _ = shutdown.changed(), if !stopping => {},
             }
         }
         self.record(&mut finished).await;
         tracing::info!("callback dispatcher stopped");
     }
 
-    /// Claims what fits and starts a request for each; returns whether the claim was full.
-    async fn claim_and_start(
+    /// Claims what fits, starts what each service has room for and keeps the rest waiting for
+    /// a slot of its service; returns whether the claim was full.
+    async fn claim(
         &self,
-        flight: &mut InFlight,
+        held: &mut Held,
         sender: &mpsc::UnboundedSender<(ServiceId, CallbackResult)>,
-        finished: &mut Vec<CallbackResult>,
     ) -> Result<bool, carillon_store::StoreError> {
-        let room = self.settings.max_in_flight - flight.total;
+        let cap = self.settings.per_service_in_flight.max(1);
+        let room = self.settings.max_in_flight - held.total;
         let limit = u32::try_from(room).unwrap_or(u32::MAX);
-        let skip = flight.saturated(self.settings.per_service_in_flight);
+        let per_service = u32::try_from(cap).unwrap_or(u32::MAX);
+        let skip = held.saturated(cap);
         let now = OffsetDateTime::now_utc();
         let claimed = self
             .store
-            .claim_callbacks(now, now + self.settings.lease, limit, &skip)
+            .claim_callbacks(now, now + self.settings.lease, limit, per_service, &skip)
             .await?;
         let full = claimed.len() == room;
         for callback in claimed {
-            if flight.of(callback.service_id) >= self.settings.per_service_in_flight {
-                // More of one service than it may have in flight: back in the queue, due now
-                // (claims skip the service until a slot frees).
-                finished.push(CallbackResult {
-                    id: callback.id,
-                    attempt: callback.attempt,
-                    resolution: CallbackResolution::Release(now),
-                });
-                continue;
+            if let Some(callback) = held.admit(callback, cap) {
+                self.spawn(callback, sender.clone());
             }
-            flight.start(callback.service_id);
-            self.spawn(callback, sender.clone());
         }
         Ok(full)
+    }
+
+    /// A request of `service` finished: its slot goes to the service's next waiting notice.
+    fn finish(
+        &self,
+        held: &mut Held,
+        service: ServiceId,
+        sender: &mpsc::UnboundedSender<(ServiceId, CallbackResult)>,
+    ) {
+        if let Some(next) = held.finish(service) {
+            self.spawn(next, sender.clone());
+        }
     }
 
     fn spawn(
@@ -211,38 +213,72 @@ impl CallbackDispatcher {
     }
 }
 
-/// Requests in flight, per service and in all.
+/// Claimed notices per service: in flight, and waiting for a slot of their service (at most
+/// one claim's worth, `per_service_in_flight`; a slot frees within one request timeout, far
+/// inside the lease).
 #[derive(Debug, Default)]
-struct InFlight {
-    per_service: HashMap<ServiceId, usize>,
+struct Held {
+    services: HashMap<ServiceId, Service>,
+    /// In flight and waiting, over all services.
     total: usize,
 }
 
-impl InFlight {
-    fn of(&self, service: ServiceId) -> usize {
-        self.per_service.get(&service).copied().unwrap_or(0)
-    }
+#[derive(Debug, Default)]
+struct Service {
+    in_flight: usize,
+    waiting: VecDeque<DueCallback>,
+}
 
-    fn start(&mut self, service: ServiceId) {
-        *self.per_service.entry(service).or_default() += 1;
+impl Held {
+    /// Takes a claimed notice; returns it if it may start now.
+    fn admit(&mut self, callback: DueCallback, cap: usize) -> Option<DueCallback> {
         self.total += 1;
+        let service = self.services.entry(callback.service_id).or_default();
+        if service.in_flight < cap {
+            service.in_flight += 1;
+            Some(callback)
+        } else {
+            service.waiting.push_back(callback);
+            None
+        }
     }
 
-    fn finish(&mut self, service: ServiceId) {
-        if let Some(count) = self.per_service.get_mut(&service) {
-            *count -= 1;
-            if *count == 0 {
-                self.per_service.remove(&service);
+    /// A request finished; returns the service's next notice to start, if any.
+    fn finish(&mut self, id: ServiceId) -> Option<DueCallback> {
+        self.total = self.total.saturating_sub(1);
+        let service = self.services.get_mut(&id)?;
+        if let Some(next) = service.waiting.pop_front() {
+            return Some(next);
+        }
+        service.in_flight = service.in_flight.saturating_sub(1);
+        if service.in_flight == 0 {
+            self.services.remove(&id);
+        }
+        None
+    }
+
+    /// Services holding `cap` or more notices: the next claim skips them.
+    fn saturated(&self, cap: usize) -> Vec<ServiceId> {
+        self.services
+            .iter()
+            .filter(|(_, s)| s.in_flight + s.waiting.len() >= cap)
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
+    /// Hands back every waiting notice (due again at `now`, attempt not counted).
+    fn release_waiting(&mut self, now: OffsetDateTime) -> Vec<CallbackResult> {
+        let mut released = Vec::new();
+        for service in self.services.values_mut() {
+            for callback in service.waiting.drain(..) {
+                released.push(CallbackResult {
+                    id: callback.id,
+                    attempt: callback.attempt,
+                    resolution: CallbackResolution::Release(now),
+                });
             }
         }
-        self.total = self.total.saturating_sub(1);
-    }
-
-    fn saturated(&self, limit: usize) -> Vec<ServiceId> {
-        self.per_service
-            .iter()
-            .filter(|(_, count)| **count >= limit)
-            .map(|(service, _)| *service)
-            .collect()
+        self.total -= released.len();
+        released
     }
 }

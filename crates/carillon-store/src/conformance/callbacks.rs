@@ -47,7 +47,7 @@ async fn setup(store: &dyn Store, name: &str) -> (Service, NewNotification) {
 
 async fn claim_all(store: &dyn Store, now: OffsetDateTime) -> Vec<DueCallback> {
     store
-        .claim_callbacks(now, now + Duration::MINUTE, 100, &[])
+        .claim_callbacks(now, now + Duration::MINUTE, 100, 100, &[])
         .await
         .unwrap()
 }
@@ -317,7 +317,7 @@ pub async fn callback_claims_lease_and_results(store: &dyn Store) {
         .unwrap();
     assert!(
         store
-            .claim_callbacks(at(2), at(60), 10, &[])
+            .claim_callbacks(at(2), at(60), 10, 100, &[])
             .await
             .unwrap()
             .is_empty(),
@@ -325,26 +325,26 @@ pub async fn callback_claims_lease_and_results(store: &dyn Store) {
     );
     assert!(
         store
-            .claim_callbacks(at(10), at(60), 10, &[ours.id])
+            .claim_callbacks(at(10), at(60), 10, 100, &[ours.id])
             .await
             .unwrap()
             .is_empty()
     );
     let first = store
-        .claim_callbacks(at(10), at(60), 10, &[])
+        .claim_callbacks(at(10), at(60), 10, 100, &[])
         .await
         .unwrap();
     assert_eq!(first.len(), 1);
     assert!(
         store
-            .claim_callbacks(at(59), at(100), 10, &[])
+            .claim_callbacks(at(59), at(100), 10, 100, &[])
             .await
             .unwrap()
             .is_empty(),
         "held"
     );
     let second = store
-        .claim_callbacks(at(60), at(100), 10, &[])
+        .claim_callbacks(at(60), at(100), 10, 100, &[])
         .await
         .unwrap();
     assert_eq!((second.len(), second[0].attempt), (1, 2));
@@ -364,13 +364,13 @@ pub async fn callback_claims_lease_and_results(store: &dyn Store) {
     store.record_callback_results(&[retry]).await.unwrap();
     assert!(
         store
-            .claim_callbacks(at(299), at(400), 10, &[])
+            .claim_callbacks(at(299), at(400), 10, 100, &[])
             .await
             .unwrap()
             .is_empty()
     );
     let third = store
-        .claim_callbacks(at(300), at(400), 10, &[])
+        .claim_callbacks(at(300), at(400), 10, 100, &[])
         .await
         .unwrap();
     assert_eq!(third[0].attempt, 3);
@@ -381,7 +381,7 @@ pub async fn callback_claims_lease_and_results(store: &dyn Store) {
     };
     store.record_callback_results(&[release]).await.unwrap();
     let again = store
-        .claim_callbacks(at(301), at(400), 10, &[])
+        .claim_callbacks(at(301), at(400), 10, 100, &[])
         .await
         .unwrap();
     assert_eq!(again[0].attempt, 3, "a release counted an attempt");
@@ -393,9 +393,53 @@ pub async fn callback_claims_lease_and_results(store: &dyn Store) {
     store.record_callback_results(&[done]).await.unwrap();
     assert!(
         store
-            .claim_callbacks(at(1000), at(1100), 10, &[])
+            .claim_callbacks(at(1000), at(1100), 10, 100, &[])
             .await
             .unwrap()
             .is_empty()
     );
+}
+
+/// A claim takes at most `per_service` notices of each service, oldest due first.
+pub async fn callback_claims_at_most_per_service(store: &dyn Store) {
+    let mut expected = Vec::new();
+    for name in ["Callback fair A", "Callback fair B"] {
+        let ours = service(store, name).await;
+        let url = "https://example.com/cb";
+        store
+            .set_callback(&config(&ours, DeliveryStatus, url))
+            .await
+            .unwrap();
+        let email = template(store, &ours, NotificationType::Email, at(0)).await;
+        let batch: Vec<_> = (1..=3).map(|n| notification(&email, n, at(0))).collect();
+        queue(store, &batch).await;
+        store.claim_notifications(at(1), at(60), 10).await.unwrap();
+        let outcomes: Vec<_> = batch
+            .iter()
+            .zip(3..)
+            .map(|(new, second)| outcome(new.id, Delivered, second))
+            .collect();
+        store.record_outcomes(&outcomes).await.unwrap();
+        expected.push((ours.id, batch[0].id));
+        expected.push((ours.id, batch[1].id));
+    }
+    let claimed = store
+        .claim_callbacks(at(10), at(60), 10, 2, &[])
+        .await
+        .unwrap();
+    let mut got: Vec<_> = claimed
+        .iter()
+        .map(|c| match &c.notice {
+            Notice::Status(notice) => (c.service_id, notice.notification_id),
+            Notice::Complaint(_) => panic!("{c:?}"),
+        })
+        .collect();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected);
+    let rest = store
+        .claim_callbacks(at(10), at(60), 10, 2, &[])
+        .await
+        .unwrap();
+    assert_eq!(rest.len(), 2, "the third of each service");
 }

@@ -23,13 +23,13 @@ use crate::receiver::Receiver;
 const TOKEN: &str = "callback-token-0123456789";
 
 /// A running dispatcher with test settings (short retry delay, quick polling).
-struct Dispatcher {
+pub(crate) struct Dispatcher {
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Dispatcher {
-    fn start(store: &Arc<dyn Store>, settings: CallbackSettings) -> Self {
+    pub(crate) fn start(store: &Arc<dyn Store>, settings: CallbackSettings) -> Self {
         let dispatcher =
             CallbackDispatcher::new(Arc::clone(store), settings, Arc::new(Notify::new())).unwrap();
         let (stop, stopped) = watch::channel(false);
@@ -38,7 +38,7 @@ impl Dispatcher {
     }
 
     /// Stops it once its requests in flight are done and their results recorded.
-    async fn stop(self) {
+    pub(crate) async fn stop(self) {
         self.stop.send(true).unwrap();
         tokio::time::timeout(Duration::from_secs(20), self.task)
             .await
@@ -55,7 +55,12 @@ fn fast() -> CallbackSettings {
     }
 }
 
-async fn set_callback(store: &Arc<dyn Store>, service: ServiceId, kind: CallbackKind, url: String) {
+pub(crate) async fn set_callback(
+    store: &Arc<dyn Store>,
+    service: ServiceId,
+    kind: CallbackKind,
+    url: String,
+) {
     let config = CallbackConfig {
         service_id: service,
         kind,
@@ -71,7 +76,7 @@ async fn set_callback(store: &Arc<dyn Store>, service: ServiceId, kind: Callback
 async fn assert_queue_empty(store: &Arc<dyn Store>) {
     let later = OffsetDateTime::now_utc() + time::Duration::days(1);
     let left = store
-        .claim_callbacks(later, later + time::Duration::MINUTE, 100, &[])
+        .claim_callbacks(later, later + time::Duration::MINUTE, 100, 100, &[])
         .await
         .unwrap();
     assert!(left.is_empty(), "still queued: {left:?}");

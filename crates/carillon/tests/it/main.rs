@@ -4,6 +4,7 @@
 mod auth;
 mod binary;
 mod callbacks;
+mod callbacks_bench;
 mod callbacks_cli;
 mod crash;
 mod delivery;
