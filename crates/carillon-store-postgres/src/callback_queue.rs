@@ -52,6 +52,7 @@ pub(crate) async fn claim(
     }
     let skip: Vec<Uuid> = skip.iter().map(|s| *s.as_uuid()).collect();
     let mut tx = store.pool.begin().await.map_err(db_err)?;
+    relaxed(&mut tx).await?;
     let rows = sqlx::query(CLAIM)
         .bind(truncate(now))
         .bind(skip)
@@ -115,6 +116,18 @@ pub(crate) async fn claim(
         .collect()
 }
 
+/// Claims and results commit without waiting for the WAL flush: a crash can lose only the
+/// last moments of them, and then a notice is claimed again and sent once more, which
+/// callbacks allow anyway (delivery is at least once). Notices themselves are queued by the
+/// status change's own, fully durable, transaction.
+async fn relaxed(tx: &mut sqlx::PgConnection) -> StoreResult<()> {
+    sqlx::query("SET LOCAL synchronous_commit TO OFF")
+        .execute(tx)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
 /// Results apply only to the claim they are for (`attempts` rechecked on the newest row
 /// version); sequence numbers go in sorted so concurrent calls lock rows in the same order.
 pub(crate) async fn record(store: &PgStore, results: &[CallbackResult]) -> StoreResult<()> {
@@ -142,6 +155,7 @@ pub(crate) async fn record(store: &PgStore, results: &[CallbackResult]) -> Store
         give_back.push(back);
     }
     let mut tx = store.pool.begin().await.map_err(db_err)?;
+    relaxed(&mut tx).await?;
     if !done_seq.is_empty() {
         sqlx::query(
             "DELETE FROM callback_queue q USING UNNEST($1::bigint[], $2::bigint[]) \

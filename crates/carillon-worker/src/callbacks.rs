@@ -21,6 +21,12 @@ use carillon_store::{CallbackResolution, CallbackResult, DueCallback, Store};
 use thiserror::Error;
 use time::{Duration, OffsetDateTime};
 use tokio::sync::{Notify, mpsc, watch};
+use tokio::time::Instant;
+
+/// Results recorded in one transaction, at most; a full batch is recorded at once.
+const RECORD_BATCH: usize = 256;
+/// How long a result may wait for others to share its transaction.
+const RECORD_DELAY: StdDuration = StdDuration::from_millis(10);
 
 /// How callbacks are sent.
 #[derive(Debug, Clone)]
@@ -45,7 +51,7 @@ impl Default for CallbackSettings {
     fn default() -> Self {
         Self {
             max_in_flight: 512,
-            per_service_in_flight: 32,
+            per_service_in_flight: 64,
             timeout: StdDuration::from_secs(5),
             max_retries: 5,
             retry_delay: Duration::seconds(300),
@@ -99,12 +105,16 @@ impl CallbackDispatcher {
     /// the notices claimed but not started, and records every result.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!("callback dispatcher started");
+        let cap = self.settings.per_service_in_flight.max(1);
         let (sender, mut results) = mpsc::unbounded_channel::<(ServiceId, CallbackResult)>();
         let mut held = Held::default();
         let mut poll = tokio::time::interval(self.settings.idle_poll);
         poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut claim = true;
+        // Whether the last claim found anything: then the queue may hold more.
+        let mut found = false;
         let mut finished = Vec::new();
+        let mut flush_at: Option<Instant> = None;
         loop {
             let stopping = *shutdown.borrow();
             if stopping {
@@ -113,26 +123,40 @@ impl CallbackDispatcher {
                     break;
                 }
             } else if claim && held.total < self.settings.max_in_flight {
-                claim = match self.claim(&mut held, &sender).await {
-                    Ok(full) => full,
+                found = match self.claim(&mut held, &sender).await {
+                    Ok(found) => found,
                     Err(error) => {
                         tracing::error!(%error, "claiming callbacks failed; retrying shortly");
                         false
                     }
                 };
             }
-            self.record(&mut finished).await;
+            claim = false;
+            let flush_due = flush_at.is_some_and(|at| at <= Instant::now());
+            if finished.len() >= RECORD_BATCH || flush_due || (stopping && !finished.is_empty()) {
+                self.record(&mut finished).await;
+                flush_at = None;
+            }
+            let flush = async move {
+                match flush_at {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
                 Some((service, result)) = results.recv() => {
+                    let saturated = held.saturated(cap).len();
                     finished.push(result);
                     self.finish(&mut held, service, &sender);
                     while let Ok((service, result)) = results.try_recv() {
                         finished.push(result);
                         self.finish(&mut held, service, &sender);
                     }
-                    // Freed room: claim again.
-                    claim = true;
+                    flush_at.get_or_insert_with(|| Instant::now() + RECORD_DELAY);
+                    // Claim again if the queue may hold more, or a service got room back.
+                    claim = found || held.saturated(cap).len() < saturated;
                 },
+                () = flush => {},
                 () = self.wake.notified() => claim = true,
                 _ = poll.tick() => claim = true,
                 _ = shutdown.changed(), if !stopping => {},
@@ -143,7 +167,7 @@ impl CallbackDispatcher {
     }
 
     /// Claims what fits, starts what each service has room for and keeps the rest waiting for
-    /// a slot of its service; returns whether the claim was full.
+    /// a slot of its service; returns whether it claimed anything.
     async fn claim(
         &self,
         held: &mut Held,
@@ -159,13 +183,13 @@ impl CallbackDispatcher {
             .store
             .claim_callbacks(now, now + self.settings.lease, limit, per_service, &skip)
             .await?;
-        let full = claimed.len() == room;
+        let found = !claimed.is_empty();
         for callback in claimed {
             if let Some(callback) = held.admit(callback, cap) {
                 self.spawn(callback, sender.clone());
             }
         }
-        Ok(full)
+        Ok(found)
     }
 
     /// A request of `service` finished: its slot goes to the service's next waiting notice.

@@ -1,7 +1,8 @@
 //! Callback throughput, run by `bench/callbacks/run` (ignored by `cargo test`): queues
 //! `CARILLON_BENCH_CALLBACKS` delivery-status notices (default 20,000) for one service through
 //! real status changes, then measures how fast the dispatcher, with its default settings,
-//! delivers them to a local receiver. `CARILLON_BENCH_BACKEND=postgres` for PostgreSQL.
+//! delivers them to a local receiver. `CARILLON_BENCH_BACKEND=postgres` for PostgreSQL;
+//! `CARILLON_BENCH_PER_SERVICE` overrides the per-service in-flight cap.
 
 use std::time::{Duration, Instant};
 
@@ -89,7 +90,14 @@ async fn bench_callbacks() {
     }
 
     let started = Instant::now();
-    let dispatcher = Dispatcher::start(&app.store, CallbackSettings::default());
+    let mut settings = CallbackSettings::default();
+    if let Some(cap) = std::env::var("CARILLON_BENCH_PER_SERVICE")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        settings.per_service_in_flight = cap;
+    }
+    let dispatcher = Dispatcher::start(&app.store, settings);
     receiver
         .wait_for("bench", total, Duration::from_secs(600))
         .await;
