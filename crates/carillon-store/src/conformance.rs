@@ -15,6 +15,7 @@
 // Test code: a panic is how a failed check is reported.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod callback_queue;
 mod callbacks;
 mod delivery;
 mod fixtures;
@@ -31,6 +32,7 @@ mod stale;
 mod templates;
 mod timeouts;
 
+pub use callback_queue::*;
 pub use callbacks::*;
 pub use delivery::*;
 pub use jobs::*;

@@ -99,3 +99,48 @@ on_both_backends! {
         assert!(!ok && stderr.contains("no delivery_status callback"), "{stderr}");
     }
 }
+
+/// A `serve --role worker` process delivers the notification and sends its callback.
+async fn worker_process_sends_callbacks(app: &TestApp) {
+    let receiver = Receiver::start().await;
+    crate::callbacks::set_callback(
+        &app.store,
+        app.service.id,
+        carillon_store::CallbackKind::DeliveryStatus,
+        format!("{}/status", receiver.url),
+    )
+    .await;
+    let (_, sent) = app
+        .send_email(
+            &app.live,
+            "a@example.ca",
+            json!({"reference": "from-a-process"}),
+        )
+        .await;
+    let (flags, env) = app.process_settings();
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data_dir.path())
+        .args(flags)
+        .args(["serve", "--role", "worker"])
+        .envs(env)
+        .env("CARILLON_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let received = receiver
+        .wait_for("status", 1, Duration::from_secs(20))
+        .await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(received[0].body["id"], sent["id"]);
+    assert_eq!(received[0].body["reference"], "from-a-process");
+    assert_eq!(received[0].body["status"], "delivered");
+}
+
+on_both_backends! {
+    worker_processes_send_callbacks(app) {
+        worker_process_sends_callbacks(app).await;
+    }
+}
