@@ -306,3 +306,75 @@ impl Held {
         released
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use carillon_domain::{NotificationId, NotificationStatus, NotificationType};
+    use carillon_store::{BearerToken, CallbackId, Notice, StatusNotice};
+
+    use super::*;
+
+    fn due(id: i64, service: ServiceId) -> DueCallback {
+        let now = OffsetDateTime::now_utc();
+        DueCallback {
+            id: CallbackId(id),
+            attempt: 1,
+            service_id: service,
+            url: "http://127.0.0.1/".into(),
+            bearer_token: BearerToken::new("token-token"),
+            notice: Notice::Status(StatusNotice {
+                notification_id: NotificationId::new(),
+                reference: None,
+                to: "a@example.com".into(),
+                status: NotificationStatus::Delivered,
+                kind: NotificationType::Email,
+                provider_response: None,
+                created_at: now,
+                updated_at: None,
+                sent_at: None,
+            }),
+        }
+    }
+
+    #[test]
+    fn a_service_never_has_more_than_its_cap_in_flight() {
+        let (a, b) = (ServiceId::new(), ServiceId::new());
+        let mut held = Held::default();
+        let started: Vec<_> = (1..=3)
+            .filter_map(|n| held.admit(due(n, a), 2))
+            .map(|c| c.id.0)
+            .collect();
+        assert_eq!(started, [1, 2], "the third waits for a slot");
+        assert!(
+            held.admit(due(4, b), 2).is_some(),
+            "another service is not held back"
+        );
+        assert_eq!(held.total, 4);
+        assert_eq!(held.saturated(2), [a]);
+        // A finished request of `a` hands its slot to the waiting notice.
+        assert_eq!(held.finish(a).map(|c| c.id.0), Some(3));
+        assert!(held.finish(a).is_none());
+        assert!(held.saturated(2).is_empty());
+        assert!(held.finish(a).is_none() && held.finish(b).is_none());
+        assert_eq!((held.total, held.services.len()), (0, 0));
+    }
+
+    #[test]
+    fn waiting_notices_are_handed_back_at_shutdown() {
+        let a = ServiceId::new();
+        let mut held = Held::default();
+        for n in 1..=3 {
+            held.admit(due(n, a), 1);
+        }
+        let now = OffsetDateTime::now_utc();
+        let released = held.release_waiting(now);
+        let ids: Vec<_> = released.iter().map(|r| r.id.0).collect();
+        assert_eq!(ids, [2, 3]);
+        assert!(
+            released
+                .iter()
+                .all(|r| r.resolution == CallbackResolution::Release(now))
+        );
+        assert_eq!(held.total, 1, "the one in flight is still held");
+    }
+}
