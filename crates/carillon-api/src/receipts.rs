@@ -13,8 +13,8 @@
 //! of the hand-over) gets 503, so SNS delivers it again later (SNS retries 5xx answers, by
 //! its delivery policy); late and duplicate receipts get 200 and change nothing.
 //!
-//! SES complaints are acknowledged and logged (no personal data); storing them is not done
-//! yet.
+//! SES complaints are stored against their notification (which keeps its status, except
+//! for GC Notify's suppression-list subtype) and sent to the service's complaint callback.
 
 mod certs;
 mod ses;
@@ -27,8 +27,10 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use carillon_domain::{NotificationStatus, NotificationType};
-use carillon_store::{Receipt, ReceiptOutcome};
+use carillon_store::{NewComplaint, Receipt, ReceiptOutcome};
 use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use crate::error::ApiError;
 use crate::json::read_body;
@@ -51,13 +53,7 @@ pub(crate) async fn post_ses(
     };
     let event = ses::parse(&message.message).map_err(ApiError::bad_request)?;
     if let Some(complaint) = &event.complaint {
-        // Complaints are not stored yet; the reference is the provider's id, not personal.
-        tracing::info!(
-            reference = %complaint.reference,
-            complaint_type = complaint.complaint_type.as_deref().unwrap_or("unknown"),
-            complaint_sub_type = complaint.complaint_sub_type.as_deref().unwrap_or("none"),
-            "SES complaint received"
-        );
+        record_complaint(&state, complaint).await?;
     }
     let Some(change) = event.change else {
         tracing::debug!(event_type = %event.event_type, "SES event without a status change");
@@ -93,6 +89,37 @@ pub(crate) async fn post_sns_sms(
         status.provider_response,
     )
     .await
+}
+
+/// Stores an SES complaint; the database queues the service's complaint callback with it.
+async fn record_complaint(state: &AppState, complaint: &ses::Complaint) -> Result<(), ApiError> {
+    let now = state.clock.now();
+    let complaint_date = complaint
+        .timestamp
+        .as_deref()
+        .and_then(|at| OffsetDateTime::parse(at, &Rfc3339).ok())
+        .unwrap_or(now);
+    let stored = state
+        .store
+        .record_complaints(&[NewComplaint {
+            provider_reference: complaint.reference.clone(),
+            feedback_type: complaint.complaint_type.clone(),
+            feedback_subtype: complaint.complaint_sub_type.clone(),
+            complaint_date,
+            created_at: now,
+        }])
+        .await?;
+    match stored.first() {
+        Some(Some(stored)) => {
+            tracing::info!(notification = %stored.notification_id, "SES complaint recorded");
+        }
+        // Complaints come days after delivery, long after the row was recorded: an unknown
+        // reference is a purged or foreign message, not one to wait for.
+        _ => {
+            tracing::info!(reference = %complaint.reference, "SES complaint for an unknown reference ignored")
+        }
+    }
+    Ok(())
 }
 
 fn ok() -> Json<Value> {

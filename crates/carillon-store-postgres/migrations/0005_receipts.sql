@@ -1,5 +1,4 @@
 -- Delivery receipts: providers name a message by their own id, kept as provider_reference.
 -- Keep in step with crates/carillon-store-sqlite/migrations (same version and index names).
--- (Version 4 is taken by the callbacks branch.)
 CREATE INDEX notifications_provider_reference ON notifications (provider_reference)
     WHERE provider_reference IS NOT NULL;

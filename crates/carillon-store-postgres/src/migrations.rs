@@ -22,6 +22,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0003_housekeeping.sql"),
     ),
     (
+        4,
+        "callbacks",
+        include_str!("../migrations/0004_callbacks.sql"),
+    ),
+    (
         5,
         "receipts",
         include_str!("../migrations/0005_receipts.sql"),

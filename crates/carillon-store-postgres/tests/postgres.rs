@@ -134,6 +134,8 @@ const CODE: &str = "XYZZY-PLUGH-4242";
 const SUBJECT: &str = "Sujet confidentiel 8675309";
 const SAFELISTED: &str = "safelisted.person.31337@example.com";
 const SECRET: &str = "5f0c8b1e-9d3a-4c7b-8e2f-a1b2c3d4e5f6";
+/// A callback's bearer token: a secret too.
+const TOKEN: &str = "callback-bearer-token-0xC0FFEE";
 /// Not personal, so stored in clear: proves the search below would find plaintext.
 const REFERENCE: &str = "CLEAR-REFERENCE-CONTROL-777";
 
@@ -155,6 +157,16 @@ async fn store_personal_data(store: &dyn Store) -> NewNotification {
         secret: SECRET.into(),
     };
     store.create_api_key(&key, now).await.unwrap();
+    let callback = carillon_store::CallbackConfig {
+        service_id: service.id,
+        kind: carillon_store::CallbackKind::DeliveryStatus,
+        url: "https://example.com/callback".into(),
+        bearer_token: carillon_store::BearerToken::new(TOKEN),
+        suspended: false,
+        updated_at: now,
+    };
+    store.set_callback(&callback).await.unwrap();
+    assert_eq!(store.callbacks(service.id).await.unwrap(), [callback]);
     let entry = SafelistEntry {
         id: SafelistId::new(),
         service_id: service.id,
@@ -244,7 +256,7 @@ async fn personal_data_is_not_stored_in_clear() {
     let options = test.admin.clone().database(&test.database);
     let mut conn = PgConnection::connect_with(&options).await.unwrap();
     let mut found = Vec::new();
-    for table in ["notifications", "api_keys", "safelist"] {
+    for table in ["notifications", "api_keys", "safelist", "service_callbacks"] {
         let raw = raw_rows(&mut conn, table).await;
         if table == "notifications" {
             assert!(
@@ -252,7 +264,9 @@ async fn personal_data_is_not_stored_in_clear() {
                 "the search does not see stored text"
             );
         }
-        for needle in [RECIPIENT, NORMALISED, CODE, SUBJECT, SAFELISTED, SECRET] {
+        for needle in [
+            RECIPIENT, NORMALISED, CODE, SUBJECT, SAFELISTED, SECRET, TOKEN,
+        ] {
             if contains(&raw, needle) {
                 found.push(format!("{needle:?} in {table}"));
             }

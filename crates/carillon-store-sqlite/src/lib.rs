@@ -5,6 +5,8 @@
 //! connection and starting write transactions with `BEGIN IMMEDIATE` avoids `SQLITE_BUSY` lock
 //! upgrades) and a small pool reads, which WAL lets run alongside the writer.
 
+mod callback_queue;
+mod callbacks;
 mod codec;
 mod delivery;
 mod error;
@@ -31,8 +33,9 @@ use carillon_domain::{
     ServiceId, SmsSender, Template, TemplateId, TemplateUpdate,
 };
 use carillon_store::{
-    Counter, CounterLimit, InsertOutcome, OutboxMessage, Outcome, RateLimit, Receipt,
-    ReceiptOutcome, Store, StoreError, StoreResult,
+    CallbackConfig, CallbackKind, CallbackResult, Complaint, Counter, CounterLimit, DueCallback,
+    InsertOutcome, NewComplaint, OutboxMessage, Outcome, RateLimit, Receipt, ReceiptOutcome, Store,
+    StoreError, StoreResult,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -315,6 +318,50 @@ impl Store for SqliteStore {
         every: time::Duration,
     ) -> StoreResult<bool> {
         housekeeping::try_start_job(self, name, now, every).await
+    }
+
+    async fn set_callback(&self, config: &CallbackConfig) -> StoreResult<()> {
+        callbacks::set(self, config).await
+    }
+
+    async fn callbacks(&self, service: ServiceId) -> StoreResult<Vec<CallbackConfig>> {
+        callbacks::of_service(self, service).await
+    }
+
+    async fn remove_callback(&self, service: ServiceId, kind: CallbackKind) -> StoreResult<()> {
+        callbacks::remove(self, service, kind).await
+    }
+
+    async fn suspend_callback(
+        &self,
+        service: ServiceId,
+        kind: CallbackKind,
+        suspended: bool,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        callbacks::suspend(self, service, kind, suspended, now).await
+    }
+
+    async fn record_complaints(
+        &self,
+        complaints: &[NewComplaint],
+    ) -> StoreResult<Vec<Option<Complaint>>> {
+        callbacks::record_complaints(self, complaints).await
+    }
+
+    async fn claim_callbacks(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+        per_service: u32,
+        skip: &[ServiceId],
+    ) -> StoreResult<Vec<DueCallback>> {
+        callback_queue::claim(self, now, lease_until, limit, per_service, skip).await
+    }
+
+    async fn record_callback_results(&self, results: &[CallbackResult]) -> StoreResult<()> {
+        callback_queue::record(self, results).await
     }
 
     async fn take_rate(

@@ -56,6 +56,8 @@ const CODE: &str = "XYZZY-PLUGH-4242";
 const SUBJECT: &str = "Sujet confidentiel 8675309";
 const SAFELISTED: &str = "safelisted.person.31337@example.com";
 const SECRET: &str = "5f0c8b1e-9d3a-4c7b-8e2f-a1b2c3d4e5f6";
+/// A callback's bearer token: a secret too.
+const TOKEN: &str = "callback-bearer-token-0xC0FFEE";
 /// Not personal, so stored in clear: proves the search below would find plaintext.
 const REFERENCE: &str = "CLEAR-REFERENCE-CONTROL-777";
 
@@ -77,6 +79,16 @@ async fn store_personal_data(store: &dyn Store) -> NewNotification {
         secret: SECRET.into(),
     };
     store.create_api_key(&key, now).await.unwrap();
+    let callback = carillon_store::CallbackConfig {
+        service_id: service.id,
+        kind: carillon_store::CallbackKind::DeliveryStatus,
+        url: "https://example.com/callback".into(),
+        bearer_token: carillon_store::BearerToken::new(TOKEN),
+        suspended: false,
+        updated_at: now,
+    };
+    store.set_callback(&callback).await.unwrap();
+    assert_eq!(store.callbacks(service.id).await.unwrap(), [callback]);
     let entry = SafelistEntry {
         id: SafelistId::new(),
         service_id: service.id,
@@ -139,11 +151,13 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 }
 
 fn find_plaintext(haystack: &[u8], where_: &str) -> Vec<String> {
-    [RECIPIENT, NORMALISED, CODE, SUBJECT, SAFELISTED, SECRET]
-        .iter()
-        .filter(|needle| contains(haystack, needle))
-        .map(|needle| format!("{needle:?} in {where_}"))
-        .collect()
+    [
+        RECIPIENT, NORMALISED, CODE, SUBJECT, SAFELISTED, SECRET, TOKEN,
+    ]
+    .iter()
+    .filter(|needle| contains(haystack, needle))
+    .map(|needle| format!("{needle:?} in {where_}"))
+    .collect()
 }
 
 /// Every column of every row of `table`, as SQLite hands out its bytes.
@@ -176,7 +190,7 @@ async fn personal_data_is_not_stored_in_clear() {
     let path = test.dir.path().join("carillon.db");
 
     let mut found = Vec::new();
-    for table in ["notifications", "api_keys", "safelist"] {
+    for table in ["notifications", "api_keys", "safelist", "service_callbacks"] {
         let raw = raw_rows(&path, table).await;
         if table == "notifications" {
             assert!(

@@ -15,6 +15,8 @@
 // Test code: a panic is how a failed check is reported.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod callback_queue;
+mod callbacks;
 mod delivery;
 mod fixtures;
 mod jobs;
@@ -31,6 +33,8 @@ mod stale;
 mod templates;
 mod timeouts;
 
+pub use callback_queue::*;
+pub use callbacks::*;
 pub use delivery::*;
 pub use jobs::*;
 pub use keys::*;
@@ -102,6 +106,13 @@ macro_rules! conformance_tests {
             time_out_notifications_never_finished,
             jobs_start_once_per_period,
             jobs_concurrent_callers_exactly_one_starts,
+            callbacks_config_round_trip,
+            callbacks_queued_with_final_statuses,
+            callbacks_queued_on_timeout,
+            callbacks_not_queued_when_inactive,
+            complaints_recorded_and_queued,
+            callback_claims_lease_and_results,
+            callback_claims_at_most_per_service,
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

@@ -3,6 +3,7 @@
 //!
 //! Backends must pass the conformance suite (feature `conformance`).
 
+mod callbacks;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod delivery;
@@ -19,6 +20,10 @@ use carillon_domain::{
 use thiserror::Error;
 use time::OffsetDateTime;
 
+pub use callbacks::{
+    BearerToken, CallbackConfig, CallbackId, CallbackKind, CallbackResolution, CallbackResult,
+    Complaint, ComplaintNotice, DueCallback, NewComplaint, Notice, StatusNotice,
+};
 pub use delivery::{OutboxMessage, Outcome, Receipt, ReceiptOutcome};
 pub use limits::{Counter, CounterLimit, InsertOutcome, Period, RateLimit};
 
@@ -210,6 +215,48 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn queued_elsewhere(&self) {
         std::future::pending::<()>().await;
     }
+    // Service callbacks (see the `callbacks` module: notices are queued by the database in the
+    // transaction that changes a status or stores a complaint).
+    /// Creates or replaces the service's callback of `config.kind` (the bearer token is
+    /// sealed at rest). [`StoreError::NotFound`] when the service does not exist.
+    async fn set_callback(&self, config: &CallbackConfig) -> StoreResult<()>;
+    /// The service's callbacks, in [`CallbackKind`] order.
+    async fn callbacks(&self, service: ServiceId) -> StoreResult<Vec<CallbackConfig>>;
+    /// Removes a callback; [`StoreError::NotFound`] when there is none.
+    async fn remove_callback(&self, service: ServiceId, kind: CallbackKind) -> StoreResult<()>;
+    /// Suspends or resumes a callback; [`StoreError::NotFound`] when there is none.
+    async fn suspend_callback(
+        &self,
+        service: ServiceId,
+        kind: CallbackKind,
+        suspended: bool,
+        now: OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// Stores complaints, each against the notification whose `provider_reference` it names,
+    /// and queues a complaint notice for services with an active complaint callback, in one
+    /// transaction. The notification's status is left as it is. Returns one entry per
+    /// complaint, `None` when no notification (with personal data) has that reference.
+    async fn record_complaints(
+        &self,
+        complaints: &[NewComplaint],
+    ) -> StoreResult<Vec<Option<Complaint>>>;
+    /// Claims up to `limit` queued notices due at `now`, oldest due first, at most
+    /// `per_service` of any one service, skipping the services in `skip`; each claim holds
+    /// until `lease_until` and counts an attempt. Only the oldest due notices (a few times
+    /// `limit`) are considered, so a claim costs the same however long the queue. Notices that
+    /// can no longer be sent (callback removed or suspended, notification purged) are dropped
+    /// instead of claimed.
+    async fn claim_callbacks(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+        per_service: u32,
+        skip: &[ServiceId],
+    ) -> StoreResult<Vec<DueCallback>>;
+    /// Records what became of claimed notices, in one transaction. A result whose `attempt`
+    /// is no longer the row's (the lease passed and it was claimed again) is ignored.
+    async fn record_callback_results(&self, results: &[CallbackResult]) -> StoreResult<()>;
 
     // Rate limits.
     /// Takes up to `requested` requests from the service's allowance for `key_type` (a

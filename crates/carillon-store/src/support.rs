@@ -16,6 +16,10 @@ use serde_json::Value as Json;
 use time::{OffsetDateTime, UtcOffset};
 use uuid::Uuid;
 
+mod callbacks;
+
+pub use callbacks::{QueuedRow, due_callback, parse_callback_kind};
+
 use crate::{
     Counter, CounterLimit, InsertOutcome, OutboxMessage, RateLimit, StoreError, StoreResult,
 };

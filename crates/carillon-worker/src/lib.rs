@@ -4,6 +4,7 @@
 //! every outcome in one transaction. Test-key and research-mode messages get simulated
 //! outcomes and never reach a provider.
 
+pub mod callbacks;
 mod housekeeping;
 mod render;
 pub mod retry;
@@ -24,6 +25,8 @@ use time::{Duration, OffsetDateTime};
 use tokio::sync::{Notify, watch};
 
 use crate::render::{Rendered, render};
+
+pub use callbacks::{CallbackDispatcher, CallbackSettings};
 
 /// How workers behave.
 #[derive(Debug, Clone)]
@@ -61,6 +64,8 @@ pub struct Worker {
     settings: WorkerSettings,
     /// Woken when the API (in this process) accepts a notification.
     wake: Arc<Notify>,
+    /// Woken after outcomes are recorded, which may have queued callback notices.
+    callbacks: Option<Arc<Notify>>,
 }
 
 impl Worker {
@@ -77,7 +82,15 @@ impl Worker {
             sms,
             settings,
             wake,
+            callbacks: None,
         }
+    }
+
+    /// Wakes `callbacks` (a [`CallbackDispatcher`]'s signal) after each batch of outcomes.
+    #[must_use]
+    pub fn with_callback_wake(mut self, callbacks: Arc<Notify>) -> Self {
+        self.callbacks = Some(callbacks);
+        self
     }
 
     /// Works until `shutdown` turns true, finishing the batch in hand.
@@ -192,6 +205,9 @@ impl Worker {
             }
         }
         self.store.record_outcomes(&outcomes).await?;
+        if let Some(callbacks) = &self.callbacks {
+            callbacks.notify_one();
+        }
         metrics::counter!("carillon_notifications_processed_total")
             .increment(outcomes.len() as u64);
         Ok(claimed.len())

@@ -203,7 +203,7 @@ fn service_id(text: &str) -> Result<ServiceId> {
     ServiceId::parse(text).map_err(|_| anyhow!("--service must be a service id (a UUID)"))
 }
 
-async fn existing_service(store: &Arc<dyn Store>, text: &str) -> Result<ServiceId> {
+pub(crate) async fn existing_service(store: &Arc<dyn Store>, text: &str) -> Result<ServiceId> {
     let id = service_id(text)?;
     store
         .service(id)

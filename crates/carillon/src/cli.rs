@@ -163,6 +163,9 @@ pub(crate) enum Command {
     /// Manage the safelist (and team members) of a service.
     #[command(subcommand)]
     Safelist(crate::admin::SafelistCommand),
+    /// Manage a service's delivery-status and complaint callbacks.
+    #[command(subcommand)]
+    Callback(crate::admin_callbacks::CallbackCommand),
     /// Read the built-in outbox: what recipients would have received.
     #[command(subcommand)]
     Outbox(crate::outbox::OutboxCommand),
@@ -182,6 +185,12 @@ pub(crate) struct ServeArgs {
     /// delivered by another once it has passed.
     #[arg(long, env = "CARILLON_WORKER_LEASE_SECONDS", default_value_t = 300)]
     pub(crate) worker_lease_seconds: u32,
+    /// Seconds before a failed callback is tried again (GC Notify: 300).
+    #[arg(long, env = "CARILLON_CALLBACK_RETRY_SECONDS", default_value_t = 300)]
+    pub(crate) callback_retry_seconds: u32,
+    /// Retries of a callback after its first try (GC Notify: 5).
+    #[arg(long, env = "CARILLON_CALLBACK_MAX_RETRIES", default_value_t = 5)]
+    pub(crate) callback_max_retries: u32,
 }
 
 /// What a `serve` process runs.

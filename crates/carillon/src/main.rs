@@ -2,6 +2,7 @@
 //! The only crate that knows every concrete backend.
 
 mod admin;
+mod admin_callbacks;
 mod backend;
 mod cli;
 mod demo;
@@ -70,6 +71,9 @@ async fn main() -> Result<()> {
         }
         Command::Safelist(command) => {
             admin::safelist(backend::open(&settings).await?, command).await
+        }
+        Command::Callback(command) => {
+            admin_callbacks::run(backend::open(&settings).await?, command).await
         }
         Command::Outbox(command) => outbox::run(backend::open(&settings).await?, command).await,
     }

@@ -8,7 +8,7 @@ use axum::routing::get;
 use carillon_api::{ApiSettings, AppState, SystemClock, router};
 use carillon_render::{BannerOrder, Branding};
 use carillon_store::Store;
-use carillon_worker::{Worker, WorkerSettings};
+use carillon_worker::{CallbackDispatcher, CallbackSettings, Worker, WorkerSettings};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -25,7 +25,8 @@ pub(crate) async fn bind(listen: SocketAddr) -> Result<TcpListener> {
 }
 
 /// Runs what `role` names until a shutdown signal: the API on `listener`, the delivery
-/// worker, or both. In-flight requests are drained and the worker finishes its batch.
+/// worker with the callback dispatcher, or both. In-flight requests are drained, the worker
+/// finishes its batch and the dispatcher its requests.
 pub(crate) async fn serve(
     args: &ServeArgs,
     listener: Option<TcpListener>,
@@ -49,9 +50,22 @@ pub(crate) async fn serve(
     }
     let state = AppState::new(Arc::clone(&store), Arc::new(SystemClock), api);
     let (stop, stopped) = watch::channel(false);
+    // API-only processes send no callbacks: the workers' processes do.
     let worker = if role == Role::Api {
         None
     } else {
+        let callbacks_wake = Arc::new(tokio::sync::Notify::new());
+        let callback_settings = CallbackSettings {
+            retry_delay: time::Duration::seconds(i64::from(args.callback_retry_seconds)),
+            max_retries: args.callback_max_retries,
+            ..CallbackSettings::default()
+        };
+        let dispatcher = CallbackDispatcher::new(
+            Arc::clone(&store),
+            callback_settings,
+            Arc::clone(&callbacks_wake),
+        )?;
+        let dispatcher = tokio::spawn(dispatcher.run(stopped.clone()));
         let (email, sms) = crate::providers::choose(settings, &store).await?;
         let worker_settings = WorkerSettings {
             sending_domain: settings.sending_domain.clone(),
@@ -65,8 +79,9 @@ pub(crate) async fn serve(
             sms,
             worker_settings,
             Arc::clone(&state.accepted),
-        );
-        Some(tokio::spawn(worker.run(stopped)))
+        )
+        .with_callback_wake(callbacks_wake);
+        Some((tokio::spawn(worker.run(stopped)), dispatcher))
     };
     match (role, listener) {
         (Role::Worker, _) | (_, None) => shutdown.await,
@@ -81,8 +96,11 @@ pub(crate) async fn serve(
         }
     }
     let _ = stop.send(true);
-    if let Some(worker) = worker {
+    if let Some((worker, dispatcher)) = worker {
         worker.await.context("the delivery worker panicked")?;
+        dispatcher
+            .await
+            .context("the callback dispatcher panicked")?;
     }
     tracing::info!("stopped");
     Ok(())

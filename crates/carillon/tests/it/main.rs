@@ -4,6 +4,9 @@
 mod auth;
 mod aws;
 mod binary;
+mod callbacks;
+mod callbacks_bench;
+mod callbacks_cli;
 mod crash;
 mod delivery;
 mod harness;
@@ -12,6 +15,7 @@ mod processes;
 mod properties;
 mod read;
 mod receipts;
+mod receiver;
 mod send;
 mod smtp;
 mod templates;

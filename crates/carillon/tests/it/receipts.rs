@@ -1,6 +1,6 @@
 //! Delivery receipts end to end, on both backends: an email goes through the worker to SES
 //! (moto), and a signed SNS notification carrying an SES event, posted to `/receipts/ses`,
-//! moves its status; an SMS sent through SNS (moto) is moved by `/receipts/sns-sms`. The SNS
+//! moves its status (a complaint is stored and reaches the complaint callback); an SMS sent through SNS (moto) is moved by `/receipts/sns-sms`. The SNS
 //! signing certificate is a throwaway one served by a local HTTP server that the API is
 //! configured to trust; unsigned, tampered and wrongly hosted messages get 403.
 
@@ -16,9 +16,13 @@ use carillon_providers_aws::{SenderId, SesProvider, SnsProvider};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use carillon_store::CallbackKind;
+
 use crate::aws::{moto_config, moto_url, ses_message_for};
+use crate::callbacks::{Dispatcher, set_callback};
 use crate::harness::test_settings;
 use crate::on_both_backends;
+use crate::receiver::Receiver;
 
 struct Signer {
     pair: RsaKeyPair,
@@ -209,10 +213,18 @@ on_both_backends! {
         assert_eq!(post(&ses_url, &sns_message("Notification", &delivery, &cert_url, None)).await.0, StatusCode::OK);
         app.eventually_status(&id, "permanent-failure").await;
 
-        // A complaint is acknowledged and keeps the status.
-        let complaint = ses_event(json!({"eventType": "Complaint", "complaint": {"complaintFeedbackType": "abuse", "complainedRecipients": [{"emailAddress": "lea@example.ca"}]}}), &reference);
+        // A complaint keeps the status, is stored, and reaches the complaint callback.
+        let receiver = Receiver::start().await;
+        set_callback(&app.store, app.service.id, CallbackKind::Complaint, format!("{}/complaint", receiver.url)).await;
+        let complaint = ses_event(json!({"eventType": "Complaint", "complaint": {"complaintFeedbackType": "abuse", "timestamp": "2026-11-22T08:09:10.250Z", "complainedRecipients": [{"emailAddress": "lea@example.ca"}]}}), &reference);
         assert_eq!(post(&ses_url, &sns_message("Notification", &complaint, &cert_url, None)).await.0, StatusCode::OK);
         app.eventually_status(&id, "permanent-failure").await;
+        let dispatcher = Dispatcher::start(&app.store, carillon_worker::CallbackSettings::default());
+        let received = receiver.wait_for("complaint", 1, std::time::Duration::from_secs(10)).await;
+        dispatcher.stop().await;
+        assert_eq!(received[0].body["notification_id"], id.as_str());
+        assert_eq!(received[0].body["to"], "lea@example.ca");
+        assert_eq!(received[0].body["complaint_date"], "2026-11-22T08:09:10.250000Z");
 
         // A receipt for a reference nobody has yet: 503, so SNS delivers it again.
         let unknown = ses_event(json!({"eventType": "Delivery"}), "not-yet-recorded");
