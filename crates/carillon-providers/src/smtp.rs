@@ -89,6 +89,10 @@ fn classify(failure: Failure) -> ProviderError {
             "the SMTP relay did not finish within {} s",
             after.as_secs_f64()
         )),
+        // This relay will never take the address; other messages still go.
+        Failure::NoSmtpUtf8 => ProviderError::Permanent(
+            "the SMTP relay does not support SMTPUTF8, which this address needs".to_owned(),
+        ),
         Failure::Smtp(error) if error.is_permanent() => {
             ProviderError::Permanent(format!("SMTP relay refused the message: {error}"))
         }

@@ -1,6 +1,6 @@
 """An SMTP server for carillon-providers' tests (aiosmtpd).
 
-    python smtp_sink.py DIRECTORY [--auth USER:PASSWORD] [--slow-seconds N]
+    python smtp_sink.py DIRECTORY [--auth USER:PASSWORD] [--slow-seconds N] [--smtputf8]
                         [--tls-cert PEM --tls-key PEM [--implicit-tls]]
 
 Listens on 127.0.0.1 on a free port, prints the port on stdout (one line), and runs until its
@@ -10,7 +10,8 @@ DIRECTORY/NNNNNN.eml (the bytes after DATA) beside NNNNNN.json ({"mail_from", "r
 
 Recipients containing "reject" get 550, "tempfail" get 451; a message to a recipient containing
 "slow" is answered after --slow-seconds (default 3). With --auth, clients must log in (PLAIN or
-LOGIN, allowed without TLS) as USER:PASSWORD. With --tls-cert and --tls-key, STARTTLS is offered
+LOGIN, allowed without TLS) as USER:PASSWORD. With --smtputf8, SMTPUTF8 (RFC 6531) is offered,
+so addresses may have non-ASCII local parts. With --tls-cert and --tls-key, STARTTLS is offered
 with that certificate, or, with --implicit-tls, TLS starts with the connection (SMTPS).
 """
 
@@ -85,6 +86,7 @@ async def main():
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--implicit-tls", action="store_true")
+    parser.add_argument("--smtputf8", action="store_true")
     args = parser.parse_args()
 
     context = None
@@ -93,7 +95,11 @@ async def main():
         context.load_cert_chain(args.tls_cert, args.tls_key)
 
     handler = Sink(args.directory, args.slow_seconds)
-    options = {"decode_data": False, "hostname": "carillon-test-sink"}
+    options = {
+        "decode_data": False,
+        "hostname": "carillon-test-sink",
+        "enable_SMTPUTF8": args.smtputf8,
+    }
     if args.auth:
         options.update(
             authenticator=authenticator_for(args.auth),

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::AsyncSmtpConnection;
-use lettre::transport::smtp::extension::ClientId;
+use lettre::transport::smtp::extension::{ClientId, Extension};
 use tokio::sync::Semaphore;
 
 use super::session::{self, Failure, Security};
@@ -102,6 +102,18 @@ impl Pool {
                 opened
             }
         };
+        if needs_smtputf8(envelope)
+            && !connection
+                .server_info()
+                .supports_feature(Extension::SmtpUtfEight)
+        {
+            // The session is still good for other messages.
+            self.lock_idle().push(Idle {
+                connection,
+                since: Instant::now(),
+            });
+            return Err(Failure::NoSmtpUtf8);
+        }
         let sent = connection.send(envelope, body).await;
         // lettre ends (and marks broken) a session whose command failed; only a session that
         // completed its exchange is reused.
@@ -151,4 +163,14 @@ impl std::fmt::Debug for Pool {
             .field("free_sessions", &self.sessions.available_permits())
             .finish_non_exhaustive()
     }
+}
+
+/// Whether an address of the envelope has non-ASCII characters (lettre asks the relay for
+/// SMTPUTF8 then, and refuses to send without it).
+fn needs_smtputf8(envelope: &Envelope) -> bool {
+    envelope
+        .from()
+        .into_iter()
+        .chain(envelope.to())
+        .any(|address| !AsRef::<str>::as_ref(address).is_ascii())
 }

@@ -36,6 +36,8 @@ pub(super) enum Failure {
     Io(io::Error),
     /// The exchange took longer than the timeout.
     TimedOut(std::time::Duration),
+    /// The address has a non-ASCII local part and the relay does not offer SMTPUTF8.
+    NoSmtpUtf8,
 }
 
 impl From<lettre::transport::smtp::Error> for Failure {

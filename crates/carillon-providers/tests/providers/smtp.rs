@@ -280,6 +280,39 @@ async fn refusals_are_permanent_and_outages_transient() {
 }
 
 #[tokio::test]
+async fn non_ascii_local_parts_go_through_smtputf8_relays_only() {
+    let Some(sink) = Sink::start(&["--smtputf8"]) else {
+        return;
+    };
+    let provider = SmtpProvider::new(sink.settings()).unwrap();
+    let results = provider
+        .send_emails(&[email("léa.bélanger@example.ca")])
+        .await;
+    assert!(results[0].is_ok(), "{results:?}");
+    let stored = sink.messages();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].meta["rcpt_tos"][0], "léa.bélanger@example.ca");
+    let raw = String::from_utf8_lossy(&stored[0].raw);
+    assert!(raw.contains("léa.bélanger@example.ca"), "To header: {raw}");
+
+    // A relay without SMTPUTF8 can never take the address: permanent, and the session (and
+    // the other messages of the batch) are unaffected.
+    let Some(plain) = Sink::start(&[]) else {
+        return;
+    };
+    let provider = SmtpProvider::new(plain.settings()).unwrap();
+    let results = provider
+        .send_emails(&[email("léa@example.ca"), email("lea@example.ca")])
+        .await;
+    match &results[0] {
+        Err(ProviderError::Permanent(reason)) => assert!(reason.contains("SMTPUTF8"), "{reason}"),
+        other => panic!("must be permanent: {other:?}"),
+    }
+    assert!(results[1].is_ok(), "{results:?}");
+    assert_eq!(plain.messages().len(), 1);
+}
+
+#[tokio::test]
 async fn logs_in_with_the_configured_credentials() {
     let Some(sink) = Sink::start(&["--auth", "carillon:s3cr3t"]) else {
         return;
