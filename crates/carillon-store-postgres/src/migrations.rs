@@ -21,6 +21,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "housekeeping",
         include_str!("../migrations/0003_housekeeping.sql"),
     ),
+    // 0004 and 0005 belong to other branches; a gap is fine (sqlx applies what is missing).
+    (6, "jobs", include_str!("../migrations/0006_jobs.sql")),
 ];
 
 /// A migrator for every migration (tracked in `_sqlx_migrations`, as `sqlx migrate` would).

@@ -15,7 +15,7 @@ use crate::limits::{lock_counters, save_counters};
 /// The batch's columns, one array each, for `UNNEST`: one statement text whatever the batch
 /// size, so it is prepared once per connection.
 #[derive(Default)]
-struct Columns<'a> {
+pub(crate) struct Columns<'a> {
     id: Vec<Uuid>,
     service_id: Vec<Uuid>,
     template_id: Vec<Uuid>,
@@ -30,9 +30,27 @@ struct Columns<'a> {
     personal: Vec<Vec<u8>>,
     created_at: Vec<OffsetDateTime>,
     scheduled_for: Vec<Option<OffsetDateTime>>,
+    job_id: Vec<Option<Uuid>>,
+    job_row_number: Vec<Option<i32>>,
 }
 
 impl<'a> Columns<'a> {
+    /// Adds a row of a bulk send.
+    pub(crate) fn push_job_row(
+        &mut self,
+        new: &'a NewNotification,
+        personal: Vec<u8>,
+        job: Uuid,
+        row_number: u32,
+    ) -> StoreResult<()> {
+        self.push(new, personal)?;
+        if let (Some(id), Some(number)) = (self.job_id.last_mut(), self.job_row_number.last_mut()) {
+            *id = Some(job);
+            *number = Some(to_int(row_number, "job_row_number")?);
+        }
+        Ok(())
+    }
+
     fn push(&mut self, new: &'a NewNotification, personal: Vec<u8>) -> StoreResult<()> {
         let created_at = truncate(new.created_at);
         self.id.push(*new.id.as_uuid());
@@ -50,11 +68,13 @@ impl<'a> Columns<'a> {
         self.personal.push(personal);
         self.created_at.push(created_at);
         self.scheduled_for.push(opt_truncate(new.scheduled_for));
+        self.job_id.push(None);
+        self.job_row_number.push(None);
         Ok(())
     }
 }
 
-fn seal(store: &PgStore, new: &NewNotification) -> StoreResult<Vec<u8>> {
+pub(crate) fn seal(store: &PgStore, new: &NewNotification) -> StoreResult<Vec<u8>> {
     seal_personal(
         &store.cipher,
         &PersonalRef {
@@ -98,22 +118,27 @@ pub(crate) async fn insert(
     Ok(outcomes)
 }
 
-async fn insert_rows(conn: &mut sqlx::PgConnection, columns: Columns<'_>) -> StoreResult<()> {
+pub(crate) async fn insert_rows(
+    conn: &mut sqlx::PgConnection,
+    columns: Columns<'_>,
+) -> StoreResult<()> {
     // ORDER BY ord hands out `seq` in batch order. A scheduled notification waits for its
     // time (next_attempt_at); the others are ready at once (NULL).
     sqlx::query(
         "INSERT INTO notifications (id, service_id, template_id, template_version, api_key_id, \
              key_type, kind, priority, billable_units, client_reference, sender, personal, \
-             created_at, scheduled_for, next_attempt_at, status, attempts) \
+             created_at, scheduled_for, next_attempt_at, status, attempts, job_id, \
+             job_row_number) \
          SELECT u.id, u.service_id, u.template_id, u.template_version, u.api_key_id, \
              u.key_type, u.kind, u.priority, u.billable_units, u.client_reference, u.sender, \
-             u.personal, u.created_at, u.scheduled_for, u.scheduled_for, 'created', 0 \
+             u.personal, u.created_at, u.scheduled_for, u.scheduled_for, 'created', 0, \
+             u.job_id, u.job_row_number \
          FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::int4[], $5::uuid[], $6::text[], \
              $7::text[], $8::int2[], $9::int4[], $10::text[], $11::text[], $12::bytea[], \
-             $13::timestamptz[], $14::timestamptz[]) WITH ORDINALITY \
+             $13::timestamptz[], $14::timestamptz[], $15::uuid[], $16::int4[]) WITH ORDINALITY \
              AS u(id, service_id, template_id, template_version, api_key_id, key_type, kind, \
                  priority, billable_units, client_reference, sender, personal, created_at, \
-                 scheduled_for, ord) \
+                 scheduled_for, job_id, job_row_number, ord) \
          ORDER BY u.ord",
     )
     .bind(columns.id)
@@ -130,6 +155,8 @@ async fn insert_rows(conn: &mut sqlx::PgConnection, columns: Columns<'_>) -> Sto
     .bind(columns.personal)
     .bind(columns.created_at)
     .bind(columns.scheduled_for)
+    .bind(columns.job_id)
+    .bind(columns.job_row_number)
     .execute(conn)
     .await
     .map_err(db_err)?;
