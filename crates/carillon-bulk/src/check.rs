@@ -142,14 +142,19 @@ pub fn check(
             // Counted for "Too many rows", not worth checking.
             continue;
         }
-        match checked? {
+        let checked = checked?;
+        let (index, custom_chars) = match &checked {
+            Ok(row) => (row.index, row.custom_chars),
+            Err(problem) => (problem.index, problem.custom_chars),
+        };
+        if let Some(content) = sms_content
+            && report.first_too_long.is_none()
+            && custom_chars + content > SMS_CHAR_COUNT_LIMIT
+        {
+            report.first_too_long = Some(index);
+        }
+        match checked {
             Ok(row) => {
-                if let Some(content) = sms_content
-                    && report.first_too_long.is_none()
-                    && row.sms_weighted_chars() + content > SMS_CHAR_COUNT_LIMIT
-                {
-                    report.first_too_long = Some(row.index);
-                }
                 if let Some(key) = dedupe_key(&row)
                     && let Some(first) = first_seen(&mut seen, key, row.number)
                 {

@@ -62,6 +62,8 @@ pub struct RowProblem {
     pub index: usize,
     /// The cells at fault, left to right.
     pub cells: Vec<CellProblem>,
+    /// GC Notify's weighted length of the row's custom content (SMS length check).
+    pub(crate) custom_chars: usize,
 }
 
 /// A placeholder's value from a row: one cell, or several repeated columns.
@@ -88,6 +90,8 @@ pub struct Row {
     pub values: Vec<(String, CellValue)>,
     /// The `reference` column's value, if any.
     pub reference: Option<String>,
+    /// GC Notify's weighted length of the row's custom content (SMS length check).
+    pub(crate) custom_chars: usize,
 }
 
 impl Row {
@@ -117,18 +121,6 @@ impl Row {
                 (name.clone(), json)
             })
             .collect()
-    }
-
-    /// GC Notify's count of an SMS's custom content: one per character SMS can carry as it
-    /// is, two for any other.
-    pub(crate) fn sms_weighted_chars(&self) -> usize {
-        self.values
-            .iter()
-            .map(|(_, value)| match value {
-                CellValue::Text(text) => weighted(text),
-                CellValue::List(items) => items.iter().map(|i| weighted(i)).sum(),
-            })
-            .sum()
     }
 }
 
@@ -224,6 +216,13 @@ pub(crate) fn check_row(
         values.push((placeholder.name.clone(), value));
     }
 
+    let custom_chars = values
+        .iter()
+        .map(|(_, value)| match value {
+            CellValue::Text(text) => weighted(text),
+            CellValue::List(items) => items.iter().map(|i| weighted(i)).sum(),
+        })
+        .sum();
     match recipient {
         Some((to, recipient)) if problems.is_empty() => Ok(Row {
             number,
@@ -235,6 +234,7 @@ pub(crate) fn check_row(
                 .reference
                 .map(|i| cell(i).to_owned())
                 .filter(|r| !r.is_empty()),
+            custom_chars,
         }),
         _ => {
             problems.sort_by_key(|(at, _)| *at);
@@ -242,6 +242,7 @@ pub(crate) fn check_row(
                 row: number,
                 index,
                 cells: problems.into_iter().map(|(_, p)| p).collect(),
+                custom_chars,
             })
         }
     }

@@ -31,7 +31,7 @@ pub(crate) async fn create(
     sqlx::query(
         "INSERT INTO jobs (id, service_id, template_id, template_version, kind, \
          original_file_name, notification_count, status, api_key_id, sender_id, scheduled_for, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(job.id.as_uuid())
     .bind(job.service_id.as_uuid())

@@ -35,7 +35,7 @@ pub(crate) async fn create(
     sqlx::query(
         "INSERT INTO jobs (id, service_id, template_id, template_version, kind, \
          original_file_name, notification_count, status, api_key_id, sender_id, scheduled_for, \
-         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(job.id.as_uuid())
     .bind(job.service_id.as_uuid())
@@ -48,7 +48,6 @@ pub(crate) async fn create(
     .bind(job.api_key_id.map(|id| *id.as_uuid()))
     .bind(job.sender_id)
     .bind(opt_micros(job.scheduled_for))
-    .bind(micros(job.created_at))
     .bind(micros(job.created_at))
     .execute(&mut *tx)
     .await

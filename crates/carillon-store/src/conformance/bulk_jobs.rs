@@ -72,6 +72,7 @@ pub async fn bulk_jobs_store_every_row(store: &dyn Store) {
     assert_eq!(stored.original_file_name, "people.csv");
     assert_eq!(stored.created_at, micros(at(0)));
     assert!(!stored.archived);
+    assert_eq!(stored.updated_at, None);
     assert_eq!(store.jobs(service.id).await.unwrap(), vec![stored]);
     assert_eq!(
         store.job_counts(service.id, job.id).await.unwrap(),

@@ -3,6 +3,7 @@
 
 mod auth;
 mod binary;
+mod bulk;
 mod crash;
 mod delivery;
 mod harness;

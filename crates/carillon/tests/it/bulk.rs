@@ -1,0 +1,203 @@
+//! POST /v2/notifications/bulk: GC Notify's job object, every error message in GC Notify's
+//! order, scheduled and cancelled jobs, limits, and delivery of every row.
+
+use carillon_domain::{JobId, JobStatus, NotificationStatus, Service};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+
+use crate::harness::{TestApp, messages};
+use crate::on_both_backends;
+
+fn bulk(app: &TestApp, extra: Value) -> Value {
+    let mut body = json!({"name": "people.csv", "template_id": app.email_template.id.to_string()});
+    for (key, value) in extra.as_object().unwrap() {
+        body[key] = value.clone();
+    }
+    body
+}
+
+async fn refused(app: &TestApp, body: &Value) -> String {
+    let (status, answer) = app.post("/v2/notifications/bulk", &app.live, body).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    assert_eq!(answer["errors"][0]["error"], "BadRequestError", "{answer}");
+    messages(&answer).join(" | ")
+}
+
+fn people(n: usize) -> String {
+    let mut csv = String::from("email address,name,code,reference\n");
+    for i in 0..n {
+        csv.push_str(&format!("person{i}@example.ca,Person {i},{i},ref-{i}\n"));
+    }
+    csv
+}
+
+async fn set_limits(app: &TestApp, daily: u32, annual: u64) {
+    let service = Service {
+        email_daily_limit: daily,
+        email_annual_limit: annual,
+        ..app.store.service(app.service.id).await.unwrap().unwrap()
+    };
+    app.store.update_service(&service).await.unwrap();
+}
+
+on_both_backends! {
+    rows_and_csv_make_gc_jobs_delivered_row_by_row(app) {
+        set_limits(&app, 1_000, 1_000).await;
+        let rows = json!([["email address", "name", "code"], ["a@example.ca", "Ada", "1"], ["b@example.ca", "Bo", "2"]]);
+        let (status, answer) = app.post("/v2/notifications/bulk", &app.live, &bulk(&app, json!({"rows": rows}))).await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+        let job = &answer["data"];
+        assert_eq!(job["job_status"], "pending");
+        assert_eq!(job["notification_count"], 2);
+        assert_eq!(job["original_file_name"], "people.csv");
+        assert_eq!(job["template"], app.email_template.id.to_string());
+        assert_eq!(job["template_type"], "email");
+        assert_eq!(job["template_version"], 1);
+        assert_eq!(job["service"], app.service.id.to_string());
+        assert_eq!(job["service_name"], json!({"name": "Test Service"}));
+        assert_eq!(job["api_key"], json!({"id": app.live.id.to_string(), "key_type": "normal", "name": "live key"}));
+        assert_eq!(job["created_by"], json!({"id": "6af522d0-2915-4e52-83a3-3690455a5fe6", "name": "Notify service user"}));
+        assert_eq!(job["archived"], false);
+        for null in ["scheduled_for", "processing_started", "processing_finished", "updated_at", "sender_id"] {
+            assert_eq!(job[null], Value::Null, "{null}");
+        }
+        assert!(job["created_at"].as_str().unwrap().ends_with("+00:00"));
+
+        let (status, answer) = app.post("/v2/notifications/bulk", &app.live, &bulk(&app, json!({"csv": people(50)}))).await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+        let id = JobId::parse(answer["data"]["id"].as_str().unwrap()).unwrap();
+        assert_eq!(app.store.job_counts(app.service.id, id).await.unwrap(), vec![(NotificationStatus::Created, 50)]);
+
+        let worker = app.worker();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while app.store.outbox(1_000, None).await.unwrap().len() < 52 {
+            assert!(std::time::Instant::now() < deadline, "rows left undelivered");
+            worker.run_once().await.unwrap();
+        }
+        let outbox = app.store.outbox(1_000, None).await.unwrap();
+        assert_eq!(outbox.len(), 52);
+        let mut to: Vec<&str> = outbox.iter().map(|m| m.to.as_str()).collect();
+        to.sort_unstable();
+        to.dedup();
+        assert_eq!(to.len(), 52, "every row once");
+        let ada = outbox.iter().find(|m| m.to == "a@example.ca").unwrap();
+        assert_eq!(ada.subject.as_deref(), Some("Hello Ada"));
+        // The `reference` column is each row's client reference.
+        let (_, listed) = app.get("/v2/notifications?reference=ref-7", &app.live).await;
+        assert_eq!(listed["notifications"][0]["email_address"], "person7@example.ca", "{listed}");
+
+        app.store.advance_jobs(OffsetDateTime::now_utc()).await.unwrap();
+        app.store.advance_jobs(OffsetDateTime::now_utc()).await.unwrap();
+        let job = app.store.job(app.service.id, id).await.unwrap().unwrap();
+        assert_eq!(job.status, JobStatus::Finished);
+        assert_eq!(app.store.job_counts(app.service.id, id).await.unwrap(), vec![(NotificationStatus::Delivered, 50)]);
+    }
+
+    scheduled_jobs_wait_and_can_be_cancelled(app) {
+        let at = OffsetDateTime::now_utc() + time::Duration::hours(1);
+        let text = carillon_api::format_datetime(at);
+        let (status, answer) = app.post("/v2/notifications/bulk", &app.live, &bulk(&app, json!({"csv": people(3), "scheduled_for": text}))).await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+        assert_eq!(answer["data"]["job_status"], "scheduled");
+        assert!(answer["data"]["scheduled_for"].as_str().unwrap().ends_with("+00:00"));
+        assert_eq!(app.worker().run_once().await.unwrap(), 0, "not before its time");
+        let id = JobId::parse(answer["data"]["id"].as_str().unwrap()).unwrap();
+        let cancelled = app.store.cancel_job(app.service.id, id, OffsetDateTime::now_utc()).await.unwrap();
+        assert_eq!(cancelled.status, JobStatus::Cancelled);
+        assert!(app.store.job_counts(app.service.id, id).await.unwrap().is_empty());
+    }
+
+    request_errors_in_gc_order(app) {
+        let (status, answer) = app.post("/v2/notifications/bulk", &app.live, &json!({"rows": "x", "zz": 1})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(messages(&answer), vec![
+            "rows x is not of type array",
+            "template_id is a required property",
+            "name is a required property",
+            "Additional properties are not allowed (zz was unexpected)",
+        ]);
+        assert_eq!(refused(&app, &bulk(&app, json!({}))).await, "You should specify either rows or csv");
+        assert_eq!(refused(&app, &bulk(&app, json!({"rows": [["a"], ["b"]], "csv": "a\nb"}))).await, "You should specify either rows or csv");
+        let missing = json!({"name": "x", "template_id": "6af522d0-2915-4e52-83a3-3690455a5fe6", "csv": "a\nb"});
+        assert_eq!(refused(&app, &missing).await, "Template not found");
+        let reply_to = "0b0d0a49-67a8-4d2f-a6e5-0f6c2bd7e9a1";
+        assert_eq!(
+            refused(&app, &bulk(&app, json!({"csv": people(1), "reply_to_id": reply_to}))).await,
+            format!("email_reply_to_id {reply_to} does not exist in database for service id {}", app.service.id)
+        );
+        assert_eq!(refused(&app, &bulk(&app, json!({"csv": "name\nAda"}))).await, "Missing column headers: code, email address");
+        assert_eq!(
+            refused(&app, &bulk(&app, json!({"csv": "email address,Email_Address,name,code\na@b.ca,a@b.ca,A,1"}))).await,
+            "Duplicate column headers: Email_Address, email address"
+        );
+        let huge = format!("email address,name,code\na@b.ca,{},1", "x".repeat(131_073));
+        assert_eq!(
+            refused(&app, &bulk(&app, json!({"csv": huge}))).await,
+            "Error converting to CSV: field larger than field limit (131072)"
+        );
+    }
+
+    row_errors_as_gc_lists_them(app) {
+        let rows = json!([
+            ["email address", "name", "code"],
+            ["foo@example.com", "Foo", "1"],
+            ["bar@example.com"],
+            ["nope", "nope", "1"],
+            ["baz@example.com", "", "1"],
+            ["baz@example.com", " ", "1"],
+        ]);
+        assert_eq!(
+            refused(&app, &bulk(&app, json!({"rows": rows}))).await,
+            "Some rows have errors. Row 1 - `name`: Missing,`code`: Missing. Row 2 - `email address`: invalid recipient. Row 3 - `name`: Missing. Row 4 - `name`: Missing."
+        );
+        let long = "x".repeat(600);
+        let sms = json!({"name": "texts", "template_id": app.sms_template.id.to_string(),
+            "rows": [["phone number", "name", "code"], ["6135550123", "A", "1"], ["6135550124", long, "1"]]});
+        assert_eq!(
+            refused(&app, &sms).await,
+            "Row 2 - has a character count greater than 612 characters. Some messages may be too long due to custom content."
+        );
+    }
+
+    limits_are_checked_for_the_whole_file(app) {
+        set_limits(&app, 2, 1).await;
+        assert_eq!(
+            refused(&app, &bulk(&app, json!({"csv": people(3)}))).await,
+            "You only have 1 remaining messages before you reach your annual limit. You've tried to send 3 messages."
+        );
+        set_limits(&app, 2, 100).await;
+        assert_eq!(
+            refused(&app, &bulk(&app, json!({"csv": people(3)}))).await,
+            "You only have 2 remaining messages before you reach your daily limit. You've tried to send 3 messages."
+        );
+        let (status, _) = app.post("/v2/notifications/bulk", &app.live, &bulk(&app, json!({"csv": people(2)}))).await;
+        assert_eq!(status, StatusCode::CREATED);
+        assert_eq!(
+            refused(&app, &bulk(&app, json!({"csv": people(1)}))).await,
+            "You only have 0 remaining messages before you reach your daily limit. You've tried to send 1 messages."
+        );
+        let small = app.another_server(carillon_api::ApiSettings {
+            bulk_max_rows: 3,
+            cache_ttl: std::time::Duration::ZERO,
+            ..carillon_api::ApiSettings::default()
+        }).await;
+        set_limits(&app, 1_000, 1_000).await;
+        let response = reqwest::Client::new()
+            .post(format!("{small}/v2/notifications/bulk"))
+            .header("Authorization", app.api_key_header(&app.live))
+            .json(&bulk(&app, json!({"csv": people(4)})))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let answer: Value = response.json().await.unwrap();
+        assert_eq!(messages(&answer), vec!["Too many rows. Maximum number of rows allowed is 3"]);
+    }
+
+    team_keys_reach_only_the_safelist(app) {
+        let (status, answer) = app.post("/v2/notifications/bulk", &app.team, &bulk(&app, json!({"csv": people(1)}))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(messages(&answer), vec!["You cannot send to these recipients because you used a team and safelist API key."]);
+    }
+}
