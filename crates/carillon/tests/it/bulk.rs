@@ -201,3 +201,49 @@ on_both_backends! {
         assert_eq!(messages(&answer), vec!["You cannot send to these recipients because you used a team and safelist API key."]);
     }
 }
+
+const CRASH_ROWS: usize = 3_000;
+
+on_both_backends! {
+    a_job_survives_a_killed_worker_without_duplicates_or_gaps(app) {
+        use std::time::{Duration, Instant};
+        set_limits(&app, 100_000, 100_000).await;
+        let (status, answer) = app.post("/v2/notifications/bulk", &app.live, &bulk(&app, json!({"csv": people(CRASH_ROWS)}))).await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+        let id = JobId::parse(answer["data"]["id"].as_str().unwrap()).unwrap();
+        let data_dir = tempfile::tempdir().unwrap();
+        let mut first = crate::crash::start_worker(app, data_dir.path());
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while crate::crash::delivered(app).await == 0 {
+            assert!(Instant::now() < deadline, "the first worker delivered nothing");
+            tokio::task::yield_now().await;
+        }
+        first.kill().unwrap();
+        first.wait().unwrap();
+        let at_kill = crate::crash::delivered(app).await;
+        assert!(at_kill < CRASH_ROWS, "the worker finished before it could be killed");
+        let mut second = crate::crash::start_worker(app, data_dir.path());
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let counts = app.store.job_counts(app.service.id, id).await.unwrap();
+            if counts == vec![(NotificationStatus::Delivered, CRASH_ROWS as u64)] {
+                break;
+            }
+            assert!(Instant::now() < deadline, "job stuck at {counts:?}");
+            tokio::task::yield_now().await;
+        }
+        // The restarted worker's housekeeping moves the job on.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while app.store.job(app.service.id, id).await.unwrap().unwrap().status != JobStatus::Finished {
+            assert!(Instant::now() < deadline, "the job never finished");
+            tokio::task::yield_now().await;
+        }
+        second.kill().unwrap();
+        second.wait().unwrap();
+        let outbox = app.store.outbox(100_000, None).await.unwrap();
+        let mut to: Vec<&str> = outbox.iter().map(|m| m.to.as_str()).collect();
+        to.sort_unstable();
+        to.dedup();
+        assert_eq!((outbox.len(), to.len()), (CRASH_ROWS, CRASH_ROWS), "each row exactly once");
+    }
+}

@@ -4,7 +4,7 @@
 mod auth;
 mod binary;
 mod bulk;
-mod crash;
+pub(crate) mod crash;
 mod delivery;
 mod harness;
 mod openapi;
