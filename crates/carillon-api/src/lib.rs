@@ -4,7 +4,7 @@
 //! Knows the storage traits, never a concrete backend.
 
 mod auth;
-mod bulk;
+pub mod bulk;
 mod cache;
 mod datetime;
 mod error;

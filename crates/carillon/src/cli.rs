@@ -119,6 +119,13 @@ pub(crate) enum Command {
     /// Read the built-in outbox: what recipients would have received.
     #[command(subcommand)]
     Outbox(crate::outbox::OutboxCommand),
+    /// Send a CSV, TSV or spreadsheet with a template: check it, show the report, send it as
+    /// a job and follow it until it finishes.
+    #[command(name = "send-bulk")]
+    SendBulk(crate::bulk::SendBulkArgs),
+    /// List or cancel bulk jobs.
+    #[command(subcommand)]
+    Job(crate::bulk::JobCommand),
 }
 
 /// Where to listen and what to run.

@@ -3,6 +3,7 @@
 
 mod admin;
 mod backend;
+mod bulk;
 mod cli;
 mod demo;
 mod outbox;
@@ -72,5 +73,9 @@ async fn main() -> Result<()> {
             admin::safelist(backend::open(&settings).await?, command).await
         }
         Command::Outbox(command) => outbox::run(backend::open(&settings).await?, command).await,
+        Command::SendBulk(args) => {
+            bulk::send_bulk(backend::open(&settings).await?, &settings, args).await
+        }
+        Command::Job(command) => bulk::job(backend::open(&settings).await?, command).await,
     }
 }

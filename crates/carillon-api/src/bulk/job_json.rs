@@ -27,13 +27,15 @@ pub(crate) fn job_datetime(at: OffsetDateTime) -> String {
     }
 }
 
-pub(crate) fn job_json(job: &Job, service: &Service, key: &ApiKey) -> Value {
+/// The job as GC Notify's API answers it; `key` is the API key that sent it (none for an
+/// operator's `carillon send-bulk`).
+pub fn job_json(job: &Job, service: &Service, key: Option<&ApiKey>) -> Value {
     json!({
-        "api_key": {
+        "api_key": key.map(|key| json!({
             "id": key.id.to_string(),
             "key_type": key.key_type.as_str(),
             "name": key.name,
-        },
+        })),
         "archived": job.archived,
         "created_at": job_datetime(job.created_at),
         "created_by": {"id": NOTIFY_USER_ID, "name": NOTIFY_USER_NAME},
