@@ -142,6 +142,9 @@ pub(crate) struct ServeArgs {
     /// delivered by another once it has passed.
     #[arg(long, env = "CARILLON_WORKER_LEASE_SECONDS", default_value_t = 300)]
     pub(crate) worker_lease_seconds: u32,
+    /// Most rows a bulk send (`POST /v2/notifications/bulk`) may hold (GC Notify: 50,000).
+    #[arg(long, env = "CARILLON_BULK_MAX_ROWS", default_value_t = 50_000)]
+    pub(crate) bulk_max_rows: usize,
 }
 
 /// What a `serve` process runs.

@@ -36,6 +36,7 @@ pub(crate) async fn serve(
     let api = ApiSettings {
         sending_domain: settings.sending_domain.clone(),
         public_url: settings.public_url.clone(),
+        bulk_max_rows: args.bulk_max_rows,
         ..ApiSettings::default()
     };
     let state = AppState::new(Arc::clone(&store), Arc::new(SystemClock), api);

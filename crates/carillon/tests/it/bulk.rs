@@ -247,3 +247,57 @@ on_both_backends! {
         assert_eq!((outbox.len(), to.len()), (CRASH_ROWS, CRASH_ROWS), "each row exactly once");
     }
 }
+
+fn carillon(app: &TestApp, args: &[&str]) -> std::process::Output {
+    let (settings, env) = app.process_settings();
+    let data_dir = tempfile::tempdir().unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_carillon"))
+        .arg("--data-dir")
+        .arg(data_dir.path())
+        .args(&settings)
+        .args(args)
+        .envs(env)
+        .env("CARILLON_LOG", "warn")
+        .output()
+        .expect("run carillon")
+}
+
+on_both_backends! {
+    send_bulk_checks_sends_and_follows_a_file(app) {
+        set_limits(&app, 1_000, 1_000).await;
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("bad.csv");
+        std::fs::write(&bad, "email address,name,code\na@example.ca,Ada,1\nnope,,1\n").unwrap();
+        let template = app.email_template.id.to_string();
+        let out = carillon(app, &["send-bulk", bad.to_str().unwrap(), "--template", &template]);
+        assert!(!out.status.success());
+        let report = String::from_utf8_lossy(&out.stderr);
+        assert!(report.contains("row 3, column \"email address\": Not a valid email address"), "{report}");
+        assert!(report.contains("row 3, column \"name\": Missing"), "{report}");
+        assert!(report.contains("Some rows have errors. Row 1 - `email address`: invalid recipient,`name`: Missing."), "{report}");
+        assert!(app.store.jobs(app.service.id).await.unwrap().is_empty());
+
+        let tsv = dir.path().join("people.tsv");
+        std::fs::write(&tsv, "email address\tname\tcode\na@example.ca\tAda\t1\nb@example.ca\tBo\t2\n").unwrap();
+        let out = carillon(app, &["send-bulk", tsv.to_str().unwrap(), "--template", &template]);
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "{stdout}{stderr}");
+        assert!(stdout.contains(" pending") && stdout.contains("2 delivered"), "{stdout}");
+        // Not a terminal: plain progress lines.
+        assert!(stderr.contains("2/2 sent (100%)"), "{stderr}");
+        assert_eq!(app.store.outbox(10, None).await.unwrap().len(), 2);
+
+        let later = carillon_api::format_datetime(OffsetDateTime::now_utc() + time::Duration::hours(2));
+        let later = later.replace(".000000Z", "Z");
+        let out = carillon(app, &["send-bulk", tsv.to_str().unwrap(), "--template", &template, "--scheduled-for", &later, "--json"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let job: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(job["job_status"], "scheduled");
+        assert_eq!(job["api_key"], Value::Null);
+        let id = job["id"].as_str().unwrap();
+        let service = app.service.id.to_string();
+        let out = carillon(app, &["job", "cancel", "--service", &service, id]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("job {id} cancelled"));
+    }
+}
