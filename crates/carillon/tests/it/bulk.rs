@@ -301,3 +301,49 @@ on_both_backends! {
         assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("job {id} cancelled"));
     }
 }
+
+const SMTP_ROWS: usize = 200;
+
+on_both_backends! {
+    send_bulk_delivers_every_row_to_a_real_smtp_server(app) {
+        use std::io::{BufRead, BufReader};
+        use std::process::{Command, Stdio};
+        let Some(python) = crate::smtp::python() else { return };
+        set_limits(&app, 1_000, 1_000).await;
+        let sink_dir = tempfile::tempdir().unwrap();
+        let sink = Command::new(python)
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../carillon-providers/tests/smtp_sink.py"))
+            .arg(sink_dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the SMTP sink");
+        let mut sink = crate::smtp::KillOnDrop(sink);
+        let mut port = String::new();
+        BufReader::new(sink.0.stdout.take().unwrap()).read_line(&mut port).unwrap();
+        let provider = format!("smtp://127.0.0.1:{}", port.trim());
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("people.csv");
+        std::fs::write(&file, people(SMTP_ROWS)).unwrap();
+        let template = app.email_template.id.to_string();
+        let out = carillon(app, &["--email-provider", &provider, "send-bulk", file.to_str().unwrap(), "--template", &template]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        // Handed to SMTP: `sending` (an SMTP server's acceptance is not a delivery receipt).
+        assert!(stdout.contains(&format!("{SMTP_ROWS} sending")), "{stdout}");
+        let mut ids: Vec<String> = std::fs::read_dir(sink_dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .map(|p| {
+                let raw = String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
+                raw.lines().find(|l| l.starts_with("Message-ID:")).unwrap().to_owned()
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), SMTP_ROWS, "every row once");
+    }
+}

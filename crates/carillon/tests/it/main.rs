@@ -12,5 +12,5 @@ mod processes;
 mod properties;
 mod read;
 mod send;
-mod smtp;
+pub(crate) mod smtp;
 mod templates;
