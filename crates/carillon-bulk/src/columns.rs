@@ -58,7 +58,8 @@ pub struct Columns {
     pub recipient: Vec<(usize, String)>,
     /// One entry per template placeholder that is not the recipient itself.
     pub placeholders: Vec<PlaceholderColumns>,
-    /// The `reference` column, when there is one and no placeholder is called that.
+    /// The `reference` column, when there is one (also a placeholder's value if the template
+    /// has a `((reference))`, as in GC Notify).
     pub reference: Option<usize>,
 }
 
@@ -212,14 +213,14 @@ mod tests {
     }
 
     #[test]
-    fn a_placeholder_named_reference_keeps_its_column() {
+    fn a_placeholder_named_reference_is_also_the_reference() {
         let columns = Columns::map(
             &headers(&["email address", "reference"]),
             NotificationType::Email,
             &names(&["reference"]),
         )
         .unwrap();
-        assert_eq!(columns.reference, None);
+        assert_eq!(columns.reference, Some(1));
         assert_eq!(columns.placeholders[0].columns, vec![1]);
     }
 }

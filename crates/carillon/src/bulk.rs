@@ -86,8 +86,8 @@ pub(crate) async fn send_bulk(
     let (service, template) = find_template(&store, id).await?;
     let format = Format::from_file_name(&args.file.to_string_lossy())
         .ok_or_else(|| anyhow!("unknown file type: use .csv, .tsv, .xlsx, .xlsm, .xls or .ods"))?;
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("reading {}", args.file.display()))?;
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let scheduled_for = args
         .scheduled_for
         .as_deref()
@@ -218,7 +218,8 @@ fn progress_line(terminal: bool, done: u64, total: u64) {
 pub(crate) async fn job(store: Arc<dyn Store>, command: JobCommand) -> Result<()> {
     match command {
         JobCommand::List { service } => {
-            let service = ServiceId::parse(&service).map_err(|_| anyhow!("--service is not an id"))?;
+            let service =
+                ServiceId::parse(&service).map_err(|_| anyhow!("--service is not an id"))?;
             for job in store.jobs(service).await? {
                 let counts = store.job_counts(service, job.id).await?;
                 let counts: Vec<String> = counts
@@ -237,7 +238,8 @@ pub(crate) async fn job(store: Arc<dyn Store>, command: JobCommand) -> Result<()
             Ok(())
         }
         JobCommand::Cancel { service, job } => {
-            let service = ServiceId::parse(&service).map_err(|_| anyhow!("--service is not an id"))?;
+            let service =
+                ServiceId::parse(&service).map_err(|_| anyhow!("--service is not an id"))?;
             let id = JobId::parse(&job).map_err(|_| anyhow!("not a job id: {job}"))?;
             let job = store
                 .cancel_job(service, id, OffsetDateTime::now_utc())

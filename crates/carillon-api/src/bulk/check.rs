@@ -123,7 +123,11 @@ pub async fn check_bulk(
     };
 
     let rows = report.rows;
-    let what = if kind == NotificationType::Sms { "sms messages" } else { "messages" };
+    let what = if kind == NotificationType::Sms {
+        "sms messages"
+    } else {
+        "messages"
+    };
     let problem = if rows as u64 > remaining_annual {
         Some(format!(
             "You only have {remaining_annual} remaining {what} before you reach your annual \
