@@ -130,14 +130,7 @@ impl Columns {
         }
 
         let reference_key = normalise_key("reference");
-        let reference = if mapped
-            .iter()
-            .any(|p| normalise_key(&p.name) == reference_key)
-        {
-            None
-        } else {
-            keys.iter().position(|k| *k == reference_key)
-        };
+        let reference = keys.iter().position(|k| *k == reference_key);
         Ok(Self {
             headers,
             recipient,
