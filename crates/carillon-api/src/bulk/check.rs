@@ -106,16 +106,28 @@ pub async fn check_bulk(
     let prefix =
         (kind == NotificationType::Sms && service.prefix_sms).then(|| service.name.clone());
 
-    let mut first = FirstPass::default();
-    let report = carillon_bulk::check(
-        read_rows(&file.bytes, file.format).map_err(|e| read_error(&e))?,
-        spec.clone(),
-        Options {
-            max_rows,
-            max_errors: carillon_bulk::DEFAULT_MAX_ERRORS,
-        },
-        |row| first.see(row, &parsed, prefix.as_deref(), safelist.as_ref()),
-    );
+    // Reading, checking and rendering every row is CPU work: off the async threads.
+    let (bytes, format, pass_spec) = (file.bytes.clone(), file.format, spec.clone());
+    let (pass_parsed, pass_prefix) = (parsed.clone(), prefix.clone());
+    let (report, first) = tokio::task::spawn_blocking(move || {
+        let mut first = FirstPass::default();
+        let report = read_rows(&bytes, format)
+            .map_err(FileError::Read)
+            .and_then(|rows| {
+                carillon_bulk::check(
+                    rows,
+                    pass_spec,
+                    Options {
+                        max_rows,
+                        max_errors: carillon_bulk::DEFAULT_MAX_ERRORS,
+                    },
+                    |row| first.see(row, &pass_parsed, pass_prefix.as_deref(), safelist.as_ref()),
+                )
+            });
+        (report, first)
+    })
+    .await
+    .map_err(|_| ApiError::internal())?;
     let report = match report {
         Ok(report) => report,
         Err(FileError::Header(problem)) => return Err(ApiError::bad_request(problem.to_string())),
