@@ -141,7 +141,8 @@ pub(crate) async fn send_bulk(
 }
 
 fn api_error(error: carillon_api::ApiError) -> anyhow::Error {
-    anyhow!("{}", error.messages.join("; "))
+    let messages: Vec<String> = error.messages.into_iter().collect();
+    anyhow!("{}", messages.join("; "))
 }
 
 fn eprintln_line(line: &str) {
@@ -203,7 +204,7 @@ async fn show_progress(store: &Arc<dyn Store>, job: &Job) -> Result<()> {
 }
 
 fn progress_line(terminal: bool, done: u64, total: u64) {
-    let percent = if total == 0 { 100 } else { done * 100 / total };
+    let percent = (done * 100).checked_div(total).unwrap_or(100);
     let mut err = std::io::stderr().lock();
     if terminal {
         let filled = usize::try_from(percent / 5).unwrap_or(20);

@@ -11,8 +11,10 @@ use crate::on_both_backends;
 
 fn bulk(app: &TestApp, extra: Value) -> Value {
     let mut body = json!({"name": "people.csv", "template_id": app.email_template.id.to_string()});
-    for (key, value) in extra.as_object().unwrap() {
-        body[key] = value.clone();
+    if let Value::Object(extra) = extra {
+        for (key, value) in extra {
+            body[key] = value;
+        }
     }
     body
 }
@@ -43,9 +45,9 @@ async fn set_limits(app: &TestApp, daily: u32, annual: u64) {
 
 on_both_backends! {
     rows_and_csv_make_gc_jobs_delivered_row_by_row(app) {
-        set_limits(&app, 1_000, 1_000).await;
+        set_limits(app, 1_000, 1_000).await;
         let rows = json!([["email address", "name", "code"], ["a@example.ca", "Ada", "1"], ["b@example.ca", "Bo", "2"]]);
-        let (status, answer) = app.post("/v2/notifications/bulk", &app.live, &bulk(&app, json!({"rows": rows}))).await;
+        let (status, answer) = app.post("/v2/notifications/bulk", &app.live, &bulk(app, json!({"rows": rows}))).await;
         assert_eq!(status, StatusCode::CREATED, "{answer}");
         let job = &answer["data"];
         assert_eq!(job["job_status"], "pending");
@@ -64,7 +66,7 @@ on_both_backends! {
         }
         assert!(job["created_at"].as_str().unwrap().ends_with("+00:00"));
 
-        let (status, answer) = app.post("/v2/notifications/bulk", &app.live, &bulk(&app, json!({"csv": people(50)}))).await;
+        let (status, answer) = app.post("/v2/notifications/bulk", &app.live, &bulk(app, json!({"csv": people(50)}))).await;
         assert_eq!(status, StatusCode::CREATED, "{answer}");
         let id = JobId::parse(answer["data"]["id"].as_str().unwrap()).unwrap();
         assert_eq!(app.store.job_counts(app.service.id, id).await.unwrap(), vec![(NotificationStatus::Created, 50)]);
@@ -97,7 +99,7 @@ on_both_backends! {
     scheduled_jobs_wait_and_can_be_cancelled(app) {
         let at = OffsetDateTime::now_utc() + time::Duration::hours(1);
         let text = carillon_api::format_datetime(at);
-        let (status, answer) = app.post("/v2/notifications/bulk", &app.live, &bulk(&app, json!({"csv": people(3), "scheduled_for": text}))).await;
+        let (status, answer) = app.post("/v2/notifications/bulk", &app.live, &bulk(app, json!({"csv": people(3), "scheduled_for": text}))).await;
         assert_eq!(status, StatusCode::CREATED, "{answer}");
         assert_eq!(answer["data"]["job_status"], "scheduled");
         assert!(answer["data"]["scheduled_for"].as_str().unwrap().ends_with("+00:00"));
@@ -117,23 +119,23 @@ on_both_backends! {
             "name is a required property",
             "Additional properties are not allowed (zz was unexpected)",
         ]);
-        assert_eq!(refused(&app, &bulk(&app, json!({}))).await, "You should specify either rows or csv");
-        assert_eq!(refused(&app, &bulk(&app, json!({"rows": [["a"], ["b"]], "csv": "a\nb"}))).await, "You should specify either rows or csv");
+        assert_eq!(refused(app, &bulk(app, json!({}))).await, "You should specify either rows or csv");
+        assert_eq!(refused(app, &bulk(app, json!({"rows": [["a"], ["b"]], "csv": "a\nb"}))).await, "You should specify either rows or csv");
         let missing = json!({"name": "x", "template_id": "6af522d0-2915-4e52-83a3-3690455a5fe6", "csv": "a\nb"});
-        assert_eq!(refused(&app, &missing).await, "Template not found");
+        assert_eq!(refused(app, &missing).await, "Template not found");
         let reply_to = "0b0d0a49-67a8-4d2f-a6e5-0f6c2bd7e9a1";
         assert_eq!(
-            refused(&app, &bulk(&app, json!({"csv": people(1), "reply_to_id": reply_to}))).await,
+            refused(app, &bulk(app, json!({"csv": people(1), "reply_to_id": reply_to}))).await,
             format!("email_reply_to_id {reply_to} does not exist in database for service id {}", app.service.id)
         );
-        assert_eq!(refused(&app, &bulk(&app, json!({"csv": "name\nAda"}))).await, "Missing column headers: code, email address");
+        assert_eq!(refused(app, &bulk(app, json!({"csv": "name\nAda"}))).await, "Missing column headers: code, email address");
         assert_eq!(
-            refused(&app, &bulk(&app, json!({"csv": "email address,Email_Address,name,code\na@b.ca,a@b.ca,A,1"}))).await,
+            refused(app, &bulk(app, json!({"csv": "email address,Email_Address,name,code\na@b.ca,a@b.ca,A,1"}))).await,
             "Duplicate column headers: Email_Address, email address"
         );
         let huge = format!("email address,name,code\na@b.ca,{},1", "x".repeat(131_073));
         assert_eq!(
-            refused(&app, &bulk(&app, json!({"csv": huge}))).await,
+            refused(app, &bulk(app, json!({"csv": huge}))).await,
             "Error converting to CSV: field larger than field limit (131072)"
         );
     }
@@ -148,33 +150,33 @@ on_both_backends! {
             ["baz@example.com", " ", "1"],
         ]);
         assert_eq!(
-            refused(&app, &bulk(&app, json!({"rows": rows}))).await,
+            refused(app, &bulk(app, json!({"rows": rows}))).await,
             "Some rows have errors. Row 1 - `name`: Missing,`code`: Missing. Row 2 - `email address`: invalid recipient. Row 3 - `name`: Missing. Row 4 - `name`: Missing."
         );
         let long = "x".repeat(600);
         let sms = json!({"name": "texts", "template_id": app.sms_template.id.to_string(),
             "rows": [["phone number", "name", "code"], ["6135550123", "A", "1"], ["6135550124", long, "1"]]});
         assert_eq!(
-            refused(&app, &sms).await,
+            refused(app, &sms).await,
             "Row 2 - has a character count greater than 612 characters. Some messages may be too long due to custom content."
         );
     }
 
     limits_are_checked_for_the_whole_file(app) {
-        set_limits(&app, 2, 1).await;
+        set_limits(app, 2, 1).await;
         assert_eq!(
-            refused(&app, &bulk(&app, json!({"csv": people(3)}))).await,
+            refused(app, &bulk(app, json!({"csv": people(3)}))).await,
             "You only have 1 remaining messages before you reach your annual limit. You've tried to send 3 messages."
         );
-        set_limits(&app, 2, 100).await;
+        set_limits(app, 2, 100).await;
         assert_eq!(
-            refused(&app, &bulk(&app, json!({"csv": people(3)}))).await,
+            refused(app, &bulk(app, json!({"csv": people(3)}))).await,
             "You only have 2 remaining messages before you reach your daily limit. You've tried to send 3 messages."
         );
-        let (status, _) = app.post("/v2/notifications/bulk", &app.live, &bulk(&app, json!({"csv": people(2)}))).await;
+        let (status, _) = app.post("/v2/notifications/bulk", &app.live, &bulk(app, json!({"csv": people(2)}))).await;
         assert_eq!(status, StatusCode::CREATED);
         assert_eq!(
-            refused(&app, &bulk(&app, json!({"csv": people(1)}))).await,
+            refused(app, &bulk(app, json!({"csv": people(1)}))).await,
             "You only have 0 remaining messages before you reach your daily limit. You've tried to send 1 messages."
         );
         let small = app.another_server(carillon_api::ApiSettings {
@@ -182,11 +184,11 @@ on_both_backends! {
             cache_ttl: std::time::Duration::ZERO,
             ..carillon_api::ApiSettings::default()
         }).await;
-        set_limits(&app, 1_000, 1_000).await;
+        set_limits(app, 1_000, 1_000).await;
         let response = reqwest::Client::new()
             .post(format!("{small}/v2/notifications/bulk"))
             .header("Authorization", app.api_key_header(&app.live))
-            .json(&bulk(&app, json!({"csv": people(4)})))
+            .json(&bulk(app, json!({"csv": people(4)})))
             .send()
             .await
             .unwrap();
@@ -196,7 +198,7 @@ on_both_backends! {
     }
 
     team_keys_reach_only_the_safelist(app) {
-        let (status, answer) = app.post("/v2/notifications/bulk", &app.team, &bulk(&app, json!({"csv": people(1)}))).await;
+        let (status, answer) = app.post("/v2/notifications/bulk", &app.team, &bulk(app, json!({"csv": people(1)}))).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(messages(&answer), vec!["You cannot send to these recipients because you used a team and safelist API key."]);
     }
@@ -207,8 +209,8 @@ const CRASH_ROWS: usize = 3_000;
 on_both_backends! {
     a_job_survives_a_killed_worker_without_duplicates_or_gaps(app) {
         use std::time::{Duration, Instant};
-        set_limits(&app, 100_000, 100_000).await;
-        let (status, answer) = app.post("/v2/notifications/bulk", &app.live, &bulk(&app, json!({"csv": people(CRASH_ROWS)}))).await;
+        set_limits(app, 100_000, 100_000).await;
+        let (status, answer) = app.post("/v2/notifications/bulk", &app.live, &bulk(app, json!({"csv": people(CRASH_ROWS)}))).await;
         assert_eq!(status, StatusCode::CREATED, "{answer}");
         let id = JobId::parse(answer["data"]["id"].as_str().unwrap()).unwrap();
         let data_dir = tempfile::tempdir().unwrap();
@@ -264,7 +266,7 @@ fn carillon(app: &TestApp, args: &[&str]) -> std::process::Output {
 
 on_both_backends! {
     send_bulk_checks_sends_and_follows_a_file(app) {
-        set_limits(&app, 1_000, 1_000).await;
+        set_limits(app, 1_000, 1_000).await;
         let dir = tempfile::tempdir().unwrap();
         let bad = dir.path().join("bad.csv");
         std::fs::write(&bad, "email address,name,code\na@example.ca,Ada,1\nnope,,1\n").unwrap();
@@ -309,7 +311,7 @@ on_both_backends! {
         use std::io::{BufRead, BufReader};
         use std::process::{Command, Stdio};
         let Some(python) = crate::smtp::python() else { return };
-        set_limits(&app, 1_000, 1_000).await;
+        set_limits(app, 1_000, 1_000).await;
         let sink_dir = tempfile::tempdir().unwrap();
         let sink = Command::new(python)
             .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../carillon-providers/tests/smtp_sink.py"))
