@@ -2,7 +2,7 @@
 stdout, then the number of messages received when it is stopped (SIGTERM)."""
 import asyncio
 import signal
-import sys
+import socket
 
 from aiosmtpd.controller import Controller
 
@@ -18,9 +18,13 @@ class Count:
 
 async def main():
     handler = Count()
-    controller = Controller(handler, hostname="127.0.0.1", port=0)
+    # aiosmtpd connects to its own port to check it started, so it needs a real one.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
-    print(controller.server.sockets[0].getsockname()[1], flush=True)
+    print(port, flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)

@@ -81,7 +81,10 @@ impl SqliteStore {
             .connect_with(
                 base.clone()
                     .create_if_missing(true)
-                    .journal_mode(SqliteJournalMode::Wal),
+                    .journal_mode(SqliteJournalMode::Wal)
+                    // A bulk job writes all its rows in one transaction; with SQLite's default
+                    // 2 MiB page cache its index pages are evicted and read back over and over.
+                    .pragma("cache_size", "-32768"),
             )
             .await
             .map_err(db_err)?;
