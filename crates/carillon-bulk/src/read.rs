@@ -100,7 +100,7 @@ pub fn read_rows(bytes: &[u8], format: Format) -> Result<Rows<'_>, ReadError> {
     let inner = match format {
         Format::Csv => text_rows(bytes, b','),
         Format::Tsv => text_rows(bytes, b'\t'),
-        Format::Spreadsheet => Inner::Grid(spreadsheet_rows(bytes)?.into_iter()),
+        Format::Spreadsheet => Inner::Grid(spreadsheet_rows_guarded(bytes)?.into_iter()),
     };
     Ok(Rows { inner })
 }
@@ -169,6 +169,13 @@ fn csv_error(error: &csv::Error) -> String {
         },
         _ => error.to_string(),
     }
+}
+
+/// [`spreadsheet_rows`], with a panic inside calamine (it asserts on some malformed `.xls`
+/// files; found by fuzzing) turned into an error: a bad upload must not take the process down.
+fn spreadsheet_rows_guarded(bytes: &[u8]) -> Result<Vec<RawRow>, ReadError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| spreadsheet_rows(bytes)))
+        .unwrap_or_else(|_| Err(ReadError::Spreadsheet("the workbook is malformed".to_owned())))
 }
 
 /// The first worksheet's used cells as rows of text; numbers the way a person typed them
