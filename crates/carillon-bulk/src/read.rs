@@ -175,7 +175,11 @@ fn csv_error(error: &csv::Error) -> String {
 /// files; found by fuzzing) turned into an error: a bad upload must not take the process down.
 fn spreadsheet_rows_guarded(bytes: &[u8]) -> Result<Vec<RawRow>, ReadError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| spreadsheet_rows(bytes)))
-        .unwrap_or_else(|_| Err(ReadError::Spreadsheet("the workbook is malformed".to_owned())))
+        .unwrap_or_else(|_| {
+            Err(ReadError::Spreadsheet(
+                "the workbook is malformed".to_owned(),
+            ))
+        })
 }
 
 /// The first worksheet's used cells as rows of text; numbers the way a person typed them
