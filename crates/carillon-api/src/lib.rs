@@ -4,6 +4,7 @@
 //! Knows the storage traits, never a concrete backend.
 
 mod auth;
+pub mod bulk;
 mod cache;
 mod datetime;
 mod error;
@@ -47,6 +48,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v2/notifications/email", post(send::post_email))
         .route("/v2/notifications/sms", post(send::post_sms))
         .route("/v2/notifications/letter", post(send::post_letter))
+        .route(
+            "/v2/notifications/bulk",
+            post(bulk::post_bulk).layer(DefaultBodyLimit::max(state.settings.bulk_body_limit)),
+        )
         .route(
             "/v2/received-text-messages",
             get(read::received_text_messages),

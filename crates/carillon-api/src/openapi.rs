@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 pub const OPERATIONS: &[(&str, &str)] = &[
     ("post", "/v2/notifications/email"),
     ("post", "/v2/notifications/sms"),
+    ("post", "/v2/notifications/bulk"),
     ("get", "/v2/notifications"),
     ("get", "/v2/notifications/{notification_id}"),
     ("get", "/v2/template/{template_id}"),
@@ -84,6 +85,25 @@ pub fn document() -> Value {
                 }},
                 "EmailRequest": send_request("email_address", "Email address", "email_reply_to_id"),
                 "SmsRequest": send_request("phone_number", "Phone number; without a country code it is North American", "sms_sender_id"),
+                "BulkRequest": {"type": "object", "additionalProperties": false, "required": ["template_id", "name"], "properties": {
+                    "template_id": {"type": "string", "format": "uuid"},
+                    "name": {"type": "string", "description": "The job's name (its original file name)."},
+                    "rows": {"type": "array", "items": {"type": "array"}, "minItems": 2, "description": "The header row (recipient column `email address`/`adresse courriel` or `phone number`/`numéro de téléphone`, one column per placeholder, optional `reference`), then one row per recipient; at most 50,000 rows by default. Give `rows` or `csv`, not both."},
+                    "csv": {"type": "string", "description": "The same as CSV text."},
+                    "scheduled_for": {"type": ["string", "null"], "description": "ISO 8601; up to 96 hours ahead."},
+                    "reply_to_id": {"type": ["string", "null"], "format": "uuid", "description": "Email reply-to address or SMS sender."},
+                    "reference": {"type": "string", "description": "Accepted and ignored, as in GC Notify."}
+                }},
+                "Job": {"type": "object", "properties": {
+                    "id": {"type": "string"}, "original_file_name": {"type": "string"},
+                    "job_status": {"enum": ["pending", "scheduled", "in progress", "finished", "cancelled", "sending limits exceeded", "error"]},
+                    "notification_count": {"type": "integer"}, "template": {"type": "string"}, "template_version": {"type": "integer"},
+                    "template_type": {"enum": ["email", "sms"]}, "service": {"type": "string"}, "service_name": {"type": "object"},
+                    "api_key": {"type": ["object", "null"]}, "created_by": {"type": "object"}, "sender_id": {"type": ["string", "null"]},
+                    "created_at": {"type": "string"}, "updated_at": {"type": ["string", "null"]}, "scheduled_for": {"type": ["string", "null"]},
+                    "processing_started": {"type": ["string", "null"]}, "processing_finished": {"type": ["string", "null"]}, "archived": {"type": "boolean"}
+                }},
+                "JobResponse": {"type": "object", "properties": {"data": {"$ref": "#/components/schemas/Job"}}},
                 "TemplateRef": {"type": "object", "properties": {"id": {"type": "string"}, "version": {"type": "integer"}, "uri": {"type": "string"}}},
                 "SendResponse": {"type": "object", "required": ["id", "content", "uri", "template"], "properties": {
                     "id": {"type": "string", "format": "uuid"},
@@ -130,6 +150,11 @@ pub fn document() -> Value {
                 "summary": "Send a text message", "operationId": "sendSms",
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SmsRequest"}}}},
                 "responses": merge(ok(201, "SendResponse"), errors(&[400, 401, 403, 415, 429]))
+            }},
+            "/v2/notifications/bulk": {"post": {
+                "summary": "Send to many recipients from rows or CSV text: the whole file is checked first (every problem row listed), then sent as a job", "operationId": "sendBulk",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BulkRequest"}}}},
+                "responses": merge(ok(201, "JobResponse"), errors(&[400, 401, 403, 413, 415, 429]))
             }},
             "/v2/notifications": {"get": {
                 "summary": "List notifications, newest first, 250 at a time", "operationId": "listNotifications",

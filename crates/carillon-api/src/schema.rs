@@ -194,7 +194,11 @@ fn personalisation_objects(map: &Map<String, Value>, errors: &mut Vec<String>) {
     }
 }
 
-fn schedule(text: &str, now: OffsetDateTime, errors: &mut Vec<String>) -> Option<OffsetDateTime> {
+pub(crate) fn schedule(
+    text: &str,
+    now: OffsetDateTime,
+    errors: &mut Vec<String>,
+) -> Option<OffsetDateTime> {
     let Some(at) = parse_iso8601(text) else {
         errors.push(
             "scheduled_for datetime format is invalid. It must be a valid ISO8601 date time \

@@ -257,7 +257,7 @@ fn record_key_use(state: &AppState, auth: &Authenticated) {
 }
 
 /// The template version parsed, from this process's cache (versions never change).
-async fn parse_cached(
+pub(crate) async fn parse_cached(
     state: &AppState,
     template: &carillon_domain::Template,
 ) -> Result<Parsed, ApiError> {

@@ -40,6 +40,11 @@ pub struct ApiSettings {
     pub commit_sha: String,
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
+    /// Largest accepted `POST /v2/notifications/bulk` body, in bytes (a 50,000-row file is a
+    /// few megabytes).
+    pub bulk_body_limit: usize,
+    /// Most rows a bulk send may hold (GC Notify's `CSV_MAX_ROWS`).
+    pub bulk_max_rows: usize,
     /// How long services, keys, templates and senders are cached in each process (zero: not
     /// at all). Changes take effect everywhere within this time.
     pub cache_ttl: Duration,
@@ -58,6 +63,8 @@ impl Default for ApiSettings {
             public_url: None,
             commit_sha: env!("CARGO_PKG_VERSION").to_owned(),
             body_limit: 2 * 1024 * 1024,
+            bulk_body_limit: 64 * 1024 * 1024,
+            bulk_max_rows: 50_000,
             cache_ttl: Duration::from_secs(5),
             sns_trusted_origins: Vec::new(),
             sns_topic_arns: Vec::new(),

@@ -72,6 +72,8 @@ id! {
     SmsSenderId;
     /// A safelist entry of a service.
     SafelistId;
+    /// A bulk send (GC Notify's job).
+    JobId;
 }
 
 #[cfg(test)]

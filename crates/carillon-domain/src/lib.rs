@@ -4,13 +4,16 @@
 //! `parse` constructor, so code holding one of these types holds a valid value.
 
 mod ids;
+mod job;
 mod model;
 mod recipient;
 mod status;
 
 pub use ids::{
-    ApiKeyId, IdError, NotificationId, ReplyToId, SafelistId, ServiceId, SmsSenderId, TemplateId,
+    ApiKeyId, IdError, JobId, NotificationId, ReplyToId, SafelistId, ServiceId, SmsSenderId,
+    TemplateId,
 };
+pub use job::{Job, JobStatus, NewJob, UnknownJobStatus};
 pub use model::{
     ApiKey, KeyType, NewApiKey, NewNotification, NewService, NewTemplate, Notification,
     NotificationFilter, Permission, ProcessType, ReplyTo, SafelistEntry, Service, SmsSender,

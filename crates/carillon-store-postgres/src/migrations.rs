@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "receipts",
         include_str!("../migrations/0005_receipts.sql"),
     ),
+    (6, "jobs", include_str!("../migrations/0006_jobs.sql")),
 ];
 
 /// A migrator for every migration (tracked in `_sqlx_migrations`, as `sqlx migrate` would).

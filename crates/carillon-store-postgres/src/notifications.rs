@@ -18,7 +18,7 @@ use crate::limits::{lock_counters, save_counters};
 /// The batch's columns, one array each, for `UNNEST`: one statement text whatever the batch
 /// size, so it is prepared once per connection.
 #[derive(Default)]
-struct Columns<'a> {
+pub(crate) struct Columns<'a> {
     id: Vec<Uuid>,
     service_id: Vec<Uuid>,
     template_id: Vec<Uuid>,
@@ -33,9 +33,27 @@ struct Columns<'a> {
     personal: Vec<&'a [u8]>,
     created_at: Vec<OffsetDateTime>,
     scheduled_for: Vec<Option<OffsetDateTime>>,
+    job_id: Vec<Option<Uuid>>,
+    job_row_number: Vec<Option<i32>>,
 }
 
 impl<'a> Columns<'a> {
+    /// Adds a row of a bulk send.
+    pub(crate) fn push_job_row(
+        &mut self,
+        new: &'a NewNotification,
+        personal: &'a [u8],
+        job: Uuid,
+        row_number: u32,
+    ) -> StoreResult<()> {
+        self.push(new, personal)?;
+        if let (Some(id), Some(number)) = (self.job_id.last_mut(), self.job_row_number.last_mut()) {
+            *id = Some(job);
+            *number = Some(to_int(row_number, "job_row_number")?);
+        }
+        Ok(())
+    }
+
     fn push(&mut self, new: &'a NewNotification, personal: &'a [u8]) -> StoreResult<()> {
         let created_at = truncate(new.created_at);
         self.id.push(*new.id.as_uuid());
@@ -53,32 +71,36 @@ impl<'a> Columns<'a> {
         self.personal.push(personal);
         self.created_at.push(created_at);
         self.scheduled_for.push(opt_truncate(new.scheduled_for));
+        self.job_id.push(None);
+        self.job_row_number.push(None);
         Ok(())
     }
 }
 
-/// The multi-row INSERT of a batch's columns (`$1`–`$14`). ORDER BY ord hands out `seq` in
+/// The multi-row INSERT of a batch's columns (`$1`–`$16`). ORDER BY ord hands out `seq` in
 /// batch order. A scheduled notification waits for its time (next_attempt_at); the others are
 /// ready at once (NULL). A macro so that `concat!` can embed it in a larger statement.
 macro_rules! insert_rows_sql {
     () => {
         "INSERT INTO notifications (id, service_id, template_id, template_version, api_key_id, \
              key_type, kind, priority, billable_units, client_reference, sender, personal, \
-             created_at, scheduled_for, next_attempt_at, status, attempts) \
+             created_at, scheduled_for, next_attempt_at, status, attempts, job_id, \
+             job_row_number) \
          SELECT u.id, u.service_id, u.template_id, u.template_version, u.api_key_id, \
              u.key_type, u.kind, u.priority, u.billable_units, u.client_reference, u.sender, \
-             u.personal, u.created_at, u.scheduled_for, u.scheduled_for, 'created', 0 \
+             u.personal, u.created_at, u.scheduled_for, u.scheduled_for, 'created', 0, \
+             u.job_id, u.job_row_number \
          FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::int4[], $5::uuid[], $6::text[], \
              $7::text[], $8::int2[], $9::int4[], $10::text[], $11::text[], $12::bytea[], \
-             $13::timestamptz[], $14::timestamptz[]) WITH ORDINALITY \
+             $13::timestamptz[], $14::timestamptz[], $15::uuid[], $16::int4[]) WITH ORDINALITY \
              AS u(id, service_id, template_id, template_version, api_key_id, key_type, kind, \
                  priority, billable_units, client_reference, sender, personal, created_at, \
-                 scheduled_for, ord) \
+                 scheduled_for, job_id, job_row_number, ord) \
          ORDER BY u.ord"
     };
 }
 
-fn seal(store: &PgStore, new: &NewNotification) -> StoreResult<Vec<u8>> {
+pub(crate) fn seal(store: &PgStore, new: &NewNotification) -> StoreResult<Vec<u8>> {
     seal_personal(
         &store.cipher,
         &PersonalRef {
@@ -142,14 +164,14 @@ async fn insert_within_limits(
             "), cnt AS (\
                  INSERT INTO counters (service_id, kind, period, value) \
                  SELECT c.service_id, c.kind, c.period, c.amount \
-                 FROM UNNEST($15::uuid[], $16::text[], $17::text[], $18::int8[]) \
+                 FROM UNNEST($17::uuid[], $18::text[], $19::text[], $20::int8[]) \
                      WITH ORDINALITY AS c(service_id, kind, period, amount, ord) \
                  ORDER BY c.ord \
                  ON CONFLICT (service_id, kind, period) \
                      DO UPDATE SET value = counters.value + EXCLUDED.value \
                  RETURNING service_id, kind, period, value) \
              SELECT 1 / bool_and(cnt.value <= l.ceiling)::int4 \
-             FROM cnt JOIN UNNEST($15::uuid[], $16::text[], $17::text[], $19::int8[]) \
+             FROM cnt JOIN UNNEST($17::uuid[], $18::text[], $19::text[], $21::int8[]) \
                  AS l(service_id, kind, period, ceiling) USING (service_id, kind, period)",
         )),
         &columns,
@@ -218,7 +240,7 @@ async fn insert_exact(
     Ok(outcomes)
 }
 
-/// Binds a batch's columns as `$1`–`$14` of [`insert_rows_sql`].
+/// Binds a batch's columns as `$1`–`$16` of [`insert_rows_sql`].
 fn bind_rows<'q>(
     query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
     columns: &'q Columns<'q>,
@@ -238,4 +260,18 @@ fn bind_rows<'q>(
         .bind(&columns.personal)
         .bind(&columns.created_at)
         .bind(&columns.scheduled_for)
+        .bind(&columns.job_id)
+        .bind(&columns.job_row_number)
+}
+
+/// Inserts a batch's rows in the caller's transaction (a bulk job's rows).
+pub(crate) async fn insert_rows(
+    conn: &mut sqlx::PgConnection,
+    columns: &Columns<'_>,
+) -> StoreResult<()> {
+    bind_rows(sqlx::query(insert_rows_sql!()), columns)
+        .execute(conn)
+        .await
+        .map_err(db_err)?;
+    Ok(())
 }

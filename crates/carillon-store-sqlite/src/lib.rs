@@ -11,6 +11,7 @@ mod codec;
 mod delivery;
 mod error;
 mod housekeeping;
+mod jobs;
 mod keys;
 mod limits;
 mod list;
@@ -28,14 +29,15 @@ use std::time::Duration;
 use async_trait::async_trait;
 use carillon_crypto::Cipher;
 use carillon_domain::{
-    ApiKey, ApiKeyId, KeyType, NewApiKey, NewNotification, NewService, NewTemplate, Notification,
-    NotificationFilter, NotificationId, NotificationType, ReplyTo, SafelistEntry, Service,
-    ServiceId, SmsSender, Template, TemplateId, TemplateUpdate,
+    ApiKey, ApiKeyId, Job, JobId, KeyType, NewApiKey, NewJob, NewNotification, NewService,
+    NewTemplate, Notification, NotificationFilter, NotificationId, NotificationStatus,
+    NotificationType, ReplyTo, SafelistEntry, Service, ServiceId, SmsSender, Template, TemplateId,
+    TemplateUpdate,
 };
 use carillon_store::{
     CallbackConfig, CallbackKind, CallbackResult, Complaint, Counter, CounterLimit, DueCallback,
-    InsertOutcome, NewComplaint, OutboxMessage, Outcome, RateLimit, Receipt, ReceiptOutcome, Store,
-    StoreError, StoreResult,
+    InsertOutcome, JobOutcome, JobRows, NewComplaint, OutboxMessage, Outcome, RateLimit, Receipt,
+    ReceiptOutcome, Store, StoreError, StoreResult,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -83,7 +85,10 @@ impl SqliteStore {
             .connect_with(
                 base.clone()
                     .create_if_missing(true)
-                    .journal_mode(SqliteJournalMode::Wal),
+                    .journal_mode(SqliteJournalMode::Wal)
+                    // A bulk job writes all its rows in one transaction; with SQLite's default
+                    // 2 MiB page cache its index pages are evicted and read back over and over.
+                    .pragma("cache_size", "-32768"),
             )
             .await
             .map_err(db_err)?;
@@ -264,6 +269,44 @@ impl Store for SqliteStore {
 
     async fn counter(&self, counter: &Counter) -> StoreResult<u64> {
         limits::counter(self, counter).await
+    }
+
+    async fn create_job(
+        &self,
+        job: &NewJob,
+        limits: &[CounterLimit],
+        rows: &mut JobRows<'_>,
+    ) -> StoreResult<JobOutcome> {
+        jobs::create(self, job, limits, rows).await
+    }
+
+    async fn job(&self, service: ServiceId, id: JobId) -> StoreResult<Option<Job>> {
+        jobs::get(self, service, id).await
+    }
+
+    async fn jobs(&self, service: ServiceId) -> StoreResult<Vec<Job>> {
+        jobs::list(self, service).await
+    }
+
+    async fn job_counts(
+        &self,
+        service: ServiceId,
+        id: JobId,
+    ) -> StoreResult<Vec<(NotificationStatus, u64)>> {
+        jobs::counts(self, service, id).await
+    }
+
+    async fn cancel_job(
+        &self,
+        service: ServiceId,
+        id: JobId,
+        now: OffsetDateTime,
+    ) -> StoreResult<Job> {
+        jobs::cancel(self, service, id, now).await
+    }
+
+    async fn advance_jobs(&self, now: OffsetDateTime) -> StoreResult<u64> {
+        jobs::advance(self, now).await
     }
 
     async fn claim_notifications(

@@ -26,15 +26,20 @@ pub(crate) fn statement_rows(remaining: usize) -> usize {
 }
 
 /// A notification ready to be written: sealed and converted before the write lock is taken.
-struct Prepared<'a> {
+pub(crate) struct Prepared<'a> {
     new: &'a NewNotification,
+    /// The job and row number, for a row of a bulk send.
+    pub(crate) job: Option<(uuid::Uuid, i64)>,
     personal: Vec<u8>,
     billable_units: i64,
     created_at: i64,
     scheduled_for: Option<i64>,
 }
 
-fn prepare<'a>(store: &SqliteStore, new: &'a NewNotification) -> StoreResult<Prepared<'a>> {
+pub(crate) fn prepare<'a>(
+    store: &SqliteStore,
+    new: &'a NewNotification,
+) -> StoreResult<Prepared<'a>> {
     let personal = seal_personal(
         &store.cipher,
         &PersonalRef {
@@ -47,6 +52,7 @@ fn prepare<'a>(store: &SqliteStore, new: &'a NewNotification) -> StoreResult<Pre
     )?;
     Ok(Prepared {
         new,
+        job: None,
         personal,
         billable_units: to_i64(new.billable_units, "billable_units")?,
         created_at: micros(new.created_at),
@@ -92,11 +98,14 @@ pub(crate) async fn insert(
     Ok(outcomes)
 }
 
-async fn insert_rows(conn: &mut sqlx::SqliteConnection, rows: &[&Prepared<'_>]) -> StoreResult<()> {
+pub(crate) async fn insert_rows(
+    conn: &mut sqlx::SqliteConnection,
+    rows: &[&Prepared<'_>],
+) -> StoreResult<()> {
     let mut query = QueryBuilder::<Sqlite>::new(
         "INSERT INTO notifications (id, service_id, template_id, template_version, api_key_id, \
          key_type, kind, priority, billable_units, client_reference, sender, personal, \
-         created_at, scheduled_for, next_attempt_at, status, attempts) ",
+         created_at, scheduled_for, next_attempt_at, status, attempts, job_id, job_row_number) ",
     );
     query.push_values(rows, |mut values, row| {
         let new = row.new;
@@ -118,7 +127,9 @@ async fn insert_rows(conn: &mut sqlx::SqliteConnection, rows: &[&Prepared<'_>]) 
             // A scheduled notification waits for its time; the others are ready at once.
             .push_bind(row.scheduled_for)
             .push("'created'")
-            .push("0");
+            .push("0")
+            .push_bind(row.job.map(|(job, _)| job))
+            .push_bind(row.job.map(|(_, number)| number));
     });
     query.build().execute(conn).await.map_err(db_err)?;
     Ok(())

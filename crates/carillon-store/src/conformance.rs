@@ -15,6 +15,7 @@
 // Test code: a panic is how a failed check is reported.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod bulk_jobs;
 mod callback_queue;
 mod callbacks;
 mod delivery;
@@ -33,6 +34,7 @@ mod stale;
 mod templates;
 mod timeouts;
 
+pub use bulk_jobs::*;
 pub use callback_queue::*;
 pub use callbacks::*;
 pub use delivery::*;
@@ -58,6 +60,11 @@ macro_rules! conformance_tests {
     ($make:expr) => {
         $crate::conformance_tests!(@each $make;
             ping_and_schema_version,
+            bulk_jobs_store_every_row,
+            bulk_jobs_limits_cover_the_whole_job,
+            bulk_jobs_are_all_or_nothing,
+            bulk_jobs_scheduled_and_cancelled,
+            bulk_jobs_move_through_statuses,
             services_round_trip,
             services_update_every_field,
             services_update_unknown_is_not_found,

@@ -7,15 +7,17 @@ mod callbacks;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod delivery;
+mod jobs;
 mod limits;
 #[doc(hidden)]
 pub mod support;
 
 use async_trait::async_trait;
 use carillon_domain::{
-    ApiKey, ApiKeyId, KeyType, NewApiKey, NewNotification, NewService, NewTemplate, Notification,
-    NotificationFilter, NotificationId, NotificationType, ReplyTo, SafelistEntry, Service,
-    ServiceId, SmsSender, Template, TemplateId, TemplateUpdate,
+    ApiKey, ApiKeyId, Job, JobId, KeyType, NewApiKey, NewJob, NewNotification, NewService,
+    NewTemplate, Notification, NotificationFilter, NotificationId, NotificationStatus,
+    NotificationType, ReplyTo, SafelistEntry, Service, ServiceId, SmsSender, Template, TemplateId,
+    TemplateUpdate,
 };
 use thiserror::Error;
 use time::OffsetDateTime;
@@ -25,6 +27,7 @@ pub use callbacks::{
     Complaint, ComplaintNotice, DueCallback, NewComplaint, Notice, StatusNotice,
 };
 pub use delivery::{OutboxMessage, Outcome, Receipt, ReceiptOutcome};
+pub use jobs::{JobOutcome, JobRow, JobRows};
 pub use limits::{Counter, CounterLimit, InsertOutcome, Period, RateLimit};
 
 /// Why a storage call failed.
@@ -144,6 +147,43 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     ) -> StoreResult<Vec<Notification>>;
     /// Current value of a counter (0 when never incremented).
     async fn counter(&self, counter: &Counter) -> StoreResult<u64>;
+
+    // Bulk sends (jobs).
+    /// Stores a job and all its rows as notifications in one transaction: the `limits`
+    /// (whole-job amounts) are checked and moved first, then `rows` is drained batch by batch
+    /// (multi-row inserts). Each notification carries the job's id and its row number; the
+    /// rows of a job scheduled for later wait for `job.scheduled_for`. A job starts `pending`,
+    /// or `scheduled` when it has a time. Nothing is stored if the call fails, a batch is an
+    /// error, or a limit would be exceeded.
+    async fn create_job(
+        &self,
+        job: &NewJob,
+        limits: &[CounterLimit],
+        rows: &mut JobRows<'_>,
+    ) -> StoreResult<JobOutcome>;
+    async fn job(&self, service: ServiceId, id: JobId) -> StoreResult<Option<Job>>;
+    /// The service's jobs, newest first.
+    async fn jobs(&self, service: ServiceId) -> StoreResult<Vec<Job>>;
+    /// How many of the job's notifications are in each status (statuses with none left out).
+    async fn job_counts(
+        &self,
+        service: ServiceId,
+        id: JobId,
+    ) -> StoreResult<Vec<(NotificationStatus, u64)>>;
+    /// Cancels a job that has not started (`scheduled`, time not yet come): its notifications
+    /// are deleted unsent and it becomes `cancelled`. [`StoreError::NotFound`] for an unknown
+    /// job, [`StoreError::Conflict`] for one that is not scheduled or whose time has come.
+    async fn cancel_job(
+        &self,
+        service: ServiceId,
+        id: JobId,
+        now: OffsetDateTime,
+    ) -> StoreResult<Job>;
+    /// Moves jobs on at `now`: `pending` ones and `scheduled` ones whose time has come become
+    /// `in progress` (`processing_started`), `in progress` ones with no notification left in
+    /// `created` become `finished` (`processing_finished`), and finished or cancelled jobs
+    /// older than their service's retention are archived. Returns how many jobs changed.
+    async fn advance_jobs(&self, now: OffsetDateTime) -> StoreResult<u64>;
 
     // Delivery.
     /// Claims up to `limit` notifications that are due (status `created`, `scheduled_for` and

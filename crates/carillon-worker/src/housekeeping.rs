@@ -1,6 +1,7 @@
 //! Periodic jobs every worker offers to run and exactly one process runs per period (the store's
 //! job lock): purging personal data past each service's retention, and timing out
-//! notifications no provider confirmed within three days (as GC Notify does).
+//! notifications no provider confirmed within three days (as GC Notify does), and moving bulk
+//! jobs through their statuses.
 
 use std::sync::Arc;
 
@@ -11,6 +12,9 @@ use time::{Duration, OffsetDateTime};
 const EVERY: Duration = Duration::minutes(10);
 /// GC Notify's `SENDING_NOTIFICATIONS_TIMEOUT_PERIOD`.
 const TIMEOUT: Duration = Duration::days(3);
+/// How often job statuses move on (a scheduled job starts sending at its time whatever this
+/// is: its rows become due then; this only updates what the job reports).
+const JOBS_EVERY: Duration = Duration::seconds(2);
 /// Rows purged per transaction.
 const PURGE_BATCH: u32 = 1000;
 
@@ -39,6 +43,9 @@ pub(crate) async fn run(store: &Arc<dyn Store>, now: OffsetDateTime) -> Result<(
             tracing::info!(purged, "purged personal data past retention");
         }
         metrics::counter!("carillon_notifications_purged_total").increment(purged);
+    }
+    if store.try_start_job("advance-jobs", now, JOBS_EVERY).await? {
+        store.advance_jobs(now).await?;
     }
     if store
         .try_start_job("time-out-notifications", now, EVERY)

@@ -169,6 +169,13 @@ pub(crate) enum Command {
     /// Read the built-in outbox: what recipients would have received.
     #[command(subcommand)]
     Outbox(crate::outbox::OutboxCommand),
+    /// Send a CSV, TSV or spreadsheet with a template: check it, show the report, send it as
+    /// a job and follow it until it finishes.
+    #[command(name = "send-bulk")]
+    SendBulk(crate::bulk::SendBulkArgs),
+    /// List or cancel bulk jobs.
+    #[command(subcommand)]
+    Job(crate::bulk::JobCommand),
 }
 
 /// Where to listen and what to run.
@@ -191,6 +198,9 @@ pub(crate) struct ServeArgs {
     /// Retries of a callback after its first try (GC Notify: 5).
     #[arg(long, env = "CARILLON_CALLBACK_MAX_RETRIES", default_value_t = 5)]
     pub(crate) callback_max_retries: u32,
+    /// Most rows a bulk send (`POST /v2/notifications/bulk`) may hold (GC Notify: 50,000).
+    #[arg(long, env = "CARILLON_BULK_MAX_ROWS", default_value_t = 50_000)]
+    pub(crate) bulk_max_rows: usize,
 }
 
 /// What a `serve` process runs.

@@ -4,6 +4,7 @@
 mod admin;
 mod admin_callbacks;
 mod backend;
+mod bulk;
 mod cli;
 mod demo;
 mod outbox;
@@ -76,5 +77,9 @@ async fn main() -> Result<()> {
             admin_callbacks::run(backend::open(&settings).await?, command).await
         }
         Command::Outbox(command) => outbox::run(backend::open(&settings).await?, command).await,
+        Command::SendBulk(args) => {
+            bulk::send_bulk(backend::open(&settings).await?, &settings, args).await
+        }
+        Command::Job(command) => bulk::job(backend::open(&settings).await?, command).await,
     }
 }

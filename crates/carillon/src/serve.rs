@@ -40,6 +40,7 @@ pub(crate) async fn serve(
         public_url: settings.public_url.clone(),
         sns_topic_arns: settings.sns_topic_arns.clone(),
         sns_trusted_origins: settings.sns_trusted_origins.clone(),
+        bulk_max_rows: args.bulk_max_rows,
         ..ApiSettings::default()
     };
     let uses_aws = settings.email_provider == "ses" || settings.sms_provider == "sns";

@@ -16,7 +16,7 @@ use crate::on_both_backends;
 
 const TOTAL: usize = 6000;
 
-fn start_worker(app: &TestApp, data_dir: &std::path::Path) -> Child {
+pub(crate) fn start_worker(app: &TestApp, data_dir: &std::path::Path) -> Child {
     let (args, env) = app.process_settings();
     Command::new(env!("CARGO_BIN_EXE_carillon"))
         .arg("--data-dir")
@@ -31,7 +31,7 @@ fn start_worker(app: &TestApp, data_dir: &std::path::Path) -> Child {
         .expect("start a worker process")
 }
 
-async fn delivered(app: &TestApp) -> usize {
+pub(crate) async fn delivered(app: &TestApp) -> usize {
     let filter = NotificationFilter {
         statuses: vec![NotificationStatus::Delivered],
         key_type: Some(KeyType::Normal),

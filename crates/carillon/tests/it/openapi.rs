@@ -21,6 +21,7 @@ on_both_backends! {
             let body = match *path {
                 "/v2/notifications/email" => Some(json!({"email_address": "a@example.ca", "template_id": template, "personalisation": {"name": "A", "code": "1"}})),
                 "/v2/notifications/sms" => Some(json!({"phone_number": "6135550123", "template_id": app.sms_template.id.to_string(), "personalisation": {"name": "A", "code": "1"}})),
+                "/v2/notifications/bulk" => Some(json!({"name": "f.csv", "template_id": template, "rows": [["email address", "name", "code"], ["a@example.ca", "A", "1"]]})),
                 "/v2/template/{template_id}/preview" => Some(json!({"personalisation": {"name": "A", "code": "1"}})),
                 _ => None,
             };

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 /// Kills a child process when dropped, so a failed assertion leaves nothing running.
-struct KillOnDrop(std::process::Child);
+pub(crate) struct KillOnDrop(pub(crate) std::process::Child);
 
 impl Drop for KillOnDrop {
     fn drop(&mut self) {
@@ -19,7 +19,7 @@ impl Drop for KillOnDrop {
 }
 
 /// A Python that can import aiosmtpd (`scripts/test` provides one); `None` outside CI only.
-fn python() -> Option<String> {
+pub(crate) fn python() -> Option<String> {
     let candidates = [
         std::env::var("CARILLON_TEST_PYTHON").ok(),
         std::env::var("HOME")

@@ -1,0 +1,284 @@
+//! Checks for bulk sends: a job and its rows stored atomically, limits for the whole job,
+//! row numbers unique, scheduling, cancellation and the moves between statuses.
+
+use carillon_domain::NotificationType::Email;
+use carillon_domain::{
+    JobId, JobStatus, NewJob, NewNotification, NotificationStatus, Service, Template,
+};
+use time::{Duration, OffsetDateTime};
+
+use super::fixtures::{at, finish, micros, notification, service, template};
+use crate::{Counter, CounterLimit, JobOutcome, JobRow, Period, Store, StoreError, StoreResult};
+
+fn new_job(template: &Template, rows: u32, scheduled_for: Option<OffsetDateTime>) -> NewJob {
+    NewJob {
+        id: JobId::new(),
+        service_id: template.service_id,
+        template_id: template.id,
+        template_version: template.version,
+        kind: template.kind,
+        original_file_name: "people.csv".to_owned(),
+        notification_count: rows,
+        api_key_id: None,
+        sender_id: None,
+        scheduled_for,
+        created_at: at(0),
+    }
+}
+
+fn rows(template: &Template, count: u32, scheduled_for: Option<OffsetDateTime>) -> Vec<JobRow> {
+    (0..count)
+        .map(|n| JobRow {
+            row_number: n,
+            notification: NewNotification {
+                scheduled_for,
+                ..notification(template, n, at(0))
+            },
+        })
+        .collect()
+}
+
+/// Stores `rows` for `job` in batches of `batch` rows.
+async fn create(
+    store: &dyn Store,
+    job: &NewJob,
+    limits: &[CounterLimit],
+    rows: Vec<JobRow>,
+    batch: usize,
+) -> StoreResult<JobOutcome> {
+    let batches: Vec<StoreResult<Vec<JobRow>>> =
+        rows.chunks(batch).map(|chunk| Ok(chunk.to_vec())).collect();
+    store
+        .create_job(job, limits, &mut batches.into_iter())
+        .await
+}
+
+async fn setup(store: &dyn Store) -> (Service, Template) {
+    let service = service(store, "Bulk").await;
+    let template = template(store, &service, Email, at(0)).await;
+    (service, template)
+}
+
+/// A job is stored with all its rows, in batches, as `pending` notifications to claim; its
+/// counts group them by status.
+pub async fn bulk_jobs_store_every_row(store: &dyn Store) {
+    let (service, template) = setup(store).await;
+    let job = new_job(&template, 5, None);
+    let outcome = create(store, &job, &[], rows(&template, 5, None), 2).await;
+    assert_eq!(outcome.unwrap(), JobOutcome::Created);
+    let stored = store.job(service.id, job.id).await.unwrap().unwrap();
+    assert_eq!(stored.status, JobStatus::Pending);
+    assert_eq!(stored.notification_count, 5);
+    assert_eq!(stored.original_file_name, "people.csv");
+    assert_eq!(stored.created_at, micros(at(0)));
+    assert!(!stored.archived);
+    assert_eq!(stored.updated_at, None);
+    assert_eq!(store.jobs(service.id).await.unwrap(), vec![stored]);
+    assert_eq!(
+        store.job_counts(service.id, job.id).await.unwrap(),
+        vec![(NotificationStatus::Created, 5)]
+    );
+    let claimed = store.claim_notifications(at(1), at(60), 100).await.unwrap();
+    assert_eq!(claimed.len(), 5);
+    let other = service_of_other(store).await;
+    assert!(store.job(other, job.id).await.unwrap().is_none());
+}
+
+async fn service_of_other(store: &dyn Store) -> carillon_domain::ServiceId {
+    service(store, "Other").await.id
+}
+
+/// Limits are checked once for the whole job: over a ceiling nothing is stored and the
+/// counters do not move; within it the counters move by the whole amount.
+pub async fn bulk_jobs_limits_cover_the_whole_job(store: &dyn Store) {
+    let (service, template) = setup(store).await;
+    let counter = Counter {
+        service_id: service.id,
+        kind: Email,
+        period: Period::Day(at(0).date()),
+    };
+    let limit = |amount| CounterLimit {
+        counter: counter.clone(),
+        amount,
+        ceiling: 4,
+    };
+    let job = new_job(&template, 5, None);
+    let outcome = create(store, &job, &[limit(5)], rows(&template, 5, None), 2).await;
+    assert_eq!(outcome.unwrap(), JobOutcome::LimitExceeded(0));
+    assert!(store.job(service.id, job.id).await.unwrap().is_none());
+    assert_eq!(store.counter(&counter).await.unwrap(), 0);
+    assert!(
+        store
+            .claim_notifications(at(1), at(60), 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let job = new_job(&template, 3, None);
+    let outcome = create(store, &job, &[limit(3)], rows(&template, 3, None), 2).await;
+    assert_eq!(outcome.unwrap(), JobOutcome::Created);
+    assert_eq!(store.counter(&counter).await.unwrap(), 3);
+}
+
+/// A failing batch or a repeated row number stores nothing of the job: no gaps, no
+/// duplicates.
+pub async fn bulk_jobs_are_all_or_nothing(store: &dyn Store) {
+    let (service, template) = setup(store).await;
+    let job = new_job(&template, 4, None);
+    let mut all = rows(&template, 4, None);
+    let batches: Vec<StoreResult<Vec<JobRow>>> = vec![
+        Ok(all.drain(..2).collect()),
+        Err(StoreError::Other("the file changed".to_owned())),
+    ];
+    let outcome = store.create_job(&job, &[], &mut batches.into_iter()).await;
+    assert!(outcome.is_err());
+    assert!(store.job(service.id, job.id).await.unwrap().is_none());
+
+    let job = new_job(&template, 2, None);
+    let mut repeated = rows(&template, 2, None);
+    repeated[1].row_number = 0;
+    let outcome = create(store, &job, &[], repeated, 1).await;
+    assert!(
+        matches!(outcome, Err(StoreError::Conflict(_))),
+        "{outcome:?}"
+    );
+    assert!(store.job(service.id, job.id).await.unwrap().is_none());
+    assert!(
+        store
+            .claim_notifications(at(1), at(60), 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// A scheduled job's rows wait for its time; before it the job can be cancelled (its rows go
+/// unsent), after it not.
+pub async fn bulk_jobs_scheduled_and_cancelled(store: &dyn Store) {
+    let (service, template) = setup(store).await;
+    let later = at(3_600);
+    let job = new_job(&template, 3, Some(later));
+    create(store, &job, &[], rows(&template, 3, Some(later)), 10)
+        .await
+        .unwrap();
+    let stored = store.job(service.id, job.id).await.unwrap().unwrap();
+    assert_eq!(stored.status, JobStatus::Scheduled);
+    assert_eq!(stored.scheduled_for, Some(micros(later)));
+    assert!(
+        store
+            .claim_notifications(at(10), at(70), 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let cancelled = store.cancel_job(service.id, job.id, at(20)).await.unwrap();
+    assert_eq!(cancelled.status, JobStatus::Cancelled);
+    assert!(
+        store
+            .job_counts(service.id, job.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let again = store.cancel_job(service.id, job.id, at(21)).await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    assert!(
+        store
+            .claim_notifications(later, later + Duration::MINUTE, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let other = new_job(&template, 2, Some(later));
+    create(store, &other, &[], rows(&template, 2, Some(later)), 10)
+        .await
+        .unwrap();
+    let late = store.cancel_job(service.id, other.id, later).await;
+    assert!(matches!(late, Err(StoreError::Conflict(_))), "{late:?}");
+    let missing = store.cancel_job(service.id, JobId::new(), at(0)).await;
+    assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
+    let due = store
+        .claim_notifications(later, later + Duration::MINUTE, 100)
+        .await
+        .unwrap();
+    assert_eq!(due.len(), 2);
+}
+
+/// Pending and due scheduled jobs start; a started job finishes once none of its rows is
+/// left queued; finished jobs are archived past their service's retention.
+pub async fn bulk_jobs_move_through_statuses(store: &dyn Store) {
+    let (service, template) = setup(store).await;
+    let service = Service {
+        retention_days: 1,
+        ..service
+    };
+    store.update_service(&service).await.unwrap();
+    let now = at(0);
+    let job = new_job(&template, 2, None);
+    let job_rows = rows(&template, 2, None);
+    create(store, &job, &[], job_rows.clone(), 10)
+        .await
+        .unwrap();
+    let later = new_job(&template, 1, Some(at(600)));
+    create(store, &later, &[], rows(&template, 1, Some(at(600))), 10)
+        .await
+        .unwrap();
+
+    assert_eq!(store.advance_jobs(now).await.unwrap(), 1);
+    let started = store.job(service.id, job.id).await.unwrap().unwrap();
+    assert_eq!(started.status, JobStatus::InProgress);
+    assert_eq!(started.processing_started, Some(micros(now)));
+    let waiting = store.job(service.id, later.id).await.unwrap().unwrap();
+    assert_eq!(waiting.status, JobStatus::Scheduled);
+
+    // One row delivered, one still claimed: not finished.
+    finish(
+        store,
+        at(1),
+        &[(&job_rows[0].notification, NotificationStatus::Delivered)],
+    )
+    .await;
+    store.advance_jobs(at(2)).await.unwrap();
+    let status = |id| async move { store.job(service.id, id).await.unwrap().unwrap().status };
+    assert_eq!(status(job.id).await, JobStatus::InProgress);
+    finish(
+        store,
+        at(3),
+        &[(&job_rows[1].notification, NotificationStatus::Delivered)],
+    )
+    .await;
+    store.advance_jobs(at(4)).await.unwrap();
+    let finished = store.job(service.id, job.id).await.unwrap().unwrap();
+    assert_eq!(finished.status, JobStatus::Finished);
+    assert_eq!(finished.processing_finished, Some(micros(at(4))));
+    assert_eq!(
+        store.job_counts(service.id, job.id).await.unwrap(),
+        vec![(NotificationStatus::Delivered, 2)]
+    );
+
+    store.advance_jobs(at(600)).await.unwrap();
+    assert_eq!(status(later.id).await, JobStatus::InProgress);
+
+    let past = at(0) + Duration::days(2);
+    store.advance_jobs(past).await.unwrap();
+    assert!(
+        store
+            .job(service.id, job.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .archived
+    );
+    // Still sending: not archived whatever its age.
+    assert!(
+        !store
+            .job(service.id, later.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .archived
+    );
+}
