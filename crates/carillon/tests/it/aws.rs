@@ -6,36 +6,16 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sesv2::config::Credentials;
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::smtp::{KillOnDrop, send_one_email_through_demo};
 
 /// A Python that can import moto; `None` outside CI only.
 fn python() -> Option<String> {
-    let candidates = [
-        std::env::var("CARILLON_TEST_PYTHON").ok(),
-        std::env::var("HOME")
-            .ok()
-            .map(|h| format!("{h}/.cache/carillon-test-venv/bin/python")),
-        Some("python3".to_owned()),
-    ];
-    for python in candidates.into_iter().flatten() {
-        let ok = Command::new(&python)
-            .args(["-c", "import moto.server"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if ok {
-            return Some(python);
-        }
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "no Python with moto[server]: the AWS tests may not be skipped in CI"
-    );
-    eprintln!("SKIPPING an AWS test: no Python with moto[server]");
-    None
+    crate::smtp::python_with("moto.server", "the AWS tests")
 }
 
 struct Moto {
@@ -120,16 +100,6 @@ pub(crate) async fn ses_message_for(url: &str, id: &str) -> Option<(String, Stri
         })
 }
 
-/// Kills a child process when dropped.
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[tokio::test]
 async fn demo_sends_email_through_ses() {
     let Some(moto) = moto_url() else { return };
@@ -160,42 +130,7 @@ async fn demo_sends_email_through_ses() {
         .spawn()
         .expect("start carillon demo");
     let mut demo = KillOnDrop(demo);
-    let mut line = String::new();
-    BufReader::new(demo.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let info: Value = serde_json::from_str(&line).unwrap();
-    let api = info["api_url"].as_str().unwrap();
-    let auth = format!("ApiKey-v1 {}", info["api_keys"]["live"].as_str().unwrap());
-    let client = reqwest::Client::new();
-    let sent: Value = client
-        .post(format!("{api}/v2/notifications/email"))
-        .header("Authorization", &auth)
-        .json(&json!({"email_address": "lea@example.ca", "template_id": info["templates"]["email"], "personalisation": {"name": "Léa"}}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = sent["id"].as_str().unwrap().to_owned();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        let got: Value = client
-            .get(format!("{api}/v2/notifications/{id}"))
-            .header("Authorization", &auth)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if got["status"] != "created" {
-            break got["status"].clone();
-        }
-        assert!(Instant::now() < deadline, "never handed to SES");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let (id, status) = send_one_email_through_demo(&mut demo).await;
     assert_eq!(
         status, "sending",
         "SES's acceptance is not a delivery receipt"

@@ -20,6 +20,12 @@ impl Drop for KillOnDrop {
 
 /// A Python that can import aiosmtpd (`scripts/test` provides one); `None` outside CI only.
 pub(crate) fn python() -> Option<String> {
+    python_with("aiosmtpd", "the SMTP tests")
+}
+
+/// A Python that can import `module` (`scripts/test`'s virtualenv has every module the tests
+/// use); `None` outside CI only, where `tests` are then skipped loudly.
+pub(crate) fn python_with(module: &str, tests: &str) -> Option<String> {
     let candidates = [
         std::env::var("CARILLON_TEST_PYTHON").ok(),
         std::env::var("HOME")
@@ -29,7 +35,7 @@ pub(crate) fn python() -> Option<String> {
     ];
     for python in candidates.into_iter().flatten() {
         let ok = Command::new(&python)
-            .args(["-c", "import aiosmtpd"])
+            .args(["-c", &format!("import {module}")])
             .output()
             .is_ok_and(|o| o.status.success());
         if ok {
@@ -38,10 +44,52 @@ pub(crate) fn python() -> Option<String> {
     }
     assert!(
         std::env::var_os("CI").is_none(),
-        "no Python with aiosmtpd: the SMTP test may not be skipped in CI"
+        "no Python with {module}: {tests} may not be skipped in CI"
     );
-    eprintln!("SKIPPING the SMTP end-to-end test: no Python with aiosmtpd");
+    eprintln!("SKIPPING {tests}: no Python with {module}");
     None
+}
+
+/// Reads a started `carillon demo`'s JSON line, sends one email with its live key, and waits
+/// (20 s at most) until the notification leaves `created`. Returns the notification id and
+/// the status it moved to.
+pub(crate) async fn send_one_email_through_demo(demo: &mut KillOnDrop) -> (String, Value) {
+    let mut line = String::new();
+    BufReader::new(demo.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let info: Value = serde_json::from_str(&line).unwrap();
+    let api = info["api_url"].as_str().unwrap();
+    let auth = format!("ApiKey-v1 {}", info["api_keys"]["live"].as_str().unwrap());
+    let client = reqwest::Client::new();
+    let sent: Value = client
+        .post(format!("{api}/v2/notifications/email"))
+        .header("Authorization", &auth)
+        .json(&json!({"email_address": "lea@example.ca", "template_id": info["templates"]["email"], "personalisation": {"name": "Léa"}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = sent["id"].as_str().unwrap().to_owned();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let got: Value = client
+            .get(format!("{api}/v2/notifications/{id}"))
+            .header("Authorization", &auth)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if got["status"] != "created" {
+            return (id, got["status"].clone());
+        }
+        assert!(Instant::now() < deadline, "never handed to the provider");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 #[tokio::test]
@@ -86,43 +134,7 @@ async fn demo_delivers_through_a_real_smtp_server() {
         .spawn()
         .expect("start carillon demo");
     let mut demo = KillOnDrop(demo);
-    let mut line = String::new();
-    BufReader::new(demo.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let info: Value = serde_json::from_str(&line).unwrap();
-    let api = info["api_url"].as_str().unwrap();
-    let auth = format!("ApiKey-v1 {}", info["api_keys"]["live"].as_str().unwrap());
-    let client = reqwest::Client::new();
-    let sent: Value = client
-        .post(format!("{api}/v2/notifications/email"))
-        .header("Authorization", &auth)
-        .json(&json!({"email_address": "lea@example.ca", "template_id": info["templates"]["email"], "personalisation": {"name": "Léa"}}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = sent["id"].as_str().unwrap().to_owned();
-
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        let got: Value = client
-            .get(format!("{api}/v2/notifications/{id}"))
-            .header("Authorization", &auth)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if got["status"] != "created" {
-            break got["status"].clone();
-        }
-        assert!(Instant::now() < deadline, "never handed to the SMTP server");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let (id, status) = send_one_email_through_demo(&mut demo).await;
     assert_eq!(
         status, "sending",
         "an SMTP hand-over is not a delivery receipt"
