@@ -59,9 +59,10 @@ impl SmtpProvider {
     }
 
     async fn send(&self, message: &EmailMessage) -> Result<Accepted, ProviderError> {
+        let slot = self.pool.slot().await;
         let prepared = message::prepare(message)?;
         self.pool
-            .send(&prepared.envelope, &prepared.body)
+            .send(&slot, &prepared.envelope, &prepared.body)
             .await
             .map_err(classify)?;
         Ok(Accepted {

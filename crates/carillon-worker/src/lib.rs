@@ -15,8 +15,7 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use carillon_domain::{
-    KeyType, Notification, NotificationStatus, NotificationType, Service, ServiceId, Template,
-    TemplateId,
+    KeyType, Notification, NotificationStatus, NotificationType, Service, ServiceId, TemplateId,
 };
 use carillon_providers::{Accepted, EmailProvider, ProviderError, SmsProvider};
 use carillon_render::Branding;
@@ -24,7 +23,7 @@ use carillon_store::{Outcome, Store, StoreError};
 use time::{Duration, OffsetDateTime};
 use tokio::sync::{Notify, watch};
 
-use crate::render::{Rendered, render};
+use crate::render::{Prepared, Rendered, render};
 
 pub use callbacks::{CallbackDispatcher, CallbackSettings};
 
@@ -41,6 +40,9 @@ pub struct WorkerSettings {
     pub sending_domain: String,
     /// The header drawn above every email.
     pub branding: Branding,
+    /// Batches in flight at once. With one, the providers sit idle while a batch is claimed
+    /// and recorded, and the database while it is sent; a few overlap the two.
+    pub concurrency: usize,
 }
 
 impl Default for WorkerSettings {
@@ -51,6 +53,7 @@ impl Default for WorkerSettings {
             idle_poll: StdDuration::from_secs(1),
             sending_domain: "notification.canada.ca".to_owned(),
             branding: Branding::None,
+            concurrency: 2,
         }
     }
 }
@@ -93,15 +96,33 @@ impl Worker {
         self
     }
 
-    /// Works until `shutdown` turns true, finishing the batch in hand.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+    /// Works until `shutdown` turns true, finishing the batches in hand.
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
         tracing::info!(
             email = self.email.name(),
             sms = self.sms.name(),
+            concurrency = self.settings.concurrency.max(1),
             "delivery worker started"
         );
+        let mut siblings = tokio::task::JoinSet::new();
+        for _ in 1..self.settings.concurrency.max(1) {
+            siblings.spawn(self.clone().work(shutdown.clone(), false));
+        }
+        self.work(shutdown, true).await;
+        while let Some(joined) = siblings.join_next().await {
+            if let Err(error) = joined {
+                tracing::error!(%error, "a delivery loop panicked");
+            }
+        }
+        tracing::info!("delivery worker stopped");
+    }
+
+    /// One loop of claiming and delivering batches; only one loop per worker housekeeps.
+    async fn work(self, mut shutdown: watch::Receiver<bool>, housekeeps: bool) {
         while !*shutdown.borrow() {
-            housekeeping::run_due(&self.store).await;
+            if housekeeps {
+                housekeeping::run_due(&self.store).await;
+            }
             let handled = match self.run_once().await {
                 Ok(handled) => handled,
                 Err(error) => {
@@ -109,7 +130,11 @@ impl Worker {
                     0
                 }
             };
-            if handled < self.settings.batch_size as usize {
+            if handled >= self.settings.batch_size as usize {
+                // A full batch means more is queued: wake an idle sibling to share it (the
+                // API wakes only one loop per acceptance).
+                self.wake.notify_one();
+            } else {
                 tokio::select! {
                     () = self.wake.notified() => {},
                     () = self.store.queued_elsewhere() => {},
@@ -118,7 +143,6 @@ impl Worker {
                 }
             }
         }
-        tracing::info!("delivery worker stopped");
     }
 
     /// Runs the periodic jobs that are due (retention purge, 3-day timeouts) unless another
@@ -191,16 +215,16 @@ impl Worker {
             }
         }
         if !emails.is_empty() {
-            let messages: Vec<_> = emails.iter().map(|(_, m)| m.clone()).collect();
+            let (notifications, messages): (Vec<_>, Vec<_>) = emails.into_iter().unzip();
             let results = self.email.send_emails(&messages).await;
-            for ((notification, _), result) in emails.iter().zip(results) {
+            for (notification, result) in notifications.into_iter().zip(results) {
                 outcomes.push(after_provider(notification, result, now));
             }
         }
         if !sms.is_empty() {
-            let messages: Vec<_> = sms.iter().map(|(_, m)| m.clone()).collect();
+            let (notifications, messages): (Vec<_>, Vec<_>) = sms.into_iter().unzip();
             let results = self.sms.send_sms(&messages).await;
-            for ((notification, _), result) in sms.iter().zip(results) {
+            for (notification, result) in notifications.into_iter().zip(results) {
                 outcomes.push(after_provider(notification, result, now));
             }
         }
@@ -214,11 +238,11 @@ impl Worker {
     }
 }
 
-/// Services and template versions read once per batch.
+/// Services and template versions read (and templates parsed) once per batch.
 #[derive(Default)]
 struct Lookups {
-    services: HashMap<ServiceId, Option<Service>>,
-    templates: HashMap<(TemplateId, i32), Option<Template>>,
+    services: HashMap<ServiceId, Option<Arc<Service>>>,
+    templates: HashMap<(TemplateId, i32), Option<Arc<Prepared>>>,
 }
 
 impl Lookups {
@@ -226,11 +250,11 @@ impl Lookups {
         &mut self,
         store: &Arc<dyn Store>,
         id: ServiceId,
-    ) -> Result<Option<Service>, StoreError> {
+    ) -> Result<Option<Arc<Service>>, StoreError> {
         if let Some(found) = self.services.get(&id) {
             return Ok(found.clone());
         }
-        let found = store.service(id).await?;
+        let found = store.service(id).await?.map(Arc::new);
         self.services.insert(id, found.clone());
         Ok(found)
     }
@@ -241,11 +265,14 @@ impl Lookups {
         service: ServiceId,
         id: TemplateId,
         version: i32,
-    ) -> Result<Option<Template>, StoreError> {
+    ) -> Result<Option<Arc<Prepared>>, StoreError> {
         if let Some(found) = self.templates.get(&(id, version)) {
             return Ok(found.clone());
         }
-        let found = store.template_version(service, id, version).await?;
+        let found = store
+            .template_version(service, id, version)
+            .await?
+            .map(|template| Arc::new(Prepared::new(template)));
         self.templates.insert((id, version), found.clone());
         Ok(found)
     }

@@ -7,6 +7,34 @@ use carillon_render::{
     Branding, EmailLayout, EmailTemplate, Language, Personalisation, SmsTemplate,
 };
 
+/// A template version parsed once for every notification of a batch that uses it.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    template: Template,
+    /// The error text becomes `provider_response`.
+    parsed: Result<Parsed, String>,
+}
+
+#[derive(Debug)]
+enum Parsed {
+    Email(EmailTemplate),
+    Sms(SmsTemplate),
+}
+
+impl Prepared {
+    pub(crate) fn new(template: Template) -> Self {
+        let parsed = match template.kind {
+            NotificationType::Email => {
+                EmailTemplate::parse(template.subject.as_deref().unwrap_or(""), &template.content)
+                    .map(Parsed::Email)
+            }
+            NotificationType::Sms => SmsTemplate::parse(&template.content).map(Parsed::Sms),
+        }
+        .map_err(|e| e.to_string());
+        Self { template, parsed }
+    }
+}
+
 /// A message ready for a provider.
 #[derive(Debug)]
 pub(crate) enum Rendered {
@@ -18,7 +46,7 @@ pub(crate) enum Rendered {
 pub(crate) fn render(
     notification: &Notification,
     service: &Service,
-    template: &Template,
+    prepared: &Prepared,
     sending_domain: &str,
     branding: &Branding,
 ) -> Result<Rendered, String> {
@@ -26,11 +54,11 @@ pub(crate) fn render(
         serde_json::Value::Object(map) => Personalisation::from_json(map),
         _ => Personalisation::new(),
     };
-    match notification.kind {
-        NotificationType::Email => {
-            let parsed =
-                EmailTemplate::parse(template.subject.as_deref().unwrap_or(""), &template.content)
-                    .map_err(|e| e.to_string())?;
+    match (
+        notification.kind,
+        prepared.parsed.as_ref().map_err(Clone::clone)?,
+    ) {
+        (NotificationType::Email, Parsed::Email(parsed)) => {
             let email = parsed.render(&values).map_err(|e| e.to_string())?;
             let default_language = if service.default_language_french {
                 Language::French
@@ -40,7 +68,7 @@ pub(crate) fn render(
             let layout = EmailLayout {
                 branding,
                 default_language,
-                rtl: template.text_direction_rtl,
+                rtl: prepared.template.text_direction_rtl,
             };
             Ok(Rendered::Email(EmailMessage {
                 id: notification.id,
@@ -49,13 +77,12 @@ pub(crate) fn render(
                 from_name: service.name.clone(),
                 from_address: format!("{}@{sending_domain}", service.email_from),
                 reply_to: notification.sender.clone(),
-                subject: email.subject.clone(),
                 html: email.full_html(&layout),
+                subject: email.subject,
                 text: email.text,
             }))
         }
-        NotificationType::Sms => {
-            let parsed = SmsTemplate::parse(&template.content).map_err(|e| e.to_string())?;
+        (NotificationType::Sms, Parsed::Sms(parsed)) => {
             let prefix = service.prefix_sms.then_some(service.name.as_str());
             let sms = parsed.render(&values, prefix).map_err(|e| e.to_string())?;
             Ok(Rendered::Sms(SmsMessage {
@@ -66,5 +93,6 @@ pub(crate) fn render(
                 body: sms.content,
             }))
         }
+        _ => Err("the template is for another channel".to_owned()),
     }
 }

@@ -192,6 +192,11 @@ pub(crate) struct ServeArgs {
     /// delivered by another once it has passed.
     #[arg(long, env = "CARILLON_WORKER_LEASE_SECONDS", default_value_t = 300)]
     pub(crate) worker_lease_seconds: u32,
+    /// Batches each worker process has in flight at once: while one batch is being sent,
+    /// another is claimed or recorded.
+    #[arg(long, env = "CARILLON_WORKER_CONCURRENCY", default_value_t = 2,
+        value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub(crate) worker_concurrency: u16,
     /// Seconds before a failed callback is tried again (GC Notify: 300).
     #[arg(long, env = "CARILLON_CALLBACK_RETRY_SECONDS", default_value_t = 300)]
     pub(crate) callback_retry_seconds: u32,

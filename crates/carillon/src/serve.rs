@@ -72,6 +72,7 @@ pub(crate) async fn serve(
             sending_domain: settings.sending_domain.clone(),
             branding: Branding::GovernmentOfCanada(BannerOrder::EnglishFirst),
             lease: time::Duration::seconds(i64::from(args.worker_lease_seconds.max(1))),
+            concurrency: usize::from(args.worker_concurrency),
             ..WorkerSettings::default()
         };
         let worker = Worker::new(

@@ -18,7 +18,7 @@ use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::AsyncSmtpConnection;
 use lettre::transport::smtp::extension::{ClientId, Extension};
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 use super::session::{self, Failure, Security};
 use super::settings::SmtpSettings;
@@ -76,10 +76,21 @@ impl Pool {
         })
     }
 
-    /// Sends one message on a pooled session, within the timeout.
-    pub(super) async fn send(&self, envelope: &Envelope, body: &[u8]) -> Result<(), Failure> {
+    /// Waits for a free session slot: hold it while preparing and sending one message, so
+    /// that only messages about to go are built (a batch waiting for sessions holds none).
+    pub(super) async fn slot(&self) -> Option<SemaphorePermit<'_>> {
         // The semaphore is never closed, so acquiring only waits.
-        let _permit = self.sessions.acquire().await;
+        self.sessions.acquire().await.ok()
+    }
+
+    /// Sends one message on a pooled session, within the timeout; the caller holds a
+    /// [`slot`](Self::slot).
+    pub(super) async fn send(
+        &self,
+        _slot: &Option<SemaphorePermit<'_>>,
+        envelope: &Envelope,
+        body: &[u8],
+    ) -> Result<(), Failure> {
         match tokio::time::timeout(self.timeout, self.exchange(envelope, body)).await {
             Ok(result) => result,
             Err(_) => Err(Failure::TimedOut(self.timeout)),
