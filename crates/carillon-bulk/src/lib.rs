@@ -8,6 +8,7 @@
 
 mod check;
 mod columns;
+mod compound;
 #[doc(hidden)]
 pub mod fuzzing;
 mod read;

@@ -171,15 +171,18 @@ fn csv_error(error: &csv::Error) -> String {
     }
 }
 
-/// [`spreadsheet_rows`], with a panic inside calamine (it asserts on some malformed `.xls`
-/// files; found by fuzzing) turned into an error: a bad upload must not take the process down.
+fn malformed() -> ReadError {
+    ReadError::Spreadsheet("the workbook is malformed".to_owned())
+}
+
+/// [`spreadsheet_rows`], guarded twice, both found by fuzzing: a compound file (`.xls`) whose
+/// sector chains would make calamine run out of memory is refused before calamine sees it, and
+/// a panic inside calamine (it asserts on some malformed `.xls` files) becomes an error. A bad
+/// upload must not take the process down.
 fn spreadsheet_rows_guarded(bytes: &[u8]) -> Result<Vec<RawRow>, ReadError> {
+    crate::compound::check(bytes).map_err(|_| malformed())?;
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| spreadsheet_rows(bytes)))
-        .unwrap_or_else(|_| {
-            Err(ReadError::Spreadsheet(
-                "the workbook is malformed".to_owned(),
-            ))
-        })
+        .unwrap_or_else(|_| Err(malformed()))
 }
 
 /// The first worksheet's used cells as rows of text; numbers the way a person typed them
