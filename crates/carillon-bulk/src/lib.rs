@@ -6,6 +6,7 @@
 //!
 //! Pure code: no I/O beyond the bytes given, no async, no storage.
 
+mod cells;
 mod check;
 mod columns;
 mod compound;

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::io::Cursor;
 
-use calamine::{Data, Reader};
+use calamine::Reader;
 use thiserror::Error;
 
 /// GC Notify reads CSVs with Python's `csv` module, whose default field limit this is; a
@@ -212,8 +212,8 @@ fn spreadsheet_rows_guarded(bytes: &[u8]) -> Result<Vec<RawRow>, ReadError> {
         .unwrap_or_else(|_| Err(malformed()))
 }
 
-/// The first worksheet's used cells as rows of text; numbers the way a person typed them
-/// (`6135550123`, not `6135550123.0`).
+/// The first worksheet's used cells as rows of text, numbers and dates the way a person typed
+/// them (`6135550123`, not `6135550123.0`; `2026-11-22`, not `46348`).
 fn spreadsheet_rows(bytes: &[u8]) -> Result<Vec<RawRow>, ReadError> {
     let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| ReadError::Spreadsheet(e.to_string()))?;
@@ -226,7 +226,7 @@ fn spreadsheet_rows(bytes: &[u8]) -> Result<Vec<RawRow>, ReadError> {
         .map_or(0, |(row, _)| usize::try_from(row).unwrap_or(0));
     let mut rows = Vec::with_capacity(range.height());
     for (offset, cells) in range.rows().enumerate() {
-        let cells: Vec<String> = cells.iter().map(cell_text).collect();
+        let cells: Vec<String> = cells.iter().map(crate::cells::text).collect();
         if cells
             .iter()
             .any(|cell| cell.chars().count() > MAX_CELL_CHARS)
@@ -239,15 +239,6 @@ fn spreadsheet_rows(bytes: &[u8]) -> Result<Vec<RawRow>, ReadError> {
         });
     }
     Ok(rows)
-}
-
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(text) => text.clone(),
-        // `Display` for floats drops a zero fraction, which is what a phone number wants.
-        other => other.to_string(),
-    }
 }
 
 #[cfg(test)]
