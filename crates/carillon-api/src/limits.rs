@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use carillon_domain::{KeyType, NotificationType, Service};
 use carillon_store::{Counter, CounterLimit, Period, RateLimit};
-use time::{Month, OffsetDateTime};
+use time::OffsetDateTime;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -38,15 +38,6 @@ pub(crate) async fn check_rate(
     Ok(())
 }
 
-/// The fiscal year (1 April – 31 March) `at` falls in, named by the year it starts.
-pub(crate) fn fiscal_year(at: OffsetDateTime) -> i32 {
-    if at.month() >= Month::April {
-        at.year()
-    } else {
-        at.year() - 1
-    }
-}
-
 /// The counters one send adds to, annual first (GC Notify checks the annual limit first).
 pub(crate) fn counters(
     service: &Service,
@@ -68,12 +59,12 @@ pub(crate) fn counters(
     };
     vec![
         CounterLimit {
-            counter: counter(Period::FiscalYear(fiscal_year(now))),
+            counter: counter(Period::fiscal_year_of(now)),
             amount: u64::from(units),
             ceiling: annual,
         },
         CounterLimit {
-            counter: counter(Period::Day(now.date())),
+            counter: counter(Period::day_of(now)),
             amount: u64::from(units),
             ceiling: daily,
         },
@@ -139,16 +130,4 @@ pub(crate) fn exceeded(
         _ => "LiveServiceTooManySMSRequestsError",
     };
     ApiError::new(StatusCode::TOO_MANY_REQUESTS, kind_name, message)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use time::macros::datetime;
-
-    #[test]
-    fn fiscal_years_start_in_april() {
-        assert_eq!(fiscal_year(datetime!(2026-03-31 23:59 UTC)), 2025);
-        assert_eq!(fiscal_year(datetime!(2026-04-01 00:00 UTC)), 2026);
-    }
 }

@@ -6,8 +6,10 @@
 //!
 //! Pure code: no I/O beyond the bytes given, no async, no storage.
 
+mod cells;
 mod check;
 mod columns;
+mod compound;
 #[doc(hidden)]
 pub mod fuzzing;
 mod read;

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::io::Cursor;
 
-use calamine::{Data, Reader};
+use calamine::Reader;
 use thiserror::Error;
 
 /// GC Notify reads CSVs with Python's `csv` module, whose default field limit this is; a
@@ -132,32 +132,59 @@ impl Iterator for Rows<'_> {
                 reader,
                 record,
                 next_number,
-            } => match reader.read_record(record) {
-                Ok(false) => None,
-                Ok(true) => {
-                    // Rows are numbered by record, as a spreadsheet shows a CSV, except that
-                    // the csv crate skips completely blank lines without telling.
-                    if record
-                        .iter()
-                        .any(|cell| cell.chars().count() > MAX_CELL_CHARS)
-                    {
-                        return Some(Err(ReadError::CellTooLarge));
+            } => {
+                // The csv crate skips blank lines without telling; a spreadsheet shows them as
+                // empty rows, so they are counted here from the text it has not read yet.
+                let consumed = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
+                let blank = blank_lines(reader.get_ref().get_ref(), consumed);
+                match reader.read_record(record) {
+                    Ok(false) => None,
+                    Ok(true) => {
+                        // Rows are numbered by record (a quoted cell over several lines is
+                        // one row), as a spreadsheet shows a CSV.
+                        if record
+                            .iter()
+                            .any(|cell| cell.chars().count() > MAX_CELL_CHARS)
+                        {
+                            return Some(Err(ReadError::CellTooLarge));
+                        }
+                        let number = *next_number + blank;
+                        *next_number = number + 1;
+                        Some(Ok(RawRow {
+                            number,
+                            cells: record.iter().map(str::to_owned).collect(),
+                        }))
                     }
-                    let number = *next_number;
-                    *next_number += 1;
-                    Some(Ok(RawRow {
-                        number,
-                        cells: record.iter().map(str::to_owned).collect(),
-                    }))
+                    Err(error) => {
+                        // Stop after an error: the reader cannot resynchronise reliably.
+                        let message = csv_error(&error);
+                        self.inner = Inner::Grid(Vec::new().into_iter());
+                        Some(Err(ReadError::Csv(message)))
+                    }
                 }
-                Err(error) => {
-                    // Stop after an error: the reader cannot resynchronise reliably.
-                    let message = csv_error(&error);
-                    self.inner = Inner::Grid(Vec::new().into_iter());
-                    Some(Err(ReadError::Csv(message)))
-                }
-            },
+            }
         }
+    }
+}
+
+/// How many blank lines follow `consumed` bytes of `text`, where the csv reader stopped after
+/// a record: it stops just past the first byte of the record's line break, so the `\n` of a
+/// `\r\n` may still be there. A line break is `\n`, `\r\n` or a lone `\r`, as the reader
+/// takes them.
+fn blank_lines(text: &[u8], consumed: usize) -> usize {
+    let mut at = consumed;
+    if at > 0 && text.get(at - 1) == Some(&b'\r') && text.get(at) == Some(&b'\n') {
+        at += 1;
+    }
+    let mut blank = 0;
+    loop {
+        match text.get(at) {
+            Some(b'\n') => at += 1,
+            Some(b'\r') if text.get(at + 1) == Some(&b'\n') => at += 2,
+            Some(b'\r') => at += 1,
+            _ => return blank,
+        }
+        blank += 1;
     }
 }
 
@@ -171,19 +198,22 @@ fn csv_error(error: &csv::Error) -> String {
     }
 }
 
-/// [`spreadsheet_rows`], with a panic inside calamine (it asserts on some malformed `.xls`
-/// files; found by fuzzing) turned into an error: a bad upload must not take the process down.
-fn spreadsheet_rows_guarded(bytes: &[u8]) -> Result<Vec<RawRow>, ReadError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| spreadsheet_rows(bytes)))
-        .unwrap_or_else(|_| {
-            Err(ReadError::Spreadsheet(
-                "the workbook is malformed".to_owned(),
-            ))
-        })
+fn malformed() -> ReadError {
+    ReadError::Spreadsheet("the workbook is malformed".to_owned())
 }
 
-/// The first worksheet's used cells as rows of text; numbers the way a person typed them
-/// (`6135550123`, not `6135550123.0`).
+/// [`spreadsheet_rows`], guarded twice, both found by fuzzing: a compound file (`.xls`) whose
+/// sector chains would make calamine run out of memory is refused before calamine sees it, and
+/// a panic inside calamine (it asserts on some malformed `.xls` files) becomes an error. A bad
+/// upload must not take the process down.
+fn spreadsheet_rows_guarded(bytes: &[u8]) -> Result<Vec<RawRow>, ReadError> {
+    crate::compound::check(bytes).map_err(|_| malformed())?;
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| spreadsheet_rows(bytes)))
+        .unwrap_or_else(|_| Err(malformed()))
+}
+
+/// The first worksheet's used cells as rows of text, numbers and dates the way a person typed
+/// them (`6135550123`, not `6135550123.0`; `2026-11-22`, not `46348`).
 fn spreadsheet_rows(bytes: &[u8]) -> Result<Vec<RawRow>, ReadError> {
     let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| ReadError::Spreadsheet(e.to_string()))?;
@@ -196,7 +226,7 @@ fn spreadsheet_rows(bytes: &[u8]) -> Result<Vec<RawRow>, ReadError> {
         .map_or(0, |(row, _)| usize::try_from(row).unwrap_or(0));
     let mut rows = Vec::with_capacity(range.height());
     for (offset, cells) in range.rows().enumerate() {
-        let cells: Vec<String> = cells.iter().map(cell_text).collect();
+        let cells: Vec<String> = cells.iter().map(crate::cells::text).collect();
         if cells
             .iter()
             .any(|cell| cell.chars().count() > MAX_CELL_CHARS)
@@ -209,15 +239,6 @@ fn spreadsheet_rows(bytes: &[u8]) -> Result<Vec<RawRow>, ReadError> {
         });
     }
     Ok(rows)
-}
-
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(text) => text.clone(),
-        // `Display` for floats drops a zero fraction, which is what a phone number wants.
-        other => other.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -250,11 +271,27 @@ mod tests {
         assert_eq!(rows[1].cells[1], "Zoë €");
     }
 
+    fn numbers(bytes: &[u8]) -> Vec<usize> {
+        collect(bytes, Format::Csv)
+            .iter()
+            .map(|r| r.number)
+            .collect()
+    }
+
     #[test]
     fn rows_are_numbered_by_record() {
-        let rows = collect(b"a,b\n1,\"x\ny\"\r\n2,z\n,\n", Format::Csv);
-        let numbers: Vec<usize> = rows.iter().map(|r| r.number).collect();
-        assert_eq!(numbers, vec![1, 2, 3, 4]);
+        assert_eq!(numbers(b"a,b\n1,\"x\ny\"\r\n2,z\n,\n"), vec![1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn blank_lines_keep_their_row_numbers() {
+        // As a spreadsheet opens these files: every blank line is an empty row.
+        assert_eq!(numbers(b"a\n1\n\n2\n\n\n3\n\n"), vec![1, 2, 4, 7]);
+        assert_eq!(numbers(b"a\r\n1\r\n\r\n2\r\n\r\n\r\n3"), vec![1, 2, 4, 7]);
+        assert_eq!(numbers(b"a\r1\r\r2\r\r\r3\r"), vec![1, 2, 4, 7]);
+        assert_eq!(numbers(b"a\n\"x\n\ny\"\n\n2\n"), vec![1, 2, 4]);
+        assert_eq!(numbers(b"\r\n\na\n1\n"), vec![3, 4]);
+        assert_eq!(numbers(b"a\n \n1\n"), vec![1, 2, 3]);
     }
 
     #[test]

@@ -1,17 +1,21 @@
 //! Bulk sends: a job and its rows stored in one transaction (one `UNNEST` insert per batch),
-//! counts per status, cancellation before the start, and the periodic moves between statuses.
+//! counts per status, cancellation before the start (giving back the sending limits its rows
+//! took), and the periodic moves between statuses.
 
 use carillon_domain::{
     ApiKeyId, Job, JobId, JobStatus, NewJob, NotificationStatus, ServiceId, TemplateId,
 };
 use carillon_store::support::decide;
-use carillon_store::{CounterLimit, InsertOutcome, JobOutcome, JobRows, StoreError, StoreResult};
+use carillon_store::{
+    CounterLimit, InsertOutcome, JobOutcome, JobRows, StoreError, StoreResult, job_counters,
+    job_rows_amount,
+};
 use sqlx::postgres::PgRow;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::PgStore;
-use crate::codec::{count, kind, opt_truncate, status, truncate};
+use crate::codec::{count, kind, opt_truncate, status, to_int, truncate};
 use crate::error::{col, corrupt, db_err};
 use crate::limits::{lock_counters, save_counters};
 use crate::notifications::{Columns, insert_rows, seal};
@@ -178,6 +182,7 @@ pub(crate) async fn cancel(
     .map_err(db_err)?
     .rows_affected();
     if changed == 1 {
+        give_back(&mut tx, id).await?;
         sqlx::query("DELETE FROM notifications WHERE job_id = $1 AND status = 'created'")
             .bind(id.as_uuid())
             .execute(&mut *tx)
@@ -194,6 +199,47 @@ pub(crate) async fn cancel(
             job.status.as_str()
         )))
     }
+}
+
+/// Gives the sending limits back what the job's unsent rows took (see `Store::cancel_job`),
+/// in the cancelling transaction, before the rows are deleted. Counters are updated one by
+/// one in the order `lock_counters` locks them, so this cannot deadlock with an insert.
+async fn give_back(tx: &mut sqlx::PgConnection, id: JobId) -> StoreResult<()> {
+    let (service, kind_text, created_at): (Uuid, String, OffsetDateTime) =
+        sqlx::query_as("SELECT service_id, kind, created_at FROM jobs WHERE id = $1")
+            .bind(id.as_uuid())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    let (rows, units, counted): (i64, i64, bool) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(billable_units), 0)::bigint, \
+             COALESCE(bool_or(key_type <> 'test'), false) \
+         FROM notifications WHERE job_id = $1 AND status = 'created'",
+    )
+    .bind(id.as_uuid())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    if !counted {
+        return Ok(());
+    }
+    let kind = kind(&kind_text)?;
+    let amount = job_rows_amount(kind, count(rows, "rows")?, count(units, "billable_units")?);
+    let service = ServiceId::from_uuid(service);
+    for counter in job_counters(service, kind, created_at) {
+        sqlx::query(
+            "UPDATE counters SET value = GREATEST(value - $4, 0) \
+             WHERE service_id = $1 AND kind = $2 AND period = $3",
+        )
+        .bind(counter.service_id.as_uuid())
+        .bind(counter.kind.as_str())
+        .bind(counter.period.key())
+        .bind(to_int::<i64, _>(amount, "amount")?)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(())
 }
 
 pub(crate) async fn advance(store: &PgStore, now: OffsetDateTime) -> StoreResult<u64> {

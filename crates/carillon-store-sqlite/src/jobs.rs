@@ -1,17 +1,21 @@
 //! Bulk sends: a job and its rows stored in one `BEGIN IMMEDIATE` transaction, counts per
-//! status, cancellation before the start, and the periodic moves between statuses.
+//! status, cancellation before the start (giving back the sending limits its rows took), and
+//! the periodic moves between statuses.
 
 use carillon_domain::{
     ApiKeyId, Job, JobId, JobStatus, NewJob, NotificationStatus, ServiceId, TemplateId,
 };
 use carillon_store::support::decide;
-use carillon_store::{CounterLimit, InsertOutcome, JobOutcome, JobRows, StoreError, StoreResult};
+use carillon_store::{
+    CounterLimit, InsertOutcome, JobOutcome, JobRows, StoreError, StoreResult, job_counters,
+    job_rows_amount,
+};
 use sqlx::sqlite::SqliteRow;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::SqliteStore;
-use crate::codec::{count, from_micros, kind, micros, opt_from_micros, opt_micros, status};
+use crate::codec::{count, from_micros, kind, micros, opt_from_micros, opt_micros, status, to_i64};
 use crate::error::{col, corrupt, db_err};
 use crate::limits::{load_counters, save_counters};
 use crate::notifications::{insert_rows, prepare, statement_rows};
@@ -185,6 +189,7 @@ pub(crate) async fn cancel(
     .map_err(db_err)?
     .rows_affected();
     if changed == 1 {
+        give_back(&mut tx, id).await?;
         sqlx::query("DELETE FROM notifications WHERE job_id = ? AND status = 'created'")
             .bind(id.as_uuid())
             .execute(&mut *tx)
@@ -201,6 +206,46 @@ pub(crate) async fn cancel(
             job.status.as_str()
         )))
     }
+}
+
+/// Gives the sending limits back what the job's unsent rows took (see `Store::cancel_job`),
+/// in the cancelling transaction, before the rows are deleted.
+async fn give_back(tx: &mut sqlx::SqliteConnection, id: JobId) -> StoreResult<()> {
+    let (service, kind_text, created_at): (Uuid, String, i64) =
+        sqlx::query_as("SELECT service_id, kind, created_at FROM jobs WHERE id = ?")
+            .bind(id.as_uuid())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    let (rows, units, counted): (i64, i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(billable_units), 0), \
+             COALESCE(SUM(key_type <> 'test'), 0) \
+         FROM notifications WHERE job_id = ? AND status = 'created'",
+    )
+    .bind(id.as_uuid())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    if counted == 0 {
+        return Ok(());
+    }
+    let kind = kind(&kind_text)?;
+    let amount = job_rows_amount(kind, count(rows, "rows")?, count(units, "billable_units")?);
+    let service = ServiceId::from_uuid(service);
+    for counter in job_counters(service, kind, from_micros(created_at)?) {
+        sqlx::query(
+            "UPDATE counters SET value = MAX(value - ?, 0) \
+             WHERE service_id = ? AND kind = ? AND period = ?",
+        )
+        .bind(to_i64(amount, "amount")?)
+        .bind(counter.service_id.as_uuid())
+        .bind(counter.kind.as_str())
+        .bind(counter.period.key())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(())
 }
 
 pub(crate) async fn advance(store: &SqliteStore, now: OffsetDateTime) -> StoreResult<u64> {

@@ -64,6 +64,7 @@ macro_rules! conformance_tests {
             bulk_jobs_limits_cover_the_whole_job,
             bulk_jobs_are_all_or_nothing,
             bulk_jobs_scheduled_and_cancelled,
+            bulk_jobs_cancelled_give_back_their_limits,
             bulk_jobs_move_through_statuses,
             services_round_trip,
             services_update_every_field,

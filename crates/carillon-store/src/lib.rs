@@ -27,7 +27,7 @@ pub use callbacks::{
     Complaint, ComplaintNotice, DueCallback, NewComplaint, Notice, StatusNotice,
 };
 pub use delivery::{OutboxMessage, Outcome, Receipt, ReceiptOutcome};
-pub use jobs::{JobOutcome, JobRow, JobRows};
+pub use jobs::{JobOutcome, JobRow, JobRows, job_counters, job_rows_amount};
 pub use limits::{Counter, CounterLimit, InsertOutcome, Period, RateLimit};
 
 /// Why a storage call failed.
@@ -154,7 +154,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// (multi-row inserts). Each notification carries the job's id and its row number; the
     /// rows of a job scheduled for later wait for `job.scheduled_for`. A job starts `pending`,
     /// or `scheduled` when it has a time. Nothing is stored if the call fails, a batch is an
-    /// error, or a limit would be exceeded.
+    /// error, or a limit would be exceeded. The limits of a counted job name the counters of
+    /// [`job_counters`] for `job.created_at`: those are what [`Store::cancel_job`] gives back.
     async fn create_job(
         &self,
         job: &NewJob,
@@ -171,8 +172,12 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         id: JobId,
     ) -> StoreResult<Vec<(NotificationStatus, u64)>>;
     /// Cancels a job that has not started (`scheduled`, time not yet come): its notifications
-    /// are deleted unsent and it becomes `cancelled`. [`StoreError::NotFound`] for an unknown
-    /// job, [`StoreError::Conflict`] for one that is not scheduled or whose time has come.
+    /// are deleted unsent and it becomes `cancelled`. In the same transaction the sending
+    /// limits get back what those rows took: when any of the job's rows is not a test one
+    /// (the API counts a job unless its key is a test key or every recipient is a smoke-test
+    /// one), the counters of [`job_counters`] go down by [`job_rows_amount`] of the deleted
+    /// rows, never below zero. [`StoreError::NotFound`] for an unknown job,
+    /// [`StoreError::Conflict`] for one that is not scheduled or whose time has come.
     async fn cancel_job(
         &self,
         service: ServiceId,

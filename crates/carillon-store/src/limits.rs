@@ -1,7 +1,7 @@
 //! Sending limits as the store sees them: named counters with ceilings, and request rates.
 
 use carillon_domain::{NotificationType, ServiceId};
-use time::Date;
+use time::{Date, Month, OffsetDateTime, UtcOffset};
 
 /// A counter of sends, per service, channel and period.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -21,6 +21,21 @@ pub enum Period {
 }
 
 impl Period {
+    /// The UTC day `at` falls in.
+    pub fn day_of(at: OffsetDateTime) -> Self {
+        Period::Day(at.to_offset(UtcOffset::UTC).date())
+    }
+
+    /// The fiscal year `at` (in UTC) falls in.
+    pub fn fiscal_year_of(at: OffsetDateTime) -> Self {
+        let at = at.to_offset(UtcOffset::UTC);
+        Period::FiscalYear(if at.month() >= Month::April {
+            at.year()
+        } else {
+            at.year() - 1
+        })
+    }
+
     /// The key stored in the database: `day:2026-11-22` or `year:2026`.
     pub fn key(&self) -> String {
         match self {
@@ -52,4 +67,35 @@ pub enum InsertOutcome {
 pub struct RateLimit {
     pub limit: u32,
     pub window_seconds: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::{date, datetime};
+
+    use super::Period;
+
+    #[test]
+    fn fiscal_years_start_in_april() {
+        let year = Period::fiscal_year_of;
+        assert_eq!(
+            year(datetime!(2026-03-31 23:59 UTC)),
+            Period::FiscalYear(2025)
+        );
+        assert_eq!(
+            year(datetime!(2026-04-01 00:00 UTC)),
+            Period::FiscalYear(2026)
+        );
+        // 20:00 on 31 March in Ottawa is already April in UTC.
+        assert_eq!(
+            year(datetime!(2026-03-31 20:00 -4)),
+            Period::FiscalYear(2026)
+        );
+    }
+
+    #[test]
+    fn days_are_utc_days() {
+        let day = Period::day_of(datetime!(2026-11-22 20:00 -5));
+        assert_eq!(day, Period::Day(date!(2026 - 11 - 23)));
+    }
 }

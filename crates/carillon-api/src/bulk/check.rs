@@ -42,7 +42,8 @@ pub struct Checked {
     spec: TemplateSpec,
     sender: Option<String>,
     sender_id: Option<Uuid>,
-    counters: Vec<CounterLimit>,
+    /// What the job takes from the sending limits (emails, or SMS fragments), when counted.
+    units: Option<u32>,
     key_type: KeyType,
     prefix: Option<String>,
 }
@@ -178,15 +179,13 @@ pub async fn check_bulk(
     };
 
     let counted = key_type != KeyType::Test && first.simulated < rows;
-    let counters = if counted {
+    let units = counted.then(|| {
         let units = match kind {
             NotificationType::Email => rows as u64,
             NotificationType::Sms => first.fragments,
         };
-        limits::counters(service, kind, u32::try_from(units).unwrap_or(u32::MAX), now)
-    } else {
-        Vec::new()
-    };
+        u32::try_from(units).unwrap_or(u32::MAX)
+    });
     Ok(Checked {
         report,
         problem: problem.map(ApiError::bad_request),
@@ -195,7 +194,7 @@ pub async fn check_bulk(
         spec,
         sender,
         sender_id,
-        counters,
+        units,
         key_type,
         prefix,
     })
@@ -219,6 +218,12 @@ pub async fn submit(
     let now = state.clock.now();
     let template = &checked.template;
     let rows = checked.report.rows;
+    // Counted for the day and year the job is created in (`job_counters`), so that
+    // cancelling it gives back to the same counters.
+    let counters: Vec<CounterLimit> = checked
+        .units
+        .map(|units| limits::counters(service, template.kind, units, now))
+        .unwrap_or_default();
     let job = NewJob {
         id: JobId::new(),
         service_id: service.id,
@@ -257,7 +262,7 @@ pub async fn submit(
     };
     match state
         .store
-        .create_job(&job, &checked.counters, &mut batches)
+        .create_job(&job, &counters, &mut batches)
         .await?
     {
         JobOutcome::Created => {}
@@ -265,7 +270,7 @@ pub async fn submit(
             return Err(limits::exceeded(
                 service,
                 template.kind,
-                checked.counters.get(index).map(|c| c.counter.period),
+                counters.get(index).map(|c| c.counter.period),
             ));
         }
     }
@@ -348,13 +353,10 @@ async fn remaining(
         kind,
         period,
     };
-    let today = state
-        .store
-        .counter(&counter(Period::Day(now.date())))
-        .await?;
+    let today = state.store.counter(&counter(Period::day_of(now))).await?;
     let year = state
         .store
-        .counter(&counter(Period::FiscalYear(limits::fiscal_year(now))))
+        .counter(&counter(Period::fiscal_year_of(now)))
         .await?;
     let (daily, annual) = match kind {
         NotificationType::Email => (

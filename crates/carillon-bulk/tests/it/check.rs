@@ -1,5 +1,5 @@
 use carillon_bulk::{
-    CellValue, FileError, Format, HeaderProblem, Options, TemplateSpec, check, read_rows,
+    CellValue, Duplicate, FileError, Format, HeaderProblem, Options, TemplateSpec, check, read_rows,
 };
 use carillon_domain::NotificationType;
 
@@ -15,6 +15,50 @@ fn short_rows_are_padded_and_blank_rows_skipped() {
     assert_eq!(report.rows, 2);
     assert!(report.is_sendable());
     assert_eq!(rows[1].to, "two@example.ca");
+}
+
+/// Blank lines are not rows to send, but they keep their place: a report's row numbers are
+/// the ones a person sees when they open the file, and the API's indexes are GC Notify's.
+#[test]
+fn blank_lines_in_the_middle_keep_row_numbers() {
+    let file = "email address,name\r\n\
+                one@example.ca,Al\r\n\
+                \r\n\
+                \r\n\
+                not-an-address,Bo\r\n\
+                ,\r\n\
+                two@example.ca,\r\n\
+                one@example.ca,Cy\r\n";
+    for (bytes, format) in [
+        (file.to_owned(), Format::Csv),
+        (file.replace(',', "\t"), Format::Tsv),
+        (file.replace("\r\n", "\n"), Format::Csv),
+    ] {
+        let (report, rows) = run(bytes.as_bytes(), format, email_spec(&["name"]));
+        assert_eq!(report.rows, 4, "{format:?}");
+        let numbers: Vec<(usize, usize)> = rows.iter().map(|r| (r.number, r.index)).collect();
+        assert_eq!(numbers, vec![(2, 0), (8, 6)], "{format:?}");
+        let problems: Vec<(usize, usize)> =
+            report.problems.iter().map(|p| (p.row, p.index)).collect();
+        assert_eq!(problems, vec![(5, 3), (7, 5)], "{format:?}");
+        assert_eq!(
+            report.rows_message().unwrap(),
+            "Some rows have errors. Row 3 - `email address`: invalid recipient. Row 5 - `name`: \
+             Missing."
+        );
+        assert_eq!(
+            report.duplicates,
+            vec![Duplicate {
+                row: 8,
+                first_row: 2
+            }],
+            "{format:?}"
+        );
+        let human = report.to_string();
+        assert!(human.contains("row 5, column \"email address\": Not a valid email address"));
+        assert!(human.contains("row 7, column \"name\": Missing"));
+        assert!(human.contains("row 8 repeats row 2"));
+    }
 }
 
 #[test]

@@ -64,6 +64,40 @@ fn numbers_in_spreadsheets_read_as_typed() {
     );
 }
 
+/// Date, time and duration cells give personalisation what the person typed, not Excel's
+/// serial numbers (`make_fixtures.py` writes these workbooks).
+#[test]
+fn dates_in_spreadsheets_read_as_dates() {
+    for name in ["dates.xlsx", "dates-1904.xlsx", "dates.xls", "dates.ods"] {
+        let (report, rows) = run(
+            &fixture(name),
+            Format::Spreadsheet,
+            email_spec(&["date", "when", "time", "duration"]),
+        );
+        assert!(report.is_sendable(), "{name}: {report}");
+        let values: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| {
+                row.values
+                    .iter()
+                    .map(|(_, value)| match value {
+                        CellValue::Text(text) => text.clone(),
+                        CellValue::List(items) => items.join("|"),
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            values,
+            vec![
+                vec!["2026-11-22", "2026-11-22 14:30", "09:05", "36:30"],
+                vec!["2027-01-05", "2027-01-05 08:00:15", "23:59:30", "00:45"],
+            ],
+            "{name}"
+        );
+    }
+}
+
 #[test]
 fn csv_tsv_bom_and_windows_1252_give_the_same_rows() {
     let utf8 = "email address,name\none@example.ca,Zoë\n";

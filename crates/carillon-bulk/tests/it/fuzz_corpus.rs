@@ -28,3 +28,16 @@ fn spreadsheet_corpus_replays() {
         carillon_bulk::fuzzing::spreadsheet(&input);
     }
 }
+
+/// A 5.5 KB `.xls` whose directory chain loops made calamine allocate until the process ran
+/// out of memory; it must be refused with a clear error instead.
+#[test]
+fn a_looping_compound_file_is_a_clear_error() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/bulk_spreadsheet");
+    let bytes = std::fs::read(dir.join("xls-cfb-chain-loop")).unwrap();
+    let error = carillon_bulk::read_rows(&bytes, carillon_bulk::Format::Spreadsheet).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the file could not be read as a spreadsheet: the workbook is malformed"
+    );
+}

@@ -1,14 +1,17 @@
 //! Checks for bulk sends: a job and its rows stored atomically, limits for the whole job,
 //! row numbers unique, scheduling, cancellation and the moves between statuses.
 
-use carillon_domain::NotificationType::Email;
+use carillon_domain::KeyType;
+use carillon_domain::NotificationType::{Email, Sms};
 use carillon_domain::{
     JobId, JobStatus, NewJob, NewNotification, NotificationStatus, Service, Template,
 };
 use time::{Duration, OffsetDateTime};
 
 use super::fixtures::{at, finish, micros, notification, service, template};
-use crate::{Counter, CounterLimit, JobOutcome, JobRow, Period, Store, StoreError, StoreResult};
+use crate::{
+    Counter, CounterLimit, JobOutcome, JobRow, Period, Store, StoreError, StoreResult, job_counters,
+};
 
 fn new_job(template: &Template, rows: u32, scheduled_for: Option<OffsetDateTime>) -> NewJob {
     NewJob {
@@ -205,6 +208,115 @@ pub async fn bulk_jobs_scheduled_and_cancelled(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(due.len(), 2);
+}
+
+/// Cancelling a scheduled job gives back what its rows took from the daily and annual
+/// limits (emails one each, texts their billable units), so the service can send those
+/// messages again the same day; a job of test rows took nothing and gives nothing back.
+pub async fn bulk_jobs_cancelled_give_back_their_limits(store: &dyn Store) {
+    let (service, email) = setup(store).await;
+    let sms = template(store, &service, Sms, at(0)).await;
+    let later = at(3_600);
+    // Annual first, as the API names them; each job's limits are `job_counters` of its time.
+    let limits = |template: &Template, amount: u64| -> Vec<CounterLimit> {
+        let [day, year] = job_counters(service.id, template.kind, at(0));
+        vec![
+            CounterLimit {
+                counter: year,
+                amount,
+                ceiling: 1_000,
+            },
+            CounterLimit {
+                counter: day,
+                amount,
+                ceiling: 5,
+            },
+        ]
+    };
+    let values = |kind| async move {
+        let [day, year] = job_counters(service.id, kind, at(0));
+        (
+            store.counter(&day).await.unwrap(),
+            store.counter(&year).await.unwrap(),
+        )
+    };
+
+    // Four emails for later, then one more now: the day's limit of 5 is full.
+    let scheduled = new_job(&email, 4, Some(later));
+    let outcome = create(
+        store,
+        &scheduled,
+        &limits(&email, 4),
+        rows(&email, 4, Some(later)),
+        3,
+    )
+    .await;
+    assert_eq!(outcome.unwrap(), JobOutcome::Created);
+    let now = new_job(&email, 1, None);
+    let outcome = create(store, &now, &limits(&email, 1), rows(&email, 1, None), 1).await;
+    assert_eq!(outcome.unwrap(), JobOutcome::Created);
+    assert_eq!(values(Email).await, (5, 5));
+    let again = new_job(&email, 4, None);
+    let outcome = create(store, &again, &limits(&email, 4), rows(&email, 4, None), 3).await;
+    assert_eq!(outcome.unwrap(), JobOutcome::LimitExceeded(1));
+
+    // Cancelled, the four come back and the same four can be sent now.
+    store
+        .cancel_job(service.id, scheduled.id, at(20))
+        .await
+        .unwrap();
+    assert_eq!(values(Email).await, (1, 1));
+    let outcome = create(store, &again, &limits(&email, 4), rows(&email, 4, None), 3).await;
+    assert_eq!(outcome.unwrap(), JobOutcome::Created);
+    assert_eq!(values(Email).await, (5, 5));
+
+    // Texts count their fragments: two rows of two units, then one more row now is too many.
+    let texts = |count, scheduled_for| -> Vec<JobRow> {
+        rows(&sms, count, scheduled_for)
+            .into_iter()
+            .map(|mut row| {
+                row.notification.billable_units = 2;
+                row
+            })
+            .collect()
+    };
+    let sms_job = new_job(&sms, 2, Some(later));
+    let outcome = create(store, &sms_job, &limits(&sms, 4), texts(2, Some(later)), 2).await;
+    assert_eq!(outcome.unwrap(), JobOutcome::Created);
+    let one_now = new_job(&sms, 1, None);
+    let outcome = create(store, &one_now, &limits(&sms, 2), texts(1, None), 1).await;
+    assert_eq!(outcome.unwrap(), JobOutcome::LimitExceeded(1));
+    store
+        .cancel_job(service.id, sms_job.id, at(30))
+        .await
+        .unwrap();
+    assert_eq!(values(Sms).await, (0, 0));
+    let outcome = create(store, &one_now, &limits(&sms, 2), texts(1, None), 1).await;
+    assert_eq!(outcome.unwrap(), JobOutcome::Created);
+    assert_eq!(values(Sms).await, (2, 2));
+
+    // A test-key job moved no counter: cancelling it leaves the others' counts alone.
+    let test_rows: Vec<JobRow> = rows(&email, 3, Some(later))
+        .into_iter()
+        .map(|mut row| {
+            row.notification.key_type = KeyType::Test;
+            row
+        })
+        .collect();
+    let test_job = new_job(&email, 3, Some(later));
+    create(store, &test_job, &[], test_rows, 3).await.unwrap();
+    store
+        .cancel_job(service.id, test_job.id, at(40))
+        .await
+        .unwrap();
+    assert_eq!(values(Email).await, (5, 5));
+
+    // The rows sent now are the ones left to deliver.
+    let due = store
+        .claim_notifications(at(50), at(110), 100)
+        .await
+        .unwrap();
+    assert_eq!(due.len(), 6);
 }
 
 /// Pending and due scheduled jobs start; a started job finishes once none of its rows is

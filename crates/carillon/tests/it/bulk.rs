@@ -97,6 +97,7 @@ on_both_backends! {
     }
 
     scheduled_jobs_wait_and_can_be_cancelled(app) {
+        set_limits(app, 3, 1_000).await;
         let at = OffsetDateTime::now_utc() + time::Duration::hours(1);
         let text = carillon_api::format_datetime(at);
         let (status, answer) = app.post("/v2/notifications/bulk", &app.live, &bulk(app, json!({"csv": people(3), "scheduled_for": text}))).await;
@@ -105,9 +106,16 @@ on_both_backends! {
         assert!(answer["data"]["scheduled_for"].as_str().unwrap().ends_with("+00:00"));
         assert_eq!(app.worker().run_once().await.unwrap(), 0, "not before its time");
         let id = JobId::parse(answer["data"]["id"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            refused(app, &bulk(app, json!({"csv": people(1)}))).await,
+            "You only have 0 remaining messages before you reach your daily limit. You've tried to send 1 messages."
+        );
         let cancelled = app.store.cancel_job(app.service.id, id, OffsetDateTime::now_utc()).await.unwrap();
         assert_eq!(cancelled.status, JobStatus::Cancelled);
         assert!(app.store.job_counts(app.service.id, id).await.unwrap().is_empty());
+        // Its three messages are given back to the day's limit: they can be sent now.
+        let (status, answer) = app.post("/v2/notifications/bulk", &app.live, &bulk(app, json!({"csv": people(3)}))).await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
     }
 
     request_errors_in_gc_order(app) {
