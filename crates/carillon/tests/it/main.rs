@@ -8,6 +8,7 @@ mod bulk;
 mod callbacks;
 mod callbacks_bench;
 mod callbacks_cli;
+mod concurrency;
 pub(crate) mod crash;
 mod delivery;
 mod harness;
