@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use carillon_domain::{KeyType, NewNotification, NotificationId, NotificationType, ProcessType};
+use carillon_domain::{NotificationId, ProcessType};
 use carillon_providers::{Accepted, EmailMessage, EmailProvider, Outbox, ProviderError};
 use serde_json::json;
 
@@ -43,27 +43,7 @@ on_both_backends! {
         let queued: Vec<_> = (0..QUEUED)
             .map(|i| {
                 let to = format!("person{i}@example.ca");
-                let notification = NewNotification {
-                    id: NotificationId::new(),
-                    service_id: app.service.id,
-                    template_id: app.email_template.id,
-                    template_version: 1,
-                    api_key_id: Some(app.live.id),
-                    key_type: KeyType::Normal,
-                    kind: NotificationType::Email,
-                    to: to.clone(),
-                    normalised_to: to,
-                    personalisation: json!({"name": format!("P{i}"), "code": "1"}),
-                    body: String::new(),
-                    subject: None,
-                    client_reference: None,
-                    sender: None,
-                    process_type: ProcessType::Normal,
-                    billable_units: 1,
-                    scheduled_for: None,
-                    created_at: time::OffsetDateTime::now_utc(),
-                };
-                (notification, Vec::new())
+                (app.new_email(&to, json!({"name": format!("P{i}"), "code": "1"}), ProcessType::Normal), Vec::new())
             })
             .collect();
         app.store.insert_notifications(&queued).await.unwrap();

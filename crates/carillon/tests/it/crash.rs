@@ -5,10 +5,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use carillon_domain::{
-    KeyType, NewNotification, NotificationFilter, NotificationId, NotificationStatus,
-    NotificationType, ProcessType,
-};
+use carillon_domain::{KeyType, NotificationFilter, NotificationStatus, ProcessType};
 use serde_json::json;
 
 use crate::harness::TestApp;
@@ -47,31 +44,11 @@ pub(crate) async fn delivered(app: &TestApp) -> usize {
 
 on_both_backends! {
     a_killed_worker_loses_nothing(app) {
-        let now = time::OffsetDateTime::now_utc();
         for chunk in 0..TOTAL / 500 {
             let batch: Vec<_> = (0..500)
                 .map(|n| {
-                    let notification = NewNotification {
-                        id: NotificationId::new(),
-                        service_id: app.service.id,
-                        template_id: app.email_template.id,
-                        template_version: 1,
-                        api_key_id: Some(app.live.id),
-                        key_type: KeyType::Normal,
-                        kind: NotificationType::Email,
-                        to: format!("person{chunk}-{n}@example.ca"),
-                        normalised_to: format!("person{chunk}-{n}@example.ca"),
-                        personalisation: json!({"name": "Ada", "code": n}),
-                        body: String::new(),
-                        subject: None,
-                        client_reference: None,
-                        sender: None,
-                        process_type: ProcessType::Bulk,
-                        billable_units: 1,
-                        scheduled_for: None,
-                        created_at: now,
-                    };
-                    (notification, Vec::new())
+                    let to = format!("person{chunk}-{n}@example.ca");
+                    (app.new_email(&to, json!({"name": "Ada", "code": n}), ProcessType::Bulk), Vec::new())
                 })
                 .collect();
             app.store.insert_notifications(&batch).await.unwrap();

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use carillon_api::{ApiSettings, AppState, SystemClock, router};
 use carillon_crypto::{Cipher, MasterKey, api_key, jwt};
 use carillon_domain::{
-    ApiKey, ApiKeyId, KeyType, NewApiKey, NewService, NewTemplate, NotificationType, ProcessType,
-    Service, ServiceId, Template, TemplateId,
+    ApiKey, ApiKeyId, KeyType, NewApiKey, NewNotification, NewService, NewTemplate, NotificationId,
+    NotificationType, ProcessType, Service, ServiceId, Template, TemplateId,
 };
 use carillon_store::Store;
 use carillon_store_postgres::PgStore;
@@ -264,6 +264,36 @@ impl TestApp {
                 self.master_key_base64.clone(),
             )],
         )
+    }
+
+    /// A live email to `to` with this app's email template, created now, ready to be stored
+    /// directly (skipping the API, to queue many quickly).
+    pub(crate) fn new_email(
+        &self,
+        to: &str,
+        personalisation: Value,
+        process_type: ProcessType,
+    ) -> NewNotification {
+        NewNotification {
+            id: NotificationId::new(),
+            service_id: self.service.id,
+            template_id: self.email_template.id,
+            template_version: 1,
+            api_key_id: Some(self.live.id),
+            key_type: KeyType::Normal,
+            kind: NotificationType::Email,
+            to: to.to_owned(),
+            normalised_to: to.to_owned(),
+            personalisation,
+            body: String::new(),
+            subject: None,
+            client_reference: None,
+            sender: None,
+            process_type,
+            billable_units: 1,
+            scheduled_for: None,
+            created_at: OffsetDateTime::now_utc(),
+        }
     }
 
     /// A delivery worker over this app's database, delivering to the built-in outbox.
