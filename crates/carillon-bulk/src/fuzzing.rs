@@ -1,5 +1,5 @@
-//! Entry points for the fuzz targets and the replay of their corpus: any bytes must give
-//! rows, a report or a clear error, never a panic.
+//! Entry points for the fuzz targets, the replay of their corpus and property tests: any
+//! bytes must give rows, a report or a clear error, never a panic.
 
 use carillon_domain::NotificationType;
 
@@ -25,6 +25,12 @@ pub fn text(bytes: &[u8]) {
 /// Reads `bytes` as a workbook and checks it for an email template.
 pub fn spreadsheet(bytes: &[u8]) {
     run(bytes, Format::Spreadsheet, NotificationType::Email);
+}
+
+/// Reads `bytes` as framed rows (which a child process writes) and checks them.
+pub fn framed(bytes: &[u8]) {
+    run(bytes, Format::Framed, NotificationType::Email);
+    let _ = crate::framing::is_complete(bytes);
 }
 
 fn run(bytes: &[u8], format: Format, kind: NotificationType) {

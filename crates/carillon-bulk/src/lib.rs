@@ -10,6 +10,7 @@ mod cells;
 mod check;
 mod columns;
 mod compound;
+pub mod framing;
 #[doc(hidden)]
 pub mod fuzzing;
 mod read;

@@ -23,6 +23,10 @@ pub enum Format {
     Tsv,
     /// An Excel or OpenDocument workbook (`.xlsx`, `.xlsm`, `.xls`, `.ods`); the first sheet.
     Spreadsheet,
+    /// Rows already read, perhaps by another process, in the bytes of
+    /// [`framing::frame`](crate::framing::frame): they are given back exactly as they were read. No file name
+    /// has this format.
+    Framed,
 }
 
 impl Format {
@@ -90,17 +94,20 @@ enum Inner<'a> {
         next_number: usize,
     },
     Grid(std::vec::IntoIter<RawRow>),
+    Framed(crate::framing::Framed<'a>),
 }
 
 /// Opens `bytes` as rows of the given format.
 ///
 /// # Errors
-/// [`ReadError::Spreadsheet`] when a workbook cannot be opened; CSV errors come per row.
+/// [`ReadError::Spreadsheet`] when a workbook cannot be opened (for framed rows, the error
+/// the file they were read from gave); CSV errors come per row.
 pub fn read_rows(bytes: &[u8], format: Format) -> Result<Rows<'_>, ReadError> {
     let inner = match format {
         Format::Csv => text_rows(bytes, b','),
         Format::Tsv => text_rows(bytes, b'\t'),
         Format::Spreadsheet => Inner::Grid(spreadsheet_rows_guarded(bytes)?.into_iter()),
+        Format::Framed => Inner::Framed(crate::framing::open(bytes)?),
     };
     Ok(Rows { inner })
 }
@@ -128,6 +135,7 @@ impl Iterator for Rows<'_> {
     fn next(&mut self) -> Option<Self::Item> {
         match &mut self.inner {
             Inner::Grid(rows) => rows.next().map(Ok),
+            Inner::Framed(rows) => rows.next(),
             Inner::Text {
                 reader,
                 record,

@@ -88,6 +88,18 @@ pub(crate) async fn send_bulk(
         .ok_or_else(|| anyhow!("unknown file type: use .csv, .tsv, .xlsx, .xlsm, .xls or .ods"))?;
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    // Workbooks are read in a child process with resource limits (see `sheet`); CSV and TSV
+    // readers are bounded by the file, and stay here.
+    let (bytes, format) = match format {
+        Format::Spreadsheet => {
+            let limits = crate::sheet::Limits::for_file(bytes.len());
+            (
+                crate::sheet::read_isolated(bytes, limits).await?,
+                Format::Framed,
+            )
+        }
+        other => (bytes, other),
+    };
     let scheduled_for = args
         .scheduled_for
         .as_deref()

@@ -176,6 +176,10 @@ pub(crate) enum Command {
     /// List or cancel bulk jobs.
     #[command(subcommand)]
     Job(crate::bulk::JobCommand),
+    /// Read a spreadsheet from standard input into framed rows: `send-bulk` runs it as a
+    /// child process with resource limits.
+    #[command(name = "read-sheet", hide = true)]
+    ReadSheet(crate::sheet::ReadSheetArgs),
 }
 
 /// Where to listen and what to run.

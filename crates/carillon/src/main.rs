@@ -12,8 +12,9 @@ mod output;
 mod providers;
 mod serve;
 mod settings;
+mod sheet;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
@@ -31,9 +32,21 @@ fn init_logs(format: LogFormat) {
     }
 }
 
-#[tokio::main]
-async fn main() -> Result<()> {
+fn main() -> Result<()> {
     let cli = Cli::parse();
+    // A child of `send-bulk` reading a spreadsheet: no settings, logs or runtime, only what
+    // reading needs, so that its limits hold little besides the workbook.
+    if let Command::ReadSheet(args) = &cli.command {
+        return sheet::read_sheet(args);
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?
+        .block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> Result<()> {
     let settings = Settings::resolve(&cli.global)?;
     init_logs(settings.log_format);
     match cli.command {
@@ -81,5 +94,6 @@ async fn main() -> Result<()> {
             bulk::send_bulk(backend::open(&settings).await?, &settings, args).await
         }
         Command::Job(command) => bulk::job(backend::open(&settings).await?, command).await,
+        Command::ReadSheet(args) => sheet::read_sheet(&args),
     }
 }

@@ -1,9 +1,11 @@
 //! carillon-bulk's tests through its public interface: files in every format, GC Notify's
-//! messages, properties over generated files, and the fuzz corpus replayed.
+//! messages, properties over generated files, the fuzz corpus replayed, and rows framed and read
+//! back.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod check;
 mod formats;
+mod framing;
 mod fuzz_corpus;
 mod properties;
 

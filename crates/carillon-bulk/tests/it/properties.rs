@@ -12,6 +12,7 @@ proptest! {
     fn any_bytes_give_a_report_or_an_error(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         carillon_bulk::fuzzing::text(&bytes);
         carillon_bulk::fuzzing::spreadsheet(&bytes);
+        carillon_bulk::fuzzing::framed(&bytes);
     }
 
     #[test]

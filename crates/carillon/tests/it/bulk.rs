@@ -34,7 +34,7 @@ fn people(n: usize) -> String {
     csv
 }
 
-async fn set_limits(app: &TestApp, daily: u32, annual: u64) {
+pub(crate) async fn set_limits(app: &TestApp, daily: u32, annual: u64) {
     let service = Service {
         email_daily_limit: daily,
         email_annual_limit: annual,
@@ -258,7 +258,7 @@ on_both_backends! {
     }
 }
 
-fn carillon(app: &TestApp, args: &[&str]) -> std::process::Output {
+pub(crate) fn carillon(app: &TestApp, args: &[&str]) -> std::process::Output {
     let (settings, env) = app.process_settings();
     let data_dir = tempfile::tempdir().unwrap();
     std::process::Command::new(env!("CARGO_BIN_EXE_carillon"))

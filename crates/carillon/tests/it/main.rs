@@ -5,6 +5,7 @@ mod auth;
 mod aws;
 mod binary;
 mod bulk;
+mod bulk_sheets;
 mod callbacks;
 mod callbacks_bench;
 mod callbacks_cli;
