@@ -19,6 +19,7 @@ use crate::PgStore;
 use crate::codec::{opt_truncate, truncate};
 use crate::error::{col, db_err};
 use crate::list::{COLUMNS, decode};
+use carillon_store::{Receipt, ReceiptOutcome};
 
 /// Waiting rows made ready by one claim, at least: when many come due at once (a scheduled
 /// bulk send) a claim does a bounded amount of work and the rest follow, oldest due first.
@@ -157,6 +158,30 @@ pub(crate) async fn record(store: &PgStore, outcomes: &[Outcome]) -> StoreResult
     .await
     .map_err(db_err)?;
     Ok(())
+}
+
+#[async_trait::async_trait]
+impl carillon_store::DeliveryStore for PgStore {
+    async fn claim_notifications(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<Notification>> {
+        claim(self, now, lease_until, limit).await
+    }
+
+    async fn record_outcomes(&self, outcomes: &[Outcome]) -> StoreResult<()> {
+        record(self, outcomes).await
+    }
+
+    async fn apply_receipts(&self, receipts: &[Receipt]) -> StoreResult<Vec<ReceiptOutcome>> {
+        crate::receipts::apply(self, receipts).await
+    }
+
+    async fn queued_elsewhere(&self) {
+        self.wake.heard().await;
+    }
 }
 
 #[cfg(test)]

@@ -278,3 +278,44 @@ pub(crate) async fn advance(store: &PgStore, now: OffsetDateTime) -> StoreResult
     tx.commit().await.map_err(db_err)?;
     Ok(started + finished + archived)
 }
+
+#[async_trait::async_trait]
+impl carillon_store::JobStore for PgStore {
+    async fn create_job(
+        &self,
+        job: &NewJob,
+        limits: &[CounterLimit],
+        rows: &mut JobRows<'_>,
+    ) -> StoreResult<JobOutcome> {
+        create(self, job, limits, rows).await
+    }
+
+    async fn job(&self, service: ServiceId, id: JobId) -> StoreResult<Option<Job>> {
+        get(self, service, id).await
+    }
+
+    async fn jobs(&self, service: ServiceId) -> StoreResult<Vec<Job>> {
+        list(self, service).await
+    }
+
+    async fn job_counts(
+        &self,
+        service: ServiceId,
+        id: JobId,
+    ) -> StoreResult<Vec<(NotificationStatus, u64)>> {
+        counts(self, service, id).await
+    }
+
+    async fn cancel_job(
+        &self,
+        service: ServiceId,
+        id: JobId,
+        now: OffsetDateTime,
+    ) -> StoreResult<Job> {
+        cancel(self, service, id, now).await
+    }
+
+    async fn advance_jobs(&self, now: OffsetDateTime) -> StoreResult<u64> {
+        advance(self, now).await
+    }
+}

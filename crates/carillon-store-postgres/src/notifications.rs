@@ -14,6 +14,8 @@ use crate::PgStore;
 use crate::codec::{PersonalRef, opt_truncate, priority, seal_personal, to_int, truncate};
 use crate::error::db_err;
 use crate::limits::{lock_counters, save_counters};
+use carillon_domain::{KeyType, Notification, NotificationFilter, NotificationId, ServiceId};
+use carillon_store::{Counter, RateLimit};
 
 /// The batch's columns, one array each, for `UNNEST`: one statement text whatever the batch
 /// size, so it is prepared once per connection.
@@ -274,4 +276,45 @@ pub(crate) async fn insert_rows(
         .await
         .map_err(db_err)?;
     Ok(())
+}
+
+#[async_trait::async_trait]
+impl carillon_store::NotificationStore for PgStore {
+    async fn insert_notifications(
+        &self,
+        batch: &[(NewNotification, Vec<CounterLimit>)],
+    ) -> StoreResult<Vec<InsertOutcome>> {
+        insert(self, batch).await
+    }
+
+    async fn notification(
+        &self,
+        service: ServiceId,
+        id: NotificationId,
+    ) -> StoreResult<Option<Notification>> {
+        crate::list::one(self, service, id).await
+    }
+
+    async fn notifications(
+        &self,
+        service: ServiceId,
+        filter: &NotificationFilter,
+    ) -> StoreResult<Vec<Notification>> {
+        crate::list::filtered(self, service, filter).await
+    }
+
+    async fn counter(&self, counter: &Counter) -> StoreResult<u64> {
+        crate::limits::counter(self, counter).await
+    }
+
+    async fn take_rate(
+        &self,
+        service: ServiceId,
+        key_type: KeyType,
+        requested: u32,
+        rate: RateLimit,
+        now: OffsetDateTime,
+    ) -> StoreResult<u32> {
+        crate::limits::take_rate(self, service, key_type, requested, rate, now).await
+    }
 }

@@ -134,3 +134,22 @@ fn decode(store: &PgStore, row: &PgRow) -> StoreResult<OutboxMessage> {
         created_at: col(row, "created_at")?,
     })
 }
+
+#[async_trait::async_trait]
+impl carillon_store::OutboxStore for PgStore {
+    async fn put_outbox(&self, messages: &[OutboxMessage]) -> StoreResult<()> {
+        put(self, messages).await
+    }
+
+    async fn outbox(
+        &self,
+        limit: u32,
+        before: Option<NotificationId>,
+    ) -> StoreResult<Vec<OutboxMessage>> {
+        page(self, limit, before).await
+    }
+
+    async fn outbox_message(&self, id: NotificationId) -> StoreResult<Option<OutboxMessage>> {
+        one(self, id).await
+    }
+}

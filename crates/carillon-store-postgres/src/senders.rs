@@ -160,3 +160,30 @@ pub(crate) async fn safelist(
         })
         .collect()
 }
+
+#[async_trait::async_trait]
+impl carillon_store::SenderStore for PgStore {
+    async fn add_reply_to(&self, reply_to: &ReplyTo) -> StoreResult<()> {
+        add_reply_to(self, reply_to).await
+    }
+
+    async fn reply_tos(&self, service: ServiceId) -> StoreResult<Vec<ReplyTo>> {
+        reply_tos(self, service).await
+    }
+
+    async fn add_sms_sender(&self, sender: &SmsSender) -> StoreResult<()> {
+        add_sms_sender(self, sender).await
+    }
+
+    async fn sms_senders(&self, service: ServiceId) -> StoreResult<Vec<SmsSender>> {
+        sms_senders(self, service).await
+    }
+
+    async fn add_safelist_entry(&self, entry: &SafelistEntry) -> StoreResult<()> {
+        add_safelist_entry(self, entry).await
+    }
+
+    async fn safelist(&self, service: ServiceId) -> StoreResult<Vec<SafelistEntry>> {
+        safelist(self, service).await
+    }
+}

@@ -21,6 +21,7 @@ use carillon_domain::{
     NotificationType, ProcessType, SafelistEntry, SafelistId, ServiceId, TemplateId,
 };
 use carillon_store::Store;
+use carillon_store::prelude::*;
 use carillon_store_postgres::{PgConnectOptions, PgStore};
 use serde_json::json;
 use sqlx::{Connection, Executor, PgConnection, Row, ValueRef};

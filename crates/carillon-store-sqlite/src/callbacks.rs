@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::SqliteStore;
 use crate::codec::{from_micros, micros, open_text, truncate};
 use crate::error::{col, db_err};
+use carillon_store::{CallbackResult, DueCallback};
 
 pub(crate) async fn set(store: &SqliteStore, config: &CallbackConfig) -> StoreResult<()> {
     let sealed = store
@@ -160,4 +161,51 @@ pub(crate) async fn record_complaints(
     }
     tx.commit().await.map_err(db_err)?;
     Ok(stored)
+}
+
+#[async_trait::async_trait]
+impl carillon_store::CallbackStore for SqliteStore {
+    async fn set_callback(&self, config: &CallbackConfig) -> StoreResult<()> {
+        set(self, config).await
+    }
+
+    async fn callbacks(&self, service: ServiceId) -> StoreResult<Vec<CallbackConfig>> {
+        of_service(self, service).await
+    }
+
+    async fn remove_callback(&self, service: ServiceId, kind: CallbackKind) -> StoreResult<()> {
+        remove(self, service, kind).await
+    }
+
+    async fn suspend_callback(
+        &self,
+        service: ServiceId,
+        kind: CallbackKind,
+        suspended: bool,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        suspend(self, service, kind, suspended, now).await
+    }
+
+    async fn record_complaints(
+        &self,
+        complaints: &[NewComplaint],
+    ) -> StoreResult<Vec<Option<Complaint>>> {
+        record_complaints(self, complaints).await
+    }
+
+    async fn claim_callbacks(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+        per_service: u32,
+        skip: &[ServiceId],
+    ) -> StoreResult<Vec<DueCallback>> {
+        crate::callback_queue::claim(self, now, lease_until, limit, per_service, skip).await
+    }
+
+    async fn record_callback_results(&self, results: &[CallbackResult]) -> StoreResult<()> {
+        crate::callback_queue::record(self, results).await
+    }
 }

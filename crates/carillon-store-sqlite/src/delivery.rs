@@ -20,6 +20,7 @@ use crate::codec::{micros, opt_micros};
 use crate::error::{col, db_err};
 use crate::list::{COLUMNS, decode};
 use crate::notifications::statement_rows;
+use carillon_store::{Receipt, ReceiptOutcome};
 
 /// Waiting rows made ready by one claim, at least: when many come due at once (a scheduled
 /// bulk send) a claim does a bounded amount of work and the rest follow, oldest due first.
@@ -159,6 +160,26 @@ async fn record_rows(conn: &mut SqliteConnection, rows: &[Row<'_>]) -> StoreResu
     );
     query.build().execute(conn).await.map_err(db_err)?;
     Ok(())
+}
+
+#[async_trait::async_trait]
+impl carillon_store::DeliveryStore for SqliteStore {
+    async fn claim_notifications(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<Notification>> {
+        claim(self, now, lease_until, limit).await
+    }
+
+    async fn record_outcomes(&self, outcomes: &[Outcome]) -> StoreResult<()> {
+        record(self, outcomes).await
+    }
+
+    async fn apply_receipts(&self, receipts: &[Receipt]) -> StoreResult<Vec<ReceiptOutcome>> {
+        crate::receipts::apply(self, receipts).await
+    }
 }
 
 #[cfg(test)]

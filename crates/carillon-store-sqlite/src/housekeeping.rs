@@ -131,5 +131,46 @@ pub(crate) async fn try_start_job(
     Ok(started.is_some())
 }
 
+#[async_trait::async_trait]
+impl carillon_store::HousekeepingStore for SqliteStore {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.readers)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn schema_version(&self) -> StoreResult<i64> {
+        let version: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&self.readers)
+                .await
+                .map_err(db_err)?;
+        Ok(version.unwrap_or(0))
+    }
+
+    async fn purge_personal_data(&self, now: OffsetDateTime, batch: u32) -> StoreResult<u64> {
+        purge(self, now, batch).await
+    }
+
+    async fn time_out_notifications(
+        &self,
+        older_than: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> StoreResult<Vec<NotificationId>> {
+        time_out(self, older_than, now).await
+    }
+
+    async fn try_start_job(
+        &self,
+        name: &str,
+        now: OffsetDateTime,
+        every: Duration,
+    ) -> StoreResult<bool> {
+        try_start_job(self, name, now, every).await
+    }
+}
+
 #[cfg(test)]
 mod tests;

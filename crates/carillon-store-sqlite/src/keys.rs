@@ -126,3 +126,31 @@ fn decode(store: &SqliteStore, row: &SqliteRow) -> StoreResult<ApiKey> {
         last_used_at: opt_from_micros(col(row, "last_used_at")?)?,
     })
 }
+
+#[async_trait::async_trait]
+impl carillon_store::KeyStore for SqliteStore {
+    async fn create_api_key(&self, key: &NewApiKey, now: OffsetDateTime) -> StoreResult<ApiKey> {
+        create(self, key, now).await
+    }
+
+    async fn api_keys(&self, service: ServiceId) -> StoreResult<Vec<ApiKey>> {
+        of_service(self, service).await
+    }
+
+    async fn api_key_by_secret(&self, secret: &str) -> StoreResult<Option<ApiKey>> {
+        by_secret(self, secret).await
+    }
+
+    async fn revoke_api_key(
+        &self,
+        service: ServiceId,
+        id: ApiKeyId,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        revoke(self, service, id, now).await
+    }
+
+    async fn record_api_key_use(&self, id: ApiKeyId, now: OffsetDateTime) -> StoreResult<()> {
+        record_use(self, id, now).await
+    }
+}

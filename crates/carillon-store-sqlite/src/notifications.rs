@@ -10,6 +10,9 @@ use crate::SqliteStore;
 use crate::codec::{PersonalRef, micros, opt_micros, priority, seal_personal, to_i64};
 use crate::error::db_err;
 use crate::limits::{load_counters, save_counters};
+use carillon_domain::{KeyType, Notification, NotificationFilter, NotificationId, ServiceId};
+use carillon_store::{Counter, RateLimit};
+use time::OffsetDateTime;
 
 /// Rows per multi-row statement at most. Smaller statements are powers of two, so a handful of
 /// statement texts cover every batch size and stay in the statement cache.
@@ -133,4 +136,45 @@ pub(crate) async fn insert_rows(
     });
     query.build().execute(conn).await.map_err(db_err)?;
     Ok(())
+}
+
+#[async_trait::async_trait]
+impl carillon_store::NotificationStore for SqliteStore {
+    async fn insert_notifications(
+        &self,
+        batch: &[(NewNotification, Vec<CounterLimit>)],
+    ) -> StoreResult<Vec<InsertOutcome>> {
+        insert(self, batch).await
+    }
+
+    async fn notification(
+        &self,
+        service: ServiceId,
+        id: NotificationId,
+    ) -> StoreResult<Option<Notification>> {
+        crate::list::one(self, service, id).await
+    }
+
+    async fn notifications(
+        &self,
+        service: ServiceId,
+        filter: &NotificationFilter,
+    ) -> StoreResult<Vec<Notification>> {
+        crate::list::filtered(self, service, filter).await
+    }
+
+    async fn counter(&self, counter: &Counter) -> StoreResult<u64> {
+        crate::limits::counter(self, counter).await
+    }
+
+    async fn take_rate(
+        &self,
+        service: ServiceId,
+        key_type: KeyType,
+        requested: u32,
+        rate: RateLimit,
+        now: OffsetDateTime,
+    ) -> StoreResult<u32> {
+        crate::limits::take_rate(self, service, key_type, requested, rate, now).await
+    }
 }

@@ -144,3 +144,22 @@ fn decode(store: &SqliteStore, row: &SqliteRow) -> StoreResult<OutboxMessage> {
         created_at: from_micros(col(row, "created_at")?)?,
     })
 }
+
+#[async_trait::async_trait]
+impl carillon_store::OutboxStore for SqliteStore {
+    async fn put_outbox(&self, messages: &[OutboxMessage]) -> StoreResult<()> {
+        put(self, messages).await
+    }
+
+    async fn outbox(
+        &self,
+        limit: u32,
+        before: Option<NotificationId>,
+    ) -> StoreResult<Vec<OutboxMessage>> {
+        page(self, limit, before).await
+    }
+
+    async fn outbox_message(&self, id: NotificationId) -> StoreResult<Option<OutboxMessage>> {
+        one(self, id).await
+    }
+}

@@ -143,3 +143,26 @@ fn decode(row: &SqliteRow) -> StoreResult<Service> {
         created_at: from_micros(col(row, "created_at")?)?,
     })
 }
+
+#[async_trait::async_trait]
+impl carillon_store::ServiceStore for SqliteStore {
+    async fn create_service(
+        &self,
+        service: &NewService,
+        now: OffsetDateTime,
+    ) -> StoreResult<Service> {
+        create(self, service, now).await
+    }
+
+    async fn service(&self, id: ServiceId) -> StoreResult<Option<Service>> {
+        get(self, id).await
+    }
+
+    async fn services(&self) -> StoreResult<Vec<Service>> {
+        all(self).await
+    }
+
+    async fn update_service(&self, service: &Service) -> StoreResult<()> {
+        update(self, service).await
+    }
+}

@@ -219,3 +219,45 @@ fn decode(id: TemplateId, row: &SqliteRow) -> StoreResult<Template> {
         created_by: col(row, "created_by")?,
     })
 }
+
+#[async_trait::async_trait]
+impl carillon_store::TemplateStore for SqliteStore {
+    async fn create_template(
+        &self,
+        template: &NewTemplate,
+        now: OffsetDateTime,
+    ) -> StoreResult<Template> {
+        create(self, template, now).await
+    }
+
+    async fn update_template(
+        &self,
+        service: ServiceId,
+        id: TemplateId,
+        update: &TemplateUpdate,
+        now: OffsetDateTime,
+    ) -> StoreResult<Template> {
+        self::update(self, service, id, update, now).await
+    }
+
+    async fn template(&self, service: ServiceId, id: TemplateId) -> StoreResult<Option<Template>> {
+        latest(self, service, id).await
+    }
+
+    async fn template_version(
+        &self,
+        service: ServiceId,
+        id: TemplateId,
+        version: i32,
+    ) -> StoreResult<Option<Template>> {
+        self::version(self, service, id, version).await
+    }
+
+    async fn templates(
+        &self,
+        service: ServiceId,
+        kind: Option<NotificationType>,
+    ) -> StoreResult<Vec<Template>> {
+        of_service(self, service, kind).await
+    }
+}

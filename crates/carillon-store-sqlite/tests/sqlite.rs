@@ -13,6 +13,7 @@ use carillon_domain::{
     NotificationType, ProcessType, SafelistEntry, SafelistId, ServiceId, TemplateId,
 };
 use carillon_store::Store;
+use carillon_store::prelude::*;
 use carillon_store_sqlite::SqliteStore;
 use serde_json::json;
 use sqlx::{Connection, Row, SqliteConnection};

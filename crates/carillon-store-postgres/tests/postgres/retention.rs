@@ -2,7 +2,7 @@
 //! personal data.
 
 use carillon_domain::NotificationStatus;
-use carillon_store::{OutboxMessage, Outcome, Store};
+use carillon_store::{OutboxMessage, Outcome};
 use sqlx::{Connection, Row};
 
 use super::*;
