@@ -33,10 +33,11 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 
 pub use auth::Authenticated;
+pub use carillon_domain::{Clock, SystemClock};
 pub use datetime::format as format_datetime;
 pub use error::ApiError;
 pub use openapi::{OPERATIONS as DOCUMENTED_OPERATIONS, document as openapi_document};
-pub use state::{ApiSettings, AppState, Clock, SystemClock};
+pub use state::{ApiSettings, AppState};
 pub use writer::Writer;
 
 /// The API's routes.

@@ -3,28 +3,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use carillon_domain::Clock;
 use carillon_store::Store;
-use time::OffsetDateTime;
 
 use crate::cache::Caches;
 use crate::rate::RateLeases;
 use crate::receipts::SnsVerifier;
 use crate::writer::Writer;
-
-/// Where the time comes from, so tests can fix it.
-pub trait Clock: Send + Sync + std::fmt::Debug {
-    fn now(&self) -> OffsetDateTime;
-}
-
-/// The real clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc()
-    }
-}
 
 /// Deployment settings the API needs.
 #[derive(Debug, Clone)]

@@ -3,12 +3,14 @@
 //! Pure types and rules: no I/O, no async, no storage or HTTP. Everything validated has a
 //! `parse` constructor, so code holding one of these types holds a valid value.
 
+mod clock;
 mod ids;
 mod job;
 mod model;
 mod recipient;
 mod status;
 
+pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{
     ApiKeyId, IdError, JobId, NotificationId, ReplyToId, SafelistId, ServiceId, SmsSenderId,
     TemplateId,
