@@ -93,7 +93,7 @@ pub(crate) async fn sender(
                 Some(id) => senders
                     .iter()
                     .find(|s| s.id.as_uuid() == &id && !s.archived)
-                    .map(|s| Some(s.sms_sender.clone()))
+                    .map(|s| Some(s.sms_sender.as_str().to_owned()))
                     .ok_or_else(|| {
                         ApiError::bad_request(format!(
                             "sms_sender_id {id} does not exist in database for service id {}",
@@ -106,7 +106,7 @@ pub(crate) async fn sender(
                         .find(|s| s.is_default && !s.archived)
                         .map_or_else(
                             || state.settings.default_sms_sender.clone(),
-                            |s| s.sms_sender.clone(),
+                            |s| s.sms_sender.as_str().to_owned(),
                         ),
                 )),
             }

@@ -1,25 +1,33 @@
 //! Carillon's domain: identifiers, recipients, statuses and the records the platform keeps.
 //!
-//! Pure types and rules: no I/O, no async, no storage or HTTP. Everything validated has a
+//! Pure types and rules: no I/O (reading the system clock aside), no async, no storage or HTTP. Everything validated has a
 //! `parse` constructor, so code holding one of these types holds a valid value.
 
+mod api_key;
 mod clock;
 mod ids;
 mod job;
-mod model;
+mod language;
+mod notification;
 mod recipient;
+mod sender;
+mod sending;
+mod service;
 mod status;
+mod template;
 
+pub use api_key::{ApiKey, KeyType, NewApiKey};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{
     ApiKeyId, IdError, JobId, NotificationId, ReplyToId, SafelistId, ServiceId, SmsSenderId,
     TemplateId,
 };
 pub use job::{Job, JobStatus, NewJob, UnknownJobStatus};
-pub use model::{
-    ApiKey, KeyType, NewApiKey, NewNotification, NewService, NewTemplate, Notification,
-    NotificationFilter, Permission, ProcessType, ReplyTo, SafelistEntry, Service, SmsSender,
-    Template, TemplateUpdate,
-};
+pub use language::Language;
+pub use notification::{NewNotification, Notification, NotificationFilter};
 pub use recipient::{EmailAddress, PhoneNumber, Recipient, RecipientError};
+pub use sender::{ReplyTo, SafelistEntry, SmsSender};
+pub use sending::{EmailLocalPart, EmailLocalPartError, SmsFrom, SmsFromError};
+pub use service::{NewService, Permission, Service};
 pub use status::{NotificationStatus, NotificationType, UnknownStatus};
+pub use template::{NewTemplate, ProcessType, Template, TemplateUpdate};

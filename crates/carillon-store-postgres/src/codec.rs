@@ -2,7 +2,7 @@
 //! microsecond precision, enum names and counts. The backend-independent ones (and the sealed
 //! personal data of a notification) live in [`carillon_store::support`].
 
-use carillon_domain::{Permission, ProcessType};
+use carillon_domain::{EmailLocalPart, Permission, ProcessType, SmsFrom};
 use carillon_store::{StoreError, StoreResult};
 use time::OffsetDateTime;
 
@@ -60,4 +60,15 @@ pub(crate) fn to_int<T, U: TryInto<T>>(value: U, what: &str) -> StoreResult<T> {
     value
         .try_into()
         .map_err(|_| StoreError::Other(format!("{what} is too large to store")))
+}
+
+/// A service's sending address (local part) as stored; text the rules refuse is corrupt.
+pub(crate) fn email_from(text: &str) -> StoreResult<EmailLocalPart> {
+    EmailLocalPart::parse(text)
+        .map_err(|error| corrupt(format_args!("email_from {text:?}: {error}")))
+}
+
+/// An SMS sender as stored; text the rules refuse is corrupt.
+pub(crate) fn sms_from(text: &str) -> StoreResult<SmsFrom> {
+    SmsFrom::parse(text).map_err(|error| corrupt(format_args!("sms_sender {text:?}: {error}")))
 }

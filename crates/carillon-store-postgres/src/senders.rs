@@ -8,7 +8,7 @@ use carillon_store::{StoreError, StoreResult};
 use sqlx::PgConnection;
 
 use crate::PgStore;
-use crate::codec::{kind, open_text};
+use crate::codec::{kind, open_text, sms_from};
 use crate::error::{col, db_err};
 
 /// Locks the service (without blocking the key-share locks inserts take) and clears its
@@ -86,7 +86,7 @@ pub(crate) async fn add_sms_sender(store: &PgStore, sender: &SmsSender) -> Store
     )
     .bind(sender.id.as_uuid())
     .bind(sender.service_id.as_uuid())
-    .bind(&sender.sms_sender)
+    .bind(sender.sms_sender.as_str())
     .bind(sender.is_default)
     .bind(sender.archived)
     .execute(&mut *tx)
@@ -112,7 +112,7 @@ pub(crate) async fn sms_senders(
             Ok(SmsSender {
                 id: SmsSenderId::from_uuid(col(row, "id")?),
                 service_id: service,
-                sms_sender: col(row, "sms_sender")?,
+                sms_sender: sms_from(&col::<String>(row, "sms_sender")?)?,
                 is_default: col(row, "is_default")?,
                 archived: col(row, "archived")?,
             })

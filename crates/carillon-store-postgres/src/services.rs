@@ -1,12 +1,12 @@
 //! Services: create with GC Notify's trial defaults, read, list, update.
 
-use carillon_domain::{NewService, Permission, Service, ServiceId};
+use carillon_domain::{Language, NewService, Permission, Service, ServiceId};
 use carillon_store::{StoreError, StoreResult};
 use sqlx::postgres::PgRow;
 use time::OffsetDateTime;
 
 use crate::PgStore;
-use crate::codec::{count, parse_permissions, permissions, to_int, truncate};
+use crate::codec::{count, email_from, parse_permissions, permissions, to_int, truncate};
 use crate::error::{col, db_err};
 
 const COLUMNS: &str = "id, name, email_from, active, restricted, research_mode, prefix_sms, \
@@ -34,7 +34,7 @@ fn with_defaults(new: &NewService, now: OffsetDateTime) -> Service {
         email_annual_limit: 20_000_000,
         sms_annual_limit: 100_000,
         retention_days: 7,
-        default_language_french: false,
+        default_language: Language::English,
         created_at: truncate(now),
     }
 }
@@ -54,7 +54,7 @@ pub(crate) async fn create(
     )
     .bind(service.id.as_uuid())
     .bind(&service.name)
-    .bind(&service.email_from)
+    .bind(service.email_from.as_str())
     .bind(service.active)
     .bind(service.restricted)
     .bind(service.research_mode)
@@ -72,7 +72,7 @@ pub(crate) async fn create(
         "sms_annual_limit",
     )?)
     .bind(i32::from(service.retention_days))
-    .bind(service.default_language_french)
+    .bind(service.default_language.is_french())
     .bind(service.created_at)
     .execute(&store.pool)
     .await
@@ -108,7 +108,7 @@ pub(crate) async fn update(store: &PgStore, service: &Service) -> StoreResult<()
          WHERE id = $15",
     )
     .bind(&service.name)
-    .bind(&service.email_from)
+    .bind(service.email_from.as_str())
     .bind(service.active)
     .bind(service.restricted)
     .bind(service.research_mode)
@@ -126,7 +126,7 @@ pub(crate) async fn update(store: &PgStore, service: &Service) -> StoreResult<()
         "sms_annual_limit",
     )?)
     .bind(i32::from(service.retention_days))
-    .bind(service.default_language_french)
+    .bind(service.default_language.is_french())
     .bind(service.id.as_uuid())
     .execute(&store.pool)
     .await
@@ -142,7 +142,7 @@ fn decode(row: &PgRow) -> StoreResult<Service> {
     Ok(Service {
         id: ServiceId::from_uuid(col(row, "id")?),
         name: col(row, "name")?,
-        email_from: col(row, "email_from")?,
+        email_from: email_from(&col::<String>(row, "email_from")?)?,
         active: col(row, "active")?,
         restricted: col(row, "restricted")?,
         research_mode: col(row, "research_mode")?,
@@ -154,7 +154,7 @@ fn decode(row: &PgRow) -> StoreResult<Service> {
         email_annual_limit: count(col::<i64>(row, "email_annual_limit")?, "email_annual_limit")?,
         sms_annual_limit: count(col::<i64>(row, "sms_annual_limit")?, "sms_annual_limit")?,
         retention_days: count(col::<i32>(row, "retention_days")?, "retention_days")?,
-        default_language_french: col(row, "default_language_french")?,
+        default_language: Language::from_french_flag(col(row, "default_language_french")?),
         created_at: col(row, "created_at")?,
     })
 }

@@ -17,8 +17,9 @@ use std::sync::Once;
 
 use carillon_crypto::Cipher;
 use carillon_domain::{
-    ApiKeyId, KeyType, NewApiKey, NewNotification, NewService, NewTemplate, NotificationId,
-    NotificationType, ProcessType, SafelistEntry, SafelistId, ServiceId, TemplateId,
+    ApiKeyId, EmailLocalPart, KeyType, NewApiKey, NewNotification, NewService, NewTemplate,
+    NotificationId, NotificationType, ProcessType, SafelistEntry, SafelistId, ServiceId, SmsFrom,
+    SmsSender, SmsSenderId, TemplateId,
 };
 use carillon_store::Store;
 use carillon_store::prelude::*;
@@ -146,7 +147,7 @@ async fn store_personal_data(store: &dyn Store) -> NewNotification {
     let service = NewService {
         id: ServiceId::new(),
         name: "At rest".into(),
-        email_from: "at.rest".into(),
+        email_from: EmailLocalPart::parse("at.rest").unwrap(),
         restricted: false,
     };
     let service = store.create_service(&service, now).await.unwrap();
@@ -296,6 +297,65 @@ async fn a_different_key_cannot_read_personal_data() {
     other.close().await;
 }
 
+/// Sending addresses and SMS senders are parsed when read: text the rules refuse, written
+/// behind the store's back, is reported as corrupt rather than handed out.
+#[tokio::test]
+async fn stored_senders_the_rules_refuse_are_corrupt() {
+    let Some(test) = store().await else { return };
+    let (service, sender) = service_with_sender(&*test).await;
+    let options = test.admin.clone().database(&test.database);
+    let mut conn = PgConnection::connect_with(&options).await.unwrap();
+    conn.execute("UPDATE services SET email_from = 'Not Safe'")
+        .await
+        .unwrap();
+    conn.execute("UPDATE sms_senders SET sms_sender = 'no'")
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    assert_senders_corrupt(&*test, service, sender).await;
+}
+
+/// A service with one SMS sender, both valid when stored.
+async fn service_with_sender(store: &dyn Store) -> (ServiceId, SmsSenderId) {
+    let now = datetime!(2026-11-22 12:00:00 UTC);
+    let service = NewService {
+        id: ServiceId::new(),
+        name: "Senders".into(),
+        email_from: EmailLocalPart::parse("senders").unwrap(),
+        restricted: false,
+    };
+    store.create_service(&service, now).await.unwrap();
+    let sender = SmsSender {
+        id: SmsSenderId::new(),
+        service_id: service.id,
+        sms_sender: SmsFrom::parse("GCNOTIFY").unwrap(),
+        is_default: true,
+        archived: false,
+    };
+    store.add_sms_sender(&sender).await.unwrap();
+    assert_eq!(
+        store.sms_senders(service.id).await.unwrap(),
+        vec![sender.clone()]
+    );
+    (service.id, sender.id)
+}
+
+async fn assert_senders_corrupt(store: &dyn Store, service: ServiceId, sender: SmsSenderId) {
+    use carillon_store::StoreError::Corrupt;
+    let read = store.service(service).await;
+    assert!(
+        matches!(&read, Err(Corrupt(message)) if message.contains("email_from")),
+        "{read:?}"
+    );
+    let all = store.services().await;
+    assert!(matches!(all, Err(Corrupt(_))), "{all:?}");
+    let senders = store.sms_senders(service).await;
+    assert!(
+        matches!(&senders, Err(Corrupt(message)) if message.contains("sms_sender")),
+        "sender {sender}: {senders:?}"
+    );
+}
+
 /// Workers in several processes (here: two stores with a pool each, claiming from tasks on
 /// several threads) never get the same notification, and between them take every one once,
 /// those that have just come due included.
@@ -306,7 +366,7 @@ async fn claims_from_several_processes_never_overlap() {
     let service = NewService {
         id: ServiceId::new(),
         name: "Workers".into(),
-        email_from: "workers".into(),
+        email_from: EmailLocalPart::parse("workers").unwrap(),
         restricted: false,
     };
     let service = test.create_service(&service, now).await.unwrap();

@@ -7,7 +7,7 @@ use carillon_domain::{
 use carillon_store::StoreResult;
 
 use crate::SqliteStore;
-use crate::codec::{kind, open_text};
+use crate::codec::{kind, open_text, sms_from};
 use crate::error::{col, db_err};
 
 pub(crate) async fn add_reply_to(store: &SqliteStore, reply_to: &ReplyTo) -> StoreResult<()> {
@@ -82,7 +82,7 @@ pub(crate) async fn add_sms_sender(store: &SqliteStore, sender: &SmsSender) -> S
     )
     .bind(sender.id.as_uuid())
     .bind(sender.service_id.as_uuid())
-    .bind(&sender.sms_sender)
+    .bind(sender.sms_sender.as_str())
     .bind(sender.is_default)
     .bind(sender.archived)
     .execute(&mut *tx)
@@ -108,7 +108,7 @@ pub(crate) async fn sms_senders(
             Ok(SmsSender {
                 id: SmsSenderId::from_uuid(col(row, "id")?),
                 service_id: service,
-                sms_sender: col(row, "sms_sender")?,
+                sms_sender: sms_from(&col::<String>(row, "sms_sender")?)?,
                 is_default: col(row, "is_default")?,
                 archived: col(row, "archived")?,
             })

@@ -1,12 +1,14 @@
 //! Services: create with GC Notify's trial defaults, read, list, update.
 
-use carillon_domain::{NewService, Permission, Service, ServiceId};
+use carillon_domain::{Language, NewService, Permission, Service, ServiceId};
 use carillon_store::{StoreError, StoreResult};
 use sqlx::sqlite::SqliteRow;
 use time::OffsetDateTime;
 
 use crate::SqliteStore;
-use crate::codec::{count, from_micros, micros, parse_permissions, permissions, to_i64, truncate};
+use crate::codec::{
+    count, email_from, from_micros, micros, parse_permissions, permissions, to_i64, truncate,
+};
 use crate::error::{col, db_err};
 
 const COLUMNS: &str = "id, name, email_from, active, restricted, research_mode, prefix_sms, \
@@ -34,7 +36,7 @@ fn with_defaults(new: &NewService, now: OffsetDateTime) -> Service {
         email_annual_limit: 20_000_000,
         sms_annual_limit: 100_000,
         retention_days: 7,
-        default_language_french: false,
+        default_language: Language::English,
         created_at: truncate(now),
     }
 }
@@ -53,7 +55,7 @@ pub(crate) async fn create(
     )
     .bind(service.id.as_uuid())
     .bind(&service.name)
-    .bind(&service.email_from)
+    .bind(service.email_from.as_str())
     .bind(service.active)
     .bind(service.restricted)
     .bind(service.research_mode)
@@ -65,7 +67,7 @@ pub(crate) async fn create(
     .bind(to_i64(service.email_annual_limit, "email_annual_limit")?)
     .bind(to_i64(service.sms_annual_limit, "sms_annual_limit")?)
     .bind(i64::from(service.retention_days))
-    .bind(service.default_language_french)
+    .bind(service.default_language.is_french())
     .bind(micros(service.created_at))
     .execute(&store.writer)
     .await
@@ -100,7 +102,7 @@ pub(crate) async fn update(store: &SqliteStore, service: &Service) -> StoreResul
          sms_annual_limit = ?, retention_days = ?, default_language_french = ? WHERE id = ?",
     )
     .bind(&service.name)
-    .bind(&service.email_from)
+    .bind(service.email_from.as_str())
     .bind(service.active)
     .bind(service.restricted)
     .bind(service.research_mode)
@@ -112,7 +114,7 @@ pub(crate) async fn update(store: &SqliteStore, service: &Service) -> StoreResul
     .bind(to_i64(service.email_annual_limit, "email_annual_limit")?)
     .bind(to_i64(service.sms_annual_limit, "sms_annual_limit")?)
     .bind(i64::from(service.retention_days))
-    .bind(service.default_language_french)
+    .bind(service.default_language.is_french())
     .bind(service.id.as_uuid())
     .execute(&store.writer)
     .await
@@ -127,7 +129,7 @@ fn decode(row: &SqliteRow) -> StoreResult<Service> {
     Ok(Service {
         id: ServiceId::from_uuid(col(row, "id")?),
         name: col(row, "name")?,
-        email_from: col(row, "email_from")?,
+        email_from: email_from(&col::<String>(row, "email_from")?)?,
         active: col(row, "active")?,
         restricted: col(row, "restricted")?,
         research_mode: col(row, "research_mode")?,
@@ -139,7 +141,7 @@ fn decode(row: &SqliteRow) -> StoreResult<Service> {
         email_annual_limit: count(col(row, "email_annual_limit")?, "email_annual_limit")?,
         sms_annual_limit: count(col(row, "sms_annual_limit")?, "sms_annual_limit")?,
         retention_days: count(col(row, "retention_days")?, "retention_days")?,
-        default_language_french: col(row, "default_language_french")?,
+        default_language: Language::from_french_flag(col(row, "default_language_french")?),
         created_at: from_micros(col(row, "created_at")?)?,
     })
 }

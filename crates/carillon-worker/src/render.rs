@@ -60,10 +60,9 @@ pub(crate) fn render(
     ) {
         (NotificationType::Email, Parsed::Email(parsed)) => {
             let email = parsed.render(&values).map_err(|e| e.to_string())?;
-            let default_language = if service.default_language_french {
-                Language::French
-            } else {
-                Language::English
+            let default_language = match service.default_language {
+                carillon_domain::Language::English => Language::English,
+                carillon_domain::Language::French => Language::French,
             };
             let layout = EmailLayout {
                 branding,

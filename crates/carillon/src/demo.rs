@@ -6,8 +6,9 @@ use std::sync::Arc;
 use anyhow::Result;
 use carillon_crypto::api_key;
 use carillon_domain::{
-    ApiKey, ApiKeyId, KeyType, NewApiKey, NewService, NewTemplate, NotificationType, ProcessType,
-    ReplyTo, ReplyToId, ServiceId, SmsSender, SmsSenderId, TemplateId,
+    ApiKey, ApiKeyId, EmailLocalPart, KeyType, NewApiKey, NewService, NewTemplate,
+    NotificationType, ProcessType, ReplyTo, ReplyToId, ServiceId, SmsFrom, SmsSender, SmsSenderId,
+    TemplateId,
 };
 use carillon_store::Store;
 use serde_json::json;
@@ -35,7 +36,7 @@ pub(crate) async fn seed(store: &Arc<dyn Store>, api_url: &str) -> Result<String
             let new = NewService {
                 id: service_id,
                 name: "Carillon Demo".to_owned(),
-                email_from: "demo".to_owned(),
+                email_from: EmailLocalPart::parse("demo")?,
                 restricted: false,
             };
             store.create_service(&new, now).await?
@@ -135,7 +136,7 @@ pub(crate) async fn seed(store: &Arc<dyn Store>, api_url: &str) -> Result<String
             .add_sms_sender(&SmsSender {
                 id: sender_id,
                 service_id,
-                sms_sender: "CARILLON".to_owned(),
+                sms_sender: SmsFrom::parse("CARILLON")?,
                 is_default: true,
                 archived: false,
             })

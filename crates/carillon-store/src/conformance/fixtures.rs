@@ -1,8 +1,9 @@
 //! Records the checks create, and the times they pass in.
 
 use carillon_domain::{
-    KeyType, NewNotification, NewService, NewTemplate, Notification, NotificationId,
-    NotificationStatus, NotificationType, ProcessType, Service, ServiceId, Template, TemplateId,
+    EmailLocalPart, KeyType, NewNotification, NewService, NewTemplate, Notification,
+    NotificationId, NotificationStatus, NotificationType, ProcessType, Service, ServiceId,
+    Template, TemplateId,
 };
 use serde_json::json;
 use time::macros::datetime;
@@ -29,7 +30,11 @@ pub(crate) async fn service(store: &dyn Store, name: &str) -> Service {
     let new = NewService {
         id,
         name: format!("{name} {id}"),
-        email_from: format!("{}.{id}", name.to_lowercase().replace(' ', ".")),
+        email_from: EmailLocalPart::parse(&format!(
+            "{}.{id}",
+            name.to_lowercase().replace(' ', ".")
+        ))
+        .unwrap(),
         restricted: true,
     };
     store.create_service(&new, T0).await.unwrap()

@@ -1,7 +1,8 @@
 //! Checks for reply-to addresses, SMS senders and the safelist.
 
 use carillon_domain::{
-    NotificationType, ReplyTo, ReplyToId, SafelistEntry, SafelistId, SmsSender, SmsSenderId,
+    NotificationType, ReplyTo, ReplyToId, SafelistEntry, SafelistId, SmsFrom, SmsSender,
+    SmsSenderId,
 };
 
 use super::fixtures::service;
@@ -49,7 +50,7 @@ pub async fn sms_senders_default_switching(store: &dyn Store) {
     let sender = |service_id, name: &str, is_default| SmsSender {
         id: SmsSenderId::new(),
         service_id,
-        sms_sender: name.to_owned(),
+        sms_sender: SmsFrom::parse(name).unwrap(),
         is_default,
         archived: false,
     };

@@ -1,6 +1,6 @@
 //! Checks for services and the health calls.
 
-use carillon_domain::{NewService, Permission, ServiceId};
+use carillon_domain::{EmailLocalPart, Language, NewService, Permission, ServiceId};
 
 use super::fixtures::{T0, at, micros, service};
 use crate::{Store, StoreError};
@@ -17,7 +17,7 @@ pub async fn services_round_trip(store: &dyn Store) {
     let new = NewService {
         id,
         name: "Agence du revenu — Service à la clientèle".to_owned(),
-        email_from: "arc.clientele".to_owned(),
+        email_from: EmailLocalPart::parse("arc.clientele").unwrap(),
         restricted: true,
     };
     // Nanoseconds are dropped: the store keeps (and the API prints) microseconds.
@@ -48,7 +48,7 @@ pub async fn services_round_trip(store: &dyn Store) {
         (20_000_000, 100_000)
     );
     assert_eq!(created.retention_days, 7);
-    assert!(!created.default_language_french);
+    assert_eq!(created.default_language, Language::English);
     assert_eq!(created.created_at, micros(now));
     assert_eq!(created.created_at.nanosecond(), 123_456_000);
 
@@ -65,7 +65,7 @@ pub async fn services_update_every_field(store: &dyn Store) {
     let original = service(store, "Before").await;
     let mut changed = original.clone();
     changed.name = "After".to_owned();
-    changed.email_from = "after".to_owned();
+    changed.email_from = EmailLocalPart::parse("after").unwrap();
     changed.active = false;
     changed.restricted = false;
     changed.research_mode = true;
@@ -77,7 +77,7 @@ pub async fn services_update_every_field(store: &dyn Store) {
     changed.email_annual_limit = 5_000_000_000;
     changed.sms_annual_limit = 200_000;
     changed.retention_days = 3;
-    changed.default_language_french = true;
+    changed.default_language = Language::French;
     changed.created_at = at(999);
     store.update_service(&changed).await.unwrap();
 
@@ -116,7 +116,7 @@ pub async fn services_duplicate_name_or_sender_conflicts(store: &dyn Store) {
     let same_name = NewService {
         id: ServiceId::new(),
         name: first.name.clone(),
-        email_from: "someone.else".to_owned(),
+        email_from: EmailLocalPart::parse("someone.else").unwrap(),
         restricted: true,
     };
     let result = store.create_service(&same_name, at(1)).await;

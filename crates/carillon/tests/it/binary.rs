@@ -344,6 +344,68 @@ fn admin_commands_print_json_for_scripts() {
     assert!(!bad.status.success());
 }
 
+/// A sending address or SMS sender GC Notify would refuse is refused at the command line,
+/// naming the option and the rule, and nothing is stored.
+#[test]
+fn bad_sending_address_and_sms_sender_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let refused = |args: &[&str], option: &str, rule: &str| {
+        let output = carillon(dir.path()).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?} succeeded");
+        assert!(
+            stderr.contains(option) && stderr.contains(rule),
+            "{args:?}: {stderr}"
+        );
+    };
+    for (email_from, rule) in [
+        ("Benefits", "lower-case letters, digits"),
+        ("two words", "lower-case letters, digits"),
+        ("double..dot", "cannot start or end with '.' or hold '..'"),
+    ] {
+        refused(
+            &[
+                "service",
+                "create",
+                "--name",
+                "Benefits",
+                "--email-from",
+                email_from,
+            ],
+            "--email-from",
+            rule,
+        );
+    }
+    let services = json_output(carillon(dir.path()).args(["service", "list", "--json"]));
+    assert_eq!(services, json!([]), "nothing is created");
+
+    let service = json_output(carillon(dir.path()).args([
+        "service",
+        "create",
+        "--name",
+        "Benefits",
+        "--email-from",
+        "benefits",
+        "--json",
+    ]));
+    let id = service["id"].as_str().unwrap().to_owned();
+    for (sender, rule) in [
+        ("no", "4 to 11 characters"),
+        ("GC NOTIFY", "letters, digits and full stops"),
+        ("0012345", "cannot start with 00"),
+        ("+1613", "a + followed by 8 to 15 digits"),
+    ] {
+        refused(
+            &["sms-sender", "add", "--service", &id, "--sender", sender],
+            "--sender",
+            rule,
+        );
+    }
+    let senders =
+        json_output(carillon(dir.path()).args(["sms-sender", "list", "--service", &id, "--json"]));
+    assert_eq!(senders, json!([]), "nothing is added");
+}
+
 #[test]
 fn configuration_file_is_read() {
     let dir = tempfile::tempdir().unwrap();

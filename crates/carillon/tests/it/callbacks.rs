@@ -91,7 +91,7 @@ async fn another_service(app: &TestApp) -> (ApiKey, TemplateId) {
             &NewService {
                 id: ServiceId::new(),
                 name: "Other Service".into(),
-                email_from: "other.service".into(),
+                email_from: "other.service".parse().unwrap(),
                 restricted: false,
             },
             now,

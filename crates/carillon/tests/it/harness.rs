@@ -165,7 +165,7 @@ impl TestApp {
                 &NewService {
                     id: ServiceId::new(),
                     name: "Test Service".into(),
-                    email_from: "test.service".into(),
+                    email_from: "test.service".parse().unwrap(),
                     restricted: false,
                 },
                 now,
