@@ -1,7 +1,8 @@
 //! Carillon's domain: identifiers, recipients, statuses and the records the platform keeps.
 //!
-//! Pure types and rules: no I/O (reading the system clock aside), no async, no storage or HTTP. Everything validated has a
-//! `parse` constructor, so code holding one of these types holds a valid value.
+//! Pure types and rules: no I/O (reading the system clock aside), no async, no storage or
+//! HTTP. Everything validated has a `parse` constructor, so code holding one of these types
+//! holds a valid value.
 
 mod api_key;
 mod clock;
