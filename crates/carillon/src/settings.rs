@@ -1,7 +1,7 @@
 //! Resolved settings: command-line flags and environment win over the TOML file, which wins
 //! over defaults. Providers are parsed here, once, so a bad one is refused at start. The
-//! master key is loaded or, for the embedded database and commands that write only,
-//! generated. `serve` and `demo` turn these into the server library's settings (`serve_args`).
+//! master key is loaded or, for the embedded database and a command that may write, generated.
+//! `serve` and `demo` turn these into the server library's settings (`serve::server_settings`).
 
 use std::fs;
 use std::io::Write;
