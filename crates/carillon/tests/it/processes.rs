@@ -3,9 +3,8 @@
 
 use std::time::Duration;
 
-use reqwest::StatusCode;
-
 use carillon_server::ServerSettings;
+use reqwest::StatusCode;
 
 use crate::harness::{default_settings, test_settings};
 use crate::on_both_backends;
