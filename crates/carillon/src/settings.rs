@@ -251,3 +251,38 @@ fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use clap::CommandFactory;
+
+    use super::FileSettings;
+    use crate::cli::Cli;
+
+    /// Every long flag of the shared settings and of `serve` and `demo` has a key in the file.
+    #[test]
+    fn the_file_takes_every_setting_flag() {
+        let cli = Cli::command();
+        let serve = cli.find_subcommand("serve").unwrap().clone();
+        let demo = cli.find_subcommand("demo").unwrap().clone();
+        for command in [&cli, &serve, &demo] {
+            for arg in command.get_arguments() {
+                let Some(long) = arg.get_long() else { continue };
+                if ["config", "help", "version"].contains(&long) {
+                    continue;
+                }
+                let key = long.replace('-', "_");
+                // A value of the wrong type is refused too, but not as an unknown field.
+                let refused = toml::from_str::<FileSettings>(&format!("{key} = {{}}\n"))
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default();
+                assert!(
+                    !refused.contains("unknown field"),
+                    "--{long} cannot be set in the file: {refused}"
+                );
+            }
+        }
+    }
+}
