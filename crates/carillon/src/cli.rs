@@ -20,7 +20,8 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
-/// Settings every command shares. Each can also come from the TOML file named by `--config`.
+/// Settings every command shares. Each, like those of `serve` and `demo`, can also come from the
+/// TOML file named by `--config`.
 #[derive(Debug, Clone, Args, Default)]
 pub(crate) struct GlobalArgs {
     /// TOML file with any of these settings (keys as the long flag names, with `_`).
@@ -188,6 +189,10 @@ pub(crate) struct ServeArgs {
     /// Address and port of the API.
     #[arg(long, env = "CARILLON_LISTEN", default_value = "127.0.0.1:6011")]
     pub(crate) listen: SocketAddr,
+    /// Address and port of Prometheus metrics (`GET /metrics`), never served on the API's
+    /// port. Off by default.
+    #[arg(long, env = "CARILLON_METRICS_LISTEN")]
+    pub(crate) metrics_listen: Option<SocketAddr>,
     /// What this process runs: the API and delivery workers (one process does everything),
     /// or only one of them (several processes sharing one PostgreSQL).
     #[arg(long, env = "CARILLON_ROLE", value_enum, default_value = "all")]
@@ -213,7 +218,8 @@ pub(crate) struct ServeArgs {
 }
 
 /// What a `serve` process runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub(crate) enum Role {
     /// The API and the delivery workers.
     All,

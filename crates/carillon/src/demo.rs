@@ -26,8 +26,13 @@ const EMAIL_BODY: &str = "[[en]]\nHello ((name)),\n\nThis message came from your
 demo. Every email and text message you send from here is kept in the outbox.\n[[/en]]\n\n---\n\n\
 [[fr]]\nBonjour ((name)),\n\nCe message vient de votre démo Carillon.\n[[/fr]]";
 
-/// Seeds the demo and returns the JSON line describing it.
-pub(crate) async fn seed(store: &Arc<dyn Store>, api_url: &str) -> Result<String> {
+/// Seeds the demo and returns the JSON line describing it (with where the metrics are
+/// served, when they are).
+pub(crate) async fn seed(
+    store: &Arc<dyn Store>,
+    api_url: &str,
+    metrics_url: Option<&str>,
+) -> Result<String> {
     let now = OffsetDateTime::now_utc();
     let service_id = ServiceId::from_uuid(SERVICE);
     let mut service = match store.service(service_id).await? {
@@ -143,13 +148,16 @@ pub(crate) async fn seed(store: &Arc<dyn Store>, api_url: &str) -> Result<String
             .await?;
     }
 
-    Ok(json!({
+    let mut line = json!({
         "api_url": api_url,
         "service_id": service_id.to_string(),
         "api_keys": keys,
         "templates": {"email": EMAIL_TEMPLATE.to_string(), "sms": SMS_TEMPLATE.to_string()},
         "email_reply_to_id": REPLY_TO.to_string(),
         "sms_sender_id": SMS_SENDER.to_string(),
-    })
-    .to_string())
+    });
+    if let Some(url) = metrics_url {
+        line["metrics_url"] = json!(url);
+    }
+    Ok(line.to_string())
 }

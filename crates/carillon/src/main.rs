@@ -1,5 +1,5 @@
-//! The `carillon` program: reads settings, opens the database, runs a command.
-//! The only crate that knows every concrete backend.
+//! The `carillon` program: reads settings, opens the database, runs a command. With the
+//! server library, the only crate that knows every concrete backend.
 
 mod admin;
 mod admin_callbacks;
@@ -15,7 +15,8 @@ mod settings;
 mod sheet;
 
 use anyhow::{Context, Result};
-use clap::Parser;
+use carillon_server::OpenMode;
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use tracing_subscriber::EnvFilter;
 
 use crate::cli::{Cli, Command, LogFormat};
@@ -32,8 +33,21 @@ fn init_logs(format: LogFormat) {
     }
 }
 
+/// Commands that only read (`list`, `show`) open an existing database only: they never create
+/// a data directory, a key or a database.
+fn open_mode(matches: &ArgMatches) -> OpenMode {
+    let leaf = matches
+        .subcommand()
+        .and_then(|(_, command)| command.subcommand_name());
+    match leaf {
+        Some("list" | "show") => OpenMode::Existing,
+        _ => OpenMode::Create,
+    }
+}
+
 fn main() -> Result<()> {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // A child of `send-bulk` reading a spreadsheet: no settings, logs or runtime, only what
     // reading needs, so that its limits hold little besides the workbook.
     if let Command::ReadSheet(args) = &cli.command {
@@ -43,57 +57,50 @@ fn main() -> Result<()> {
         .enable_all()
         .build()
         .context("starting the async runtime")?
-        .block_on(run(cli))
+        .block_on(run(cli, &matches))
 }
 
-async fn run(cli: Cli) -> Result<()> {
+async fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
     let settings = Settings::resolve(&cli.global)?;
     init_logs(settings.log_format);
+    let mode = open_mode(matches);
+    let given = serve::Given(matches.subcommand().map(|(_, command)| command));
     match cli.command {
-        Command::Serve(args) => {
-            let shutdown = serve::shutdown_signal()?;
-            let store = backend::open(&settings).await?;
-            let listener = match args.role {
-                cli::Role::Worker => None,
-                cli::Role::All | cli::Role::Api => Some(serve::bind(args.listen).await?),
-            };
-            serve::serve(&args, listener, store, &settings, shutdown).await
-        }
+        Command::Serve(args) => serve::serve(&settings, &args, given).await,
         Command::Migrate => {
-            backend::open(&settings).await?;
+            backend::open(&settings, mode).await?;
             output::print_line("database is up to date");
             Ok(())
         }
-        Command::Demo(args) => {
-            let shutdown = serve::shutdown_signal()?;
-            let store = backend::open(&settings).await?;
-            let listener = serve::bind(args.listen).await?;
-            let url = format!("http://{}", listener.local_addr()?);
-            output::print_line(&demo::seed(&store, &url).await?);
-            serve::serve(&args, Some(listener), store, &settings, shutdown).await
+        Command::Demo(args) => serve::demo(&settings, &args, given).await,
+        Command::Service(command) => {
+            admin::service(backend::open(&settings, mode).await?, command).await
         }
-        Command::Service(command) => admin::service(backend::open(&settings).await?, command).await,
-        Command::ApiKey(command) => admin::api_key(backend::open(&settings).await?, command).await,
+        Command::ApiKey(command) => {
+            admin::api_key(backend::open(&settings, mode).await?, command).await
+        }
         Command::Template(command) => {
-            admin::template(backend::open(&settings).await?, command).await
+            admin::template(backend::open(&settings, mode).await?, command).await
         }
         Command::ReplyTo(command) => {
-            admin::reply_to(backend::open(&settings).await?, command).await
+            admin::reply_to(backend::open(&settings, mode).await?, command).await
         }
         Command::SmsSender(command) => {
-            admin::sms_sender(backend::open(&settings).await?, command).await
+            admin::sms_sender(backend::open(&settings, mode).await?, command).await
         }
         Command::Safelist(command) => {
-            admin::safelist(backend::open(&settings).await?, command).await
+            admin::safelist(backend::open(&settings, mode).await?, command).await
         }
         Command::Callback(command) => {
-            admin_callbacks::run(backend::open(&settings).await?, command).await
+            admin_callbacks::run(backend::open(&settings, mode).await?, command).await
         }
-        Command::Outbox(command) => outbox::run(backend::open(&settings).await?, command).await,
+        Command::Outbox(command) => {
+            outbox::run(backend::open(&settings, mode).await?, command).await
+        }
         Command::SendBulk(args) => {
-            bulk::send_bulk(backend::open(&settings).await?, &settings, args).await
+            bulk::send_bulk(backend::open(&settings, mode).await?, &settings, args).await
         }
-        Command::Job(command) => bulk::job(backend::open(&settings).await?, command).await,
+        Command::Job(command) => bulk::job(backend::open(&settings, mode).await?, command).await,
         Command::ReadSheet(args) => sheet::read_sheet(&args),
     }
 }

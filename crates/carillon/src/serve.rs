@@ -1,131 +1,126 @@
-//! Runs the HTTP server until SIGINT or SIGTERM, then drains in-flight requests.
+//! `serve` and `demo`: turns the resolved settings into the server library's, then serves
+//! until SIGINT or SIGTERM.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
-
-use anyhow::{Context, Result};
-use axum::routing::get;
-use carillon_api::{ApiSettings, AppState, SystemClock, router};
+use anyhow::{Context, Result, bail};
 use carillon_render::{BannerOrder, Branding};
-use carillon_store::Store;
-use carillon_worker::{CallbackDispatcher, CallbackSettings, Worker, WorkerSettings};
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use tokio::net::TcpListener;
-use tokio::sync::watch;
+use carillon_server::{CallbackSettings, OpenMode, Server, ServerSettings, WorkerSettings};
+use clap::ArgMatches;
+use clap::parser::ValueSource;
 
 use crate::cli::{Role, ServeArgs};
-
 use crate::settings::Settings;
 
-/// Binds the listener (so callers know the port before serving).
-pub(crate) async fn bind(listen: SocketAddr) -> Result<TcpListener> {
-    TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("listening on {listen}"))
+/// Which `serve`/`demo` flags were given on the command line or in the environment: the
+/// TOML file's values win over clap's defaults only.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Given<'a>(pub(crate) Option<&'a ArgMatches>);
+
+impl Given<'_> {
+    fn has(self, id: &str) -> bool {
+        matches!(
+            self.0.and_then(|m| m.value_source(id)),
+            Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+        )
+    }
+
+    /// The flag's value when given, else the file's, else the flag's default.
+    fn pick<T>(self, id: &str, from_args: T, from_file: Option<T>) -> T {
+        match from_file {
+            Some(value) if !self.has(id) => value,
+            _ => from_args,
+        }
+    }
 }
 
-/// Runs what `role` names until a shutdown signal: the API on `listener`, the delivery
-/// worker with the callback dispatcher, or both. In-flight requests are drained, the worker
-/// finishes its batch and the dispatcher its requests.
-pub(crate) async fn serve(
-    args: &ServeArgs,
-    listener: Option<TcpListener>,
-    store: Arc<dyn Store>,
+/// The server library's settings for `serve` or `demo`.
+pub(crate) fn server_settings(
     settings: &Settings,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<()> {
-    let role = args.role;
-    let api = ApiSettings {
+    args: &ServeArgs,
+    given: Given<'_>,
+) -> Result<ServerSettings> {
+    let file = &settings.serve_file;
+    let concurrency = given.pick(
+        "worker_concurrency",
+        args.worker_concurrency,
+        file.worker_concurrency,
+    );
+    if !(1..=64).contains(&concurrency) {
+        bail!("worker_concurrency must be between 1 and 64, not {concurrency}");
+    }
+    let lease = given.pick(
+        "worker_lease_seconds",
+        args.worker_lease_seconds,
+        file.worker_lease_seconds,
+    );
+    let retry = given.pick(
+        "callback_retry_seconds",
+        args.callback_retry_seconds,
+        file.callback_retry_seconds,
+    );
+    let role = match given.pick("role", args.role, file.role) {
+        Role::All => carillon_server::Role::All,
+        Role::Api => carillon_server::Role::Api,
+        Role::Worker => carillon_server::Role::Worker,
+    };
+    let master_key = settings.master_key(OpenMode::Create)?;
+    Ok(ServerSettings {
+        role,
+        listen: given.pick("listen", args.listen, file.listen),
+        metrics_listen: args.metrics_listen.or(file.metrics_listen),
         sending_domain: settings.sending_domain.clone(),
         public_url: settings.public_url.clone(),
-        sns_topic_arns: settings.sns_topic_arns.clone(),
-        sns_trusted_origins: settings.sns_trusted_origins.clone(),
-        bulk_max_rows: args.bulk_max_rows,
-        ..ApiSettings::default()
-    };
-    let uses_aws = settings.email_provider == "ses" || settings.sms_provider == "sns";
-    if role != Role::Worker && uses_aws && settings.sns_topic_arns.is_empty() {
-        tracing::warn!(
-            "delivery receipts are accepted from any SNS topic: set CARILLON_SNS_TOPIC_ARNS"
-        );
-    }
-    let state = AppState::new(Arc::clone(&store), Arc::new(SystemClock), api);
-    let (stop, stopped) = watch::channel(false);
-    // API-only processes send no callbacks: the workers' processes do.
-    let worker = if role == Role::Api {
-        None
-    } else {
-        let callbacks_wake = Arc::new(tokio::sync::Notify::new());
-        let callback_settings = CallbackSettings {
-            retry_delay: time::Duration::seconds(i64::from(args.callback_retry_seconds)),
-            max_retries: args.callback_max_retries,
-            ..CallbackSettings::default()
-        };
-        let dispatcher = CallbackDispatcher::new(
-            Arc::clone(&store),
-            callback_settings,
-            Arc::clone(&callbacks_wake),
-        )?;
-        let dispatcher = tokio::spawn(dispatcher.run(stopped.clone()));
-        let (email, sms) = crate::providers::choose(settings, &store).await?;
-        let worker_settings = WorkerSettings {
-            sending_domain: settings.sending_domain.clone(),
+        email: settings.email.clone(),
+        sms: settings.sms.clone(),
+        aws: settings.aws.clone(),
+        sns: settings.sns.clone(),
+        worker: WorkerSettings {
             branding: Branding::GovernmentOfCanada(BannerOrder::EnglishFirst),
-            lease: time::Duration::seconds(i64::from(args.worker_lease_seconds.max(1))),
-            concurrency: usize::from(args.worker_concurrency),
+            lease: time::Duration::seconds(i64::from(lease.max(1))),
+            concurrency: usize::from(concurrency),
             ..WorkerSettings::default()
-        };
-        let worker = Worker::new(
-            store,
-            email,
-            sms,
-            worker_settings,
-            Arc::clone(&state.accepted),
-        )
-        .with_callback_wake(callbacks_wake);
-        Some((tokio::spawn(worker.run(stopped)), dispatcher))
-    };
-    match (role, listener) {
-        (Role::Worker, _) | (_, None) => shutdown.await,
-        (_, Some(listener)) => {
-            let address = listener.local_addr()?;
-            tracing::info!(%address, "serving the API");
-            let app = router(state).merge(metrics_route()?);
-            axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await
-                .context("serving HTTP")?;
-        }
-    }
-    let _ = stop.send(true);
-    if let Some((worker, dispatcher)) = worker {
-        worker.await.context("the delivery worker panicked")?;
-        dispatcher
-            .await
-            .context("the callback dispatcher panicked")?;
-    }
-    tracing::info!("stopped");
-    Ok(())
+        },
+        callbacks: CallbackSettings {
+            retry_delay: time::Duration::seconds(i64::from(retry)),
+            max_retries: given.pick(
+                "callback_max_retries",
+                args.callback_max_retries,
+                file.callback_max_retries,
+            ),
+            ..CallbackSettings::default()
+        },
+        bulk_max_rows: given.pick("bulk_max_rows", args.bulk_max_rows, file.bulk_max_rows),
+        ..ServerSettings::new(settings.database.clone(), master_key)
+    })
 }
 
-/// `GET /metrics`: Prometheus text format. The recorder is installed once per process.
-fn metrics_route() -> Result<axum::Router> {
-    static HANDLE: std::sync::OnceLock<PrometheusHandle> = std::sync::OnceLock::new();
-    let handle = match HANDLE.get() {
-        Some(handle) => handle.clone(),
-        None => {
-            let handle = PrometheusBuilder::new()
-                .install_recorder()
-                .context("installing the metrics recorder")?;
-            HANDLE.get_or_init(|| handle).clone()
-        }
+/// `carillon serve`: what the role names, until a shutdown signal.
+pub(crate) async fn serve(settings: &Settings, args: &ServeArgs, given: Given<'_>) -> Result<()> {
+    let shutdown = shutdown_signal()?;
+    let server = Server::build(server_settings(settings, args, given)?).await?;
+    let listeners = server.bind().await?;
+    Ok(server.run(listeners, shutdown).await?)
+}
+
+/// `carillon demo`: seeds the demo, describes it in one line on standard output, serves.
+pub(crate) async fn demo(settings: &Settings, args: &ServeArgs, given: Given<'_>) -> Result<()> {
+    let shutdown = shutdown_signal()?;
+    let server = Server::build(server_settings(settings, args, given)?).await?;
+    let listeners = server.bind().await?;
+    let Some(api) = listeners.api_address() else {
+        bail!("the demo serves the API: use --role all or --role api");
     };
-    Ok(axum::Router::new().route("/metrics", get(move || std::future::ready(handle.render()))))
+    let metrics = listeners
+        .metrics_address()
+        .map(|address| format!("http://{address}/metrics"));
+    let line =
+        crate::demo::seed(server.store(), &format!("http://{api}"), metrics.as_deref()).await?;
+    crate::output::print_line(&line);
+    Ok(server.run(listeners, shutdown).await?)
 }
 
 /// Registers SIGINT and SIGTERM handlers now (so a signal sent right after start-up is not
 /// lost) and returns a future that completes on the first of them.
-pub(crate) fn shutdown_signal() -> Result<impl Future<Output = ()>> {
+fn shutdown_signal() -> Result<impl Future<Output = ()>> {
     #[cfg(unix)]
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .context("installing the SIGTERM handler")?;

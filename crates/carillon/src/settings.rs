@@ -1,15 +1,21 @@
 //! Resolved settings: command-line flags and environment win over the TOML file, which wins
-//! over defaults. The master key is loaded or, for the embedded database only, generated.
+//! over defaults. Providers are parsed here, once, so a bad one is refused at start. The
+//! master key is loaded or, for the embedded database and a command that may write, generated.
+//! `serve` and `demo` turn these into the server library's settings (`serve::server_settings`).
 
 use std::fs;
 use std::io::Write;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
-use carillon_crypto::MasterKey;
+use anyhow::{Context, Result, anyhow, bail};
+use carillon_server::{
+    AwsSettings, Database, EmailProviderChoice, MasterKey, OpenMode, SecretString, SenderId,
+    SmsProviderChoice, SnsSettings,
+};
 use serde::Deserialize;
 
-use crate::cli::{GlobalArgs, LogFormat, SnsSenderId};
+use crate::cli::{GlobalArgs, LogFormat, Role, SnsSenderId};
 
 /// The TOML file's shape: the same names as the flags.
 #[derive(Debug, Default, Deserialize)]
@@ -30,13 +36,27 @@ struct FileSettings {
     sns_sender_id: Option<SnsSenderId>,
     sns_topic_arns: Option<Vec<String>>,
     sns_trusted_origins: Option<Vec<String>>,
+    listen: Option<SocketAddr>,
+    metrics_listen: Option<SocketAddr>,
+    role: Option<Role>,
+    worker_lease_seconds: Option<u32>,
+    worker_concurrency: Option<u16>,
+    callback_retry_seconds: Option<u32>,
+    callback_max_retries: Option<u32>,
+    bulk_max_rows: Option<usize>,
 }
 
-/// Which database to use.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Database {
-    Sqlite(PathBuf),
-    Postgres(String),
+/// The file's settings of `serve` and `demo`, used where their flags are not given.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ServeFileSettings {
+    pub(crate) listen: Option<SocketAddr>,
+    pub(crate) metrics_listen: Option<SocketAddr>,
+    pub(crate) role: Option<Role>,
+    pub(crate) worker_lease_seconds: Option<u32>,
+    pub(crate) worker_concurrency: Option<u16>,
+    pub(crate) callback_retry_seconds: Option<u32>,
+    pub(crate) callback_max_retries: Option<u32>,
+    pub(crate) bulk_max_rows: Option<usize>,
 }
 
 /// Everything a command needs to know.
@@ -48,20 +68,16 @@ pub(crate) struct Settings {
     pub(crate) sending_domain: String,
     pub(crate) public_url: Option<String>,
     pub(crate) log_format: LogFormat,
-    /// `outbox` or an SMTP URL.
-    pub(crate) email_provider: String,
-    /// `outbox` or an SMS gateway URL.
-    pub(crate) sms_provider: String,
-    pub(crate) sms_gateway_token: Option<String>,
-    /// AWS region of SES and SNS.
-    pub(crate) aws_region: String,
-    pub(crate) aws_endpoint_url: Option<String>,
-    pub(crate) ses_configuration_set: Option<String>,
-    pub(crate) sns_sender_id: SnsSenderId,
-    /// SNS topics receipts are accepted from (empty: any).
-    pub(crate) sns_topic_arns: Vec<String>,
-    /// Extra origins trusted for SNS certificates and subscription confirmations.
-    pub(crate) sns_trusted_origins: Vec<String>,
+    /// Where email goes.
+    pub(crate) email: EmailProviderChoice,
+    /// Where text messages go.
+    pub(crate) sms: SmsProviderChoice,
+    /// Region and endpoint of SES and SNS.
+    pub(crate) aws: AwsSettings,
+    /// Which SNS receipts are trusted.
+    pub(crate) sns: SnsSettings,
+    /// `serve` and `demo` settings from the file.
+    pub(crate) serve_file: ServeFileSettings,
 }
 
 /// A list from the flags/environment when given there, else from the file.
@@ -88,21 +104,6 @@ fn default_data_dir() -> PathBuf {
         )
 }
 
-/// Parses a database URL strictly: a typo must not silently create a new database.
-pub(crate) fn parse_database_url(url: &str) -> Result<Database> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Ok(Database::Postgres(url.to_owned()));
-    }
-    if let Some(path) = url.strip_prefix("sqlite://") {
-        if path.is_empty() {
-            bail!("sqlite:// needs a file path, e.g. sqlite:///var/lib/carillon/carillon.db");
-        }
-        return Ok(Database::Sqlite(PathBuf::from(path)));
-    }
-    let scheme = url.split("://").next().unwrap_or(url);
-    bail!("unsupported database URL scheme {scheme:?}: use postgres:// or sqlite://")
-}
-
 impl Settings {
     /// Resolves settings from flags/environment and the optional file.
     pub(crate) fn resolve(args: &GlobalArgs) -> Result<Self> {
@@ -121,9 +122,44 @@ impl Settings {
             .or(file.data_dir)
             .unwrap_or_else(default_data_dir);
         let database = match args.database_url.clone().or(file.database_url) {
-            Some(url) => parse_database_url(&url)?,
+            Some(url) => Database::parse_url(&url)?,
             None => Database::Sqlite(data_dir.join("carillon.db")),
         };
+        let sns_sender_id = match args
+            .sns_sender_id
+            .or(file.sns_sender_id)
+            .unwrap_or(SnsSenderId::Off)
+        {
+            SnsSenderId::Off => SenderId::Off,
+            SnsSenderId::FromMessage => SenderId::FromMessage,
+        };
+        let email = EmailProviderChoice::parse(
+            &args
+                .email_provider
+                .clone()
+                .or(file.email_provider)
+                .unwrap_or_else(|| "outbox".to_owned()),
+            args.ses_configuration_set
+                .clone()
+                .or(file.ses_configuration_set),
+        )
+        .map_err(|e| anyhow!("--email-provider: {e}"))?;
+        let token = args.sms_gateway_token.clone().or(file.sms_gateway_token);
+        let sms = SmsProviderChoice::parse(
+            &args
+                .sms_provider
+                .clone()
+                .or(file.sms_provider)
+                .unwrap_or_else(|| "outbox".to_owned()),
+            token.map(SecretString::from),
+            sns_sender_id,
+        )
+        .map_err(|e| match e {
+            carillon_server::ServerError::MissingGatewayToken => {
+                anyhow!("{e}: set CARILLON_SMS_GATEWAY_TOKEN")
+            }
+            other => anyhow!("--sms-provider: {other}"),
+        })?;
         Ok(Self {
             database,
             data_dir,
@@ -138,39 +174,37 @@ impl Settings {
                 .log_format
                 .or(file.log_format)
                 .unwrap_or(LogFormat::Text),
-            email_provider: args
-                .email_provider
-                .clone()
-                .or(file.email_provider)
-                .unwrap_or_else(|| "outbox".to_owned()),
-            sms_provider: args
-                .sms_provider
-                .clone()
-                .or(file.sms_provider)
-                .unwrap_or_else(|| "outbox".to_owned()),
-            sms_gateway_token: args.sms_gateway_token.clone().or(file.sms_gateway_token),
-            aws_region: args
-                .aws_region
-                .clone()
-                .or(file.aws_region)
-                .unwrap_or_else(|| carillon_providers_aws::DEFAULT_REGION.to_owned()),
-            aws_endpoint_url: args.aws_endpoint_url.clone().or(file.aws_endpoint_url),
-            ses_configuration_set: args
-                .ses_configuration_set
-                .clone()
-                .or(file.ses_configuration_set),
-            sns_sender_id: args
-                .sns_sender_id
-                .or(file.sns_sender_id)
-                .unwrap_or(SnsSenderId::Off),
-            sns_topic_arns: list(&args.sns_topic_arns, file.sns_topic_arns),
-            sns_trusted_origins: list(&args.sns_trusted_origins, file.sns_trusted_origins),
+            email,
+            sms,
+            aws: AwsSettings {
+                region: args
+                    .aws_region
+                    .clone()
+                    .or(file.aws_region)
+                    .unwrap_or_else(|| carillon_providers_aws::DEFAULT_REGION.to_owned()),
+                endpoint_url: args.aws_endpoint_url.clone().or(file.aws_endpoint_url),
+            },
+            sns: SnsSettings {
+                topic_arns: list(&args.sns_topic_arns, file.sns_topic_arns),
+                trusted_origins: list(&args.sns_trusted_origins, file.sns_trusted_origins),
+            },
+            serve_file: ServeFileSettings {
+                listen: file.listen,
+                metrics_listen: file.metrics_listen,
+                role: file.role,
+                worker_lease_seconds: file.worker_lease_seconds,
+                worker_concurrency: file.worker_concurrency,
+                callback_retry_seconds: file.callback_retry_seconds,
+                callback_max_retries: file.callback_max_retries,
+                bulk_max_rows: file.bulk_max_rows,
+            },
         })
     }
 
-    /// The master key: configured, or (embedded database only) read from or generated in the
-    /// data directory, readable by its owner only.
-    pub(crate) fn master_key(&self) -> Result<MasterKey> {
+    /// The master key: configured, or (embedded database only) read from or, unless only an
+    /// existing database may be opened, generated in the data directory, readable by its
+    /// owner only.
+    pub(crate) fn master_key(&self, mode: OpenMode) -> Result<MasterKey> {
         if let Some(text) = &self.master_key {
             return MasterKey::from_base64(text.trim())
                 .map_err(|_| anyhow::anyhow!("the master key must be 32 bytes, base64-encoded"));
@@ -188,6 +222,9 @@ impl Settings {
             return MasterKey::from_base64(text.trim()).map_err(|_| {
                 anyhow::anyhow!("{} does not hold a valid master key", path.display())
             });
+        }
+        if mode == OpenMode::Existing {
+            bail!("the master key {} does not exist", path.display());
         }
         fs::create_dir_all(&self.data_dir)
             .with_context(|| format!("creating the data directory {}", self.data_dir.display()))?;
@@ -217,20 +254,35 @@ fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    #![allow(clippy::unwrap_used)]
+    use clap::CommandFactory;
 
+    use super::FileSettings;
+    use crate::cli::Cli;
+
+    /// Every long flag of the shared settings and of `serve` and `demo` has a key in the file.
     #[test]
-    fn database_urls_are_parsed_strictly() {
-        assert_eq!(
-            parse_database_url("postgres://u@h/db").unwrap(),
-            Database::Postgres("postgres://u@h/db".into())
-        );
-        assert_eq!(
-            parse_database_url("sqlite:///var/x.db").unwrap(),
-            Database::Sqlite("/var/x.db".into())
-        );
-        assert!(parse_database_url("mysql://x").is_err());
-        assert!(parse_database_url("postgress://x").is_err());
-        assert!(parse_database_url("sqlite://").is_err());
+    fn the_file_takes_every_setting_flag() {
+        let cli = Cli::command();
+        let serve = cli.find_subcommand("serve").unwrap().clone();
+        let demo = cli.find_subcommand("demo").unwrap().clone();
+        for command in [&cli, &serve, &demo] {
+            for arg in command.get_arguments() {
+                let Some(long) = arg.get_long() else { continue };
+                if ["config", "help", "version"].contains(&long) {
+                    continue;
+                }
+                let key = long.replace('-', "_");
+                // A value of the wrong type is refused too, but not as an unknown field.
+                let refused = toml::from_str::<FileSettings>(&format!("{key} = {{}}\n"))
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default();
+                assert!(
+                    !refused.contains("unknown field"),
+                    "--{long} cannot be set in the file: {refused}"
+                );
+            }
+        }
     }
 }

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_carillon");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_carillon");
 
-fn carillon(data_dir: &std::path::Path) -> Command {
+pub(crate) fn carillon(data_dir: &std::path::Path) -> Command {
     let mut command = Command::new(BIN);
     command
         .arg("--data-dir")
@@ -19,10 +19,11 @@ fn carillon(data_dir: &std::path::Path) -> Command {
     command
 }
 
-/// Starts `carillon demo` and reads its one JSON line.
-fn start_demo(data_dir: &std::path::Path) -> (Child, Value) {
+/// Starts `carillon demo` with `extra` flags and reads its one JSON line.
+fn start_demo(data_dir: &std::path::Path, extra: &[&str]) -> (Child, Value) {
     let mut child = carillon(data_dir)
         .args(["demo", "--listen", "127.0.0.1:0"])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -37,7 +38,7 @@ fn start_demo(data_dir: &std::path::Path) -> (Child, Value) {
 }
 
 /// Sends SIGTERM and waits for a clean exit.
-fn stop(mut child: Child) {
+pub(crate) fn stop(mut child: Child) {
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -60,7 +61,7 @@ fn stop(mut child: Child) {
 #[tokio::test]
 async fn demo_serves_sends_and_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
-    let (child, demo) = start_demo(dir.path());
+    let (child, demo) = start_demo(dir.path(), &["--metrics-listen", "127.0.0.1:0"]);
     for field in [
         "api_url",
         "service_id",
@@ -120,8 +121,15 @@ async fn demo_serves_sends_and_is_idempotent() {
         .await
         .unwrap();
     assert_eq!(sms.status(), 201);
+    // Metrics are for operators: never on the public port, which answers GC Notify's 404.
+    let public = client.get(format!("{api}/metrics")).send().await.unwrap();
+    assert_eq!(public.status(), 404);
+    assert_eq!(
+        public.json::<Value>().await.unwrap(),
+        json!({"result": "error", "message": "Not found"})
+    );
     let metrics = client
-        .get(format!("{api}/metrics"))
+        .get(demo["metrics_url"].as_str().unwrap())
         .send()
         .await
         .unwrap()
@@ -176,10 +184,14 @@ async fn demo_serves_sends_and_is_idempotent() {
     }
 
     // Again on the same data: same service and keys, nothing duplicated.
-    let (child, again) = start_demo(dir.path());
+    let (child, again) = start_demo(dir.path(), &[]);
     assert_eq!(again["service_id"], demo["service_id"]);
     assert_eq!(again["api_keys"], demo["api_keys"]);
     assert_eq!(again["templates"], demo["templates"]);
+    assert!(
+        again.get("metrics_url").is_none(),
+        "no metrics listener unless asked"
+    );
     stop(child);
 }
 

@@ -187,10 +187,10 @@ on_both_backends! {
             refused(app, &bulk(app, json!({"csv": people(1)}))).await,
             "You only have 0 remaining messages before you reach your daily limit. You've tried to send 1 messages."
         );
-        let small = app.another_server(carillon_api::ApiSettings {
+        let small = app.another_server(carillon_server::ServerSettings {
             bulk_max_rows: 3,
             cache_ttl: std::time::Duration::ZERO,
-            ..carillon_api::ApiSettings::default()
+            ..crate::harness::default_settings()
         }).await;
         set_limits(app, 1_000, 1_000).await;
         let response = reqwest::Client::new()

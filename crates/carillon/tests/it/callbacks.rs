@@ -9,8 +9,9 @@ use carillon_domain::{
     ApiKey, ApiKeyId, KeyType, NewApiKey, NewService, NewTemplate, NotificationType, ProcessType,
     ServiceId, TemplateId,
 };
+use carillon_server::{Providers, Server, ServerSettings};
 use carillon_store::{BearerToken, CallbackConfig, CallbackKind, NewComplaint, Store};
-use carillon_worker::{CallbackDispatcher, CallbackSettings};
+use carillon_worker::CallbackSettings;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -30,8 +31,13 @@ pub(crate) struct Dispatcher {
 
 impl Dispatcher {
     pub(crate) fn start(store: &Arc<dyn Store>, settings: CallbackSettings) -> Self {
-        let dispatcher =
-            CallbackDispatcher::new(Arc::clone(store), settings, Arc::new(Notify::new())).unwrap();
+        let settings = ServerSettings {
+            callbacks: settings,
+            ..crate::harness::test_settings()
+        };
+        let dispatcher = Server::new(Arc::clone(store), settings, Providers::outbox(store))
+            .callback_dispatcher(Arc::new(Notify::new()))
+            .unwrap();
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(dispatcher.run(stopped));
         Self { stop, task }

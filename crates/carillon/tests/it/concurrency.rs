@@ -57,7 +57,7 @@ on_both_backends! {
             idle_poll: Duration::from_millis(20),
             ..carillon_worker::WorkerSettings::default()
         };
-        let worker = carillon_worker::Worker::new(Arc::clone(&app.store), tallied.clone(), outbox, settings, Arc::clone(&app.accepted));
+        let worker = app.server.with_providers(carillon_server::Providers { email: tallied.clone(), sms: outbox }).with_worker_settings(settings).worker();
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let running = tokio::spawn(worker.run(stopped));
         app.accepted.notify_one();

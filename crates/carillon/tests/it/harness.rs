@@ -1,17 +1,16 @@
 //! Starts the real API on 127.0.0.1:0 over a real database (SQLite file or a fresh PostgreSQL
-//! database) with a seeded service, keys and templates, and drives it over HTTP.
+//! database) with a seeded service, keys and templates, and drives it over HTTP. Servers and
+//! workers are made by the server library, as the `carillon` program makes them.
 
 use std::sync::Arc;
 
-use carillon_api::{ApiSettings, AppState, SystemClock, router};
-use carillon_crypto::{Cipher, MasterKey, api_key, jwt};
+use carillon_crypto::{MasterKey, api_key, jwt};
 use carillon_domain::{
     ApiKey, ApiKeyId, KeyType, NewApiKey, NewNotification, NewService, NewTemplate, NotificationId,
     NotificationType, ProcessType, Service, ServiceId, Template, TemplateId,
 };
+use carillon_server::{Database, OpenMode, Providers, Role, Server, ServerSettings};
 use carillon_store::Store;
-use carillon_store_postgres::PgStore;
-use carillon_store_sqlite::SqliteStore;
 use reqwest::StatusCode;
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -23,48 +22,38 @@ pub(crate) enum Backend {
     Postgres,
 }
 
-/// Where a test's database lives.
-#[derive(Debug, Clone)]
-enum Location {
-    Sqlite(std::path::PathBuf),
-    Postgres(String),
-}
-
-/// Settings for test servers: no caching, because tests change services between requests.
-pub(crate) fn test_settings() -> ApiSettings {
-    ApiSettings {
+/// Settings for test servers: the API only (tests run workers themselves), on a new port, no
+/// caching (tests change services between requests), workers that poll often. The database
+/// and key are placeholders: [`TestApp`] puts its own in.
+pub(crate) fn test_settings() -> ServerSettings {
+    ServerSettings {
         cache_ttl: std::time::Duration::ZERO,
-        ..ApiSettings::default()
+        ..default_settings()
     }
 }
 
-async fn open_store(location: &Location, cipher: Cipher) -> Arc<dyn Store> {
-    match location {
-        Location::Sqlite(path) => {
-            Arc::new(SqliteStore::open(path, cipher).await.expect("open SQLite"))
-        }
-        Location::Postgres(url) => Arc::new(
-            PgStore::connect(url, cipher)
-                .await
-                .expect("connect PostgreSQL"),
-        ),
-    }
+/// [`test_settings`] with the API's default caching.
+pub(crate) fn default_settings() -> ServerSettings {
+    let mut settings =
+        ServerSettings::new(Database::Sqlite("unused.db".into()), MasterKey::generate());
+    settings.role = Role::Api;
+    settings.listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    settings.worker.idle_poll = std::time::Duration::from_millis(20);
+    settings
 }
 
-/// Serves the API over `store` on a new port; returns its URL and its accepted-notification
-/// signal (what wakes a worker in the same process).
-async fn start_server(
-    store: Arc<dyn Store>,
-    settings: ApiSettings,
-) -> (String, Arc<tokio::sync::Notify>) {
-    let state = AppState::new(store, Arc::new(SystemClock), settings);
-    let accepted = Arc::clone(&state.accepted);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+async fn open_store(database: &Database, master_key: &MasterKey) -> Arc<dyn Store> {
+    carillon_server::open_store(database, master_key, OpenMode::Create)
         .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("address"));
-    tokio::spawn(async move { axum::serve(listener, router(state)).await });
-    (url, accepted)
+        .expect("open the database")
+}
+
+/// Serves `server` on a new port until the test ends; returns its URL.
+async fn start_server(server: Server) -> String {
+    let listeners = server.bind().await.expect("bind");
+    let url = format!("http://{}", listeners.api_address().expect("address"));
+    tokio::spawn(server.run(listeners, std::future::pending()));
+    url
 }
 
 /// A running API with one live service.
@@ -79,13 +68,14 @@ pub(crate) struct TestApp {
     pub(crate) sms_template: Template,
     /// Signalled when the API accepts a notification.
     pub(crate) accepted: Arc<tokio::sync::Notify>,
+    /// The server behind `url`: makes workers as `carillon serve` would.
+    pub(crate) server: Server,
     client: reqwest::Client,
     /// The PostgreSQL server and database to drop afterwards.
     postgres: Option<(String, String)>,
     /// Where the database is, to open more servers on it.
-    location: Location,
-    cipher: Cipher,
-    master_key_base64: String,
+    database: Database,
+    master_key: MasterKey,
     _dir: tempfile::TempDir,
 }
 
@@ -144,21 +134,19 @@ impl TestApp {
     pub(crate) async fn spawn(backend: Backend) -> Option<Self> {
         let dir = tempfile::tempdir().expect("temp dir");
         let master_key = MasterKey::generate();
-        let master_key_base64 = master_key.to_base64();
-        let cipher = Cipher::from_master_key(&master_key);
         let mut postgres = None;
-        let location = match backend {
-            Backend::Sqlite => Location::Sqlite(dir.path().join("carillon.db")),
+        let database = match backend {
+            Backend::Sqlite => Database::Sqlite(dir.path().join("carillon.db")),
             Backend::Postgres => {
                 let admin = postgres_url()?;
                 let url = fresh_postgres_database(&admin).await;
                 let name = url.rsplit('/').next().unwrap_or_default();
                 let name = name.split('?').next().unwrap_or_default().to_owned();
                 postgres = Some((admin, name));
-                Location::Postgres(url)
+                Database::Postgres(url)
             }
         };
-        let store = open_store(&location, cipher.clone()).await;
+        let store = open_store(&database, &master_key).await;
         let now = OffsetDateTime::now_utc();
         let service = store
             .create_service(
@@ -219,7 +207,16 @@ impl TestApp {
             .await
             .expect("sms template");
 
-        let (url, accepted) = start_server(Arc::clone(&store), test_settings()).await;
+        let settings = ServerSettings {
+            database: database.clone(),
+            master_key: master_key.clone(),
+            ..test_settings()
+        };
+        let server = Server::from_store(Arc::clone(&store), settings)
+            .await
+            .expect("server");
+        let accepted = server.accepted();
+        let url = start_server(server.clone()).await;
         Some(Self {
             url,
             store,
@@ -230,38 +227,42 @@ impl TestApp {
             email_template,
             sms_template,
             accepted,
+            server,
             client: reqwest::Client::new(),
             postgres,
-            location,
-            cipher,
-            master_key_base64,
+            database,
+            master_key,
             _dir: dir,
         })
     }
 
     /// Another API server on the same database with its own connections, caches and rate
     /// leases: what a second process would be. Returns its URL.
-    pub(crate) async fn another_server(&self, settings: ApiSettings) -> String {
-        let store = open_store(&self.location, self.cipher.clone()).await;
-        start_server(store, settings).await.0
+    pub(crate) async fn another_server(&self, settings: ServerSettings) -> String {
+        let settings = ServerSettings {
+            database: self.database.clone(),
+            master_key: self.master_key.clone(),
+            ..settings
+        };
+        start_server(Server::build(settings).await.expect("server")).await
     }
 
     /// Another connection to this app's database: what a second process's store would be.
     pub(crate) async fn another_store(&self) -> Arc<dyn Store> {
-        open_store(&self.location, self.cipher.clone()).await
+        open_store(&self.database, &self.master_key).await
     }
 
     /// Flags and environment that point a `carillon` process at this app's database.
     pub(crate) fn process_settings(&self) -> (Vec<String>, Vec<(String, String)>) {
-        let url = match &self.location {
-            Location::Sqlite(path) => format!("sqlite://{}", path.display()),
-            Location::Postgres(url) => url.clone(),
+        let url = match &self.database {
+            Database::Sqlite(path) => format!("sqlite://{}", path.display()),
+            Database::Postgres(url) => url.clone(),
         };
         (
             vec!["--database-url".to_owned(), url],
             vec![(
                 "CARILLON_MASTER_KEY".to_owned(),
-                self.master_key_base64.clone(),
+                self.master_key.to_base64(),
             )],
         )
     }
@@ -298,18 +299,7 @@ impl TestApp {
 
     /// A delivery worker over this app's database, delivering to the built-in outbox.
     pub(crate) fn worker(&self) -> carillon_worker::Worker {
-        let outbox = Arc::new(carillon_providers::Outbox::new(Arc::clone(&self.store)));
-        let settings = carillon_worker::WorkerSettings {
-            idle_poll: std::time::Duration::from_millis(20),
-            ..carillon_worker::WorkerSettings::default()
-        };
-        carillon_worker::Worker::new(
-            Arc::clone(&self.store),
-            outbox.clone(),
-            outbox,
-            settings,
-            Arc::clone(&self.accepted),
-        )
+        self.server.worker()
     }
 
     /// A delivery worker over this app's database, delivering through these providers.
@@ -318,17 +308,9 @@ impl TestApp {
         email: Arc<dyn carillon_providers::EmailProvider>,
         sms: Arc<dyn carillon_providers::SmsProvider>,
     ) -> carillon_worker::Worker {
-        let settings = carillon_worker::WorkerSettings {
-            idle_poll: std::time::Duration::from_millis(20),
-            ..carillon_worker::WorkerSettings::default()
-        };
-        carillon_worker::Worker::new(
-            Arc::clone(&self.store),
-            email,
-            sms,
-            settings,
-            Arc::clone(&self.accepted),
-        )
+        self.server
+            .with_providers(Providers { email, sms })
+            .worker()
     }
 
     /// Polls GET /v2/notifications/{id} until its status is `status` (10 s at most).

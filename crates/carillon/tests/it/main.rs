@@ -4,6 +4,7 @@
 mod auth;
 mod aws;
 mod binary;
+mod binary_settings;
 mod bulk;
 mod bulk_sheets;
 mod callbacks;

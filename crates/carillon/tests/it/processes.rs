@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use carillon_api::ApiSettings;
+use carillon_server::ServerSettings;
 use reqwest::StatusCode;
 
-use crate::harness::test_settings;
+use crate::harness::{default_settings, test_settings};
 use crate::on_both_backends;
 
 on_both_backends! {
@@ -15,7 +15,7 @@ on_both_backends! {
         service.rate_limit = 40;
         app.store.update_service(&service).await.unwrap();
         let second = app.another_server(test_settings()).await;
-        let third = app.another_server(ApiSettings::default()).await;
+        let third = app.another_server(default_settings()).await;
         let mut accepted = 0;
         for n in 0..60 {
             let url = [app.url.as_str(), second.as_str(), third.as_str()][n % 3];
@@ -45,7 +45,7 @@ on_both_backends! {
 
     cached_processes_see_revocations_within_the_ttl(app) {
         let ttl = Duration::from_millis(300);
-        let cached = app.another_server(ApiSettings { cache_ttl: ttl, ..ApiSettings::default() }).await;
+        let cached = app.another_server(ServerSettings { cache_ttl: ttl, ..default_settings() }).await;
         assert_eq!(app.send_email_via(&cached, &app.test).await, StatusCode::CREATED);
         app.store.revoke_api_key(app.service.id, app.test.id, time::OffsetDateTime::now_utc()).await.unwrap();
         // Within the TTL the cached key may still work; after it, the revocation holds.

@@ -144,8 +144,8 @@ on_both_backends! {
         let config = moto_config(&moto, "notification.canada.ca").await;
         let (certs, hits) = cert_server().await;
         let api = app
-            .another_server(carillon_api::ApiSettings {
-                sns_trusted_origins: vec![certs.clone()],
+            .another_server(carillon_server::ServerSettings {
+                sns: carillon_server::SnsSettings { trusted_origins: vec![certs.clone()], ..Default::default() },
                 ..test_settings()
             })
             .await;

@@ -1,7 +1,6 @@
 //! Workers in one process start on notifications accepted by another process at once
 //! (PostgreSQL's LISTEN/NOTIFY), not at their next poll.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -17,18 +16,18 @@ async fn a_worker_in_another_process_is_woken_by_postgres() {
     // in-process signal nobody raises. It polls once a minute, so only a NOTIFY can make it
     // deliver within the few seconds allowed below.
     let store = app.another_store().await;
-    let outbox = Arc::new(carillon_providers::Outbox::new(Arc::clone(&store)));
-    let settings = carillon_worker::WorkerSettings {
-        idle_poll: Duration::from_secs(60),
-        ..carillon_worker::WorkerSettings::default()
+    let settings = carillon_server::ServerSettings {
+        role: carillon_server::Role::Worker,
+        worker: carillon_worker::WorkerSettings {
+            idle_poll: Duration::from_secs(60),
+            ..carillon_worker::WorkerSettings::default()
+        },
+        ..crate::harness::test_settings()
     };
-    let worker = carillon_worker::Worker::new(
-        store,
-        outbox.clone(),
-        outbox,
-        settings,
-        Arc::new(tokio::sync::Notify::new()),
-    );
+    let worker = carillon_server::Server::from_store(store, settings)
+        .await
+        .unwrap()
+        .worker();
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let running = tokio::spawn(worker.run(stopped));
     // The first send may be found by the worker's start-up pass or its first listen; the later

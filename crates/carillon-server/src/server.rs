@@ -1,0 +1,262 @@
+//! A server for one role: the API on the public listener, the delivery workers with the
+//! callback dispatcher, and Prometheus metrics on a listener of their own.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use carillon_api::{AppState, SystemClock};
+use carillon_store::Store;
+use carillon_worker::{CallbackDispatcher, Worker, WorkerSettings};
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+
+use crate::backend::{OpenMode, open_store};
+use crate::error::ServerError;
+use crate::providers::Providers;
+use crate::settings::ServerSettings;
+
+/// Everything one process runs, ready to serve. Cloning shares the store, the API's state and
+/// the accepted-notification signal.
+#[derive(Debug, Clone)]
+pub struct Server {
+    settings: Arc<ServerSettings>,
+    store: Arc<dyn Store>,
+    providers: Providers,
+    state: AppState,
+}
+
+/// The listeners a server serves on.
+#[derive(Debug, Default)]
+pub struct Listeners {
+    /// The public listener: the API, when the role serves it.
+    pub api: Option<TcpListener>,
+    /// Prometheus metrics, when configured.
+    pub metrics: Option<TcpListener>,
+}
+
+impl Listeners {
+    /// Where the API answers.
+    #[must_use]
+    pub fn api_address(&self) -> Option<SocketAddr> {
+        self.api.as_ref().and_then(|l| l.local_addr().ok())
+    }
+
+    /// Where the metrics are served.
+    #[must_use]
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|l| l.local_addr().ok())
+    }
+}
+
+async fn bind(address: SocketAddr) -> Result<TcpListener, ServerError> {
+    TcpListener::bind(address)
+        .await
+        .map_err(|source| ServerError::Bind { address, source })
+}
+
+impl Server {
+    /// Opens (creating or migrating) the database, chooses the providers and prepares the
+    /// routers for the role.
+    ///
+    /// # Errors
+    /// When the database cannot be opened or a provider cannot be set up.
+    pub async fn build(settings: ServerSettings) -> Result<Self, ServerError> {
+        let store = open_store(&settings.database, &settings.master_key, OpenMode::Create).await?;
+        Self::from_store(store, settings).await
+    }
+
+    /// A server over an already open store (its `database` and `master_key` settings are not
+    /// used): what a caller that seeds data before serving needs.
+    ///
+    /// # Errors
+    /// When a provider cannot be set up.
+    pub async fn from_store(
+        store: Arc<dyn Store>,
+        settings: ServerSettings,
+    ) -> Result<Self, ServerError> {
+        let providers =
+            Providers::choose(&settings.email, &settings.sms, &settings.aws, &store).await?;
+        Ok(Self::new(store, settings, providers))
+    }
+
+    /// A server over an open store with these providers. Call it inside a Tokio runtime: the
+    /// API's write batching starts here.
+    #[must_use]
+    pub fn new(store: Arc<dyn Store>, settings: ServerSettings, providers: Providers) -> Self {
+        let state = AppState::new(Arc::clone(&store), Arc::new(SystemClock), settings.api());
+        Self {
+            settings: Arc::new(settings),
+            store,
+            providers,
+            state,
+        }
+    }
+
+    /// The same server delivering through other providers.
+    #[must_use]
+    pub fn with_providers(&self, providers: Providers) -> Self {
+        Self {
+            providers,
+            ..self.clone()
+        }
+    }
+
+    /// The same server with other worker settings.
+    #[must_use]
+    pub fn with_worker_settings(&self, worker: WorkerSettings) -> Self {
+        let settings = ServerSettings {
+            worker,
+            ..ServerSettings::clone(&self.settings)
+        };
+        Self {
+            settings: Arc::new(settings),
+            ..self.clone()
+        }
+    }
+
+    /// Its settings.
+    #[must_use]
+    pub fn settings(&self) -> &ServerSettings {
+        &self.settings
+    }
+
+    /// Its store.
+    #[must_use]
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Signalled whenever the API accepts a notification; wakes this process's workers.
+    #[must_use]
+    pub fn accepted(&self) -> Arc<Notify> {
+        Arc::clone(&self.state.accepted)
+    }
+
+    /// The public routes, whatever the role. The one place where the routers of the parts
+    /// of the product are put together.
+    pub fn router(&self) -> Router {
+        // Further routers (e.g. delivery receipts) are merged here, and only here.
+        carillon_api::router(self.state.clone())
+    }
+
+    /// A delivery worker as this server runs it, woken by its accepted-notification signal.
+    #[must_use]
+    pub fn worker(&self) -> Worker {
+        Worker::new(
+            Arc::clone(&self.store),
+            Arc::clone(&self.providers.email),
+            Arc::clone(&self.providers.sms),
+            self.settings.worker(),
+            self.accepted(),
+        )
+    }
+
+    /// The callback dispatcher as this server runs it, woken by `wake`.
+    ///
+    /// # Errors
+    /// When its HTTP client cannot be built.
+    pub fn callback_dispatcher(
+        &self,
+        wake: Arc<Notify>,
+    ) -> Result<CallbackDispatcher, ServerError> {
+        Ok(CallbackDispatcher::new(
+            Arc::clone(&self.store),
+            self.settings.callbacks.clone(),
+            wake,
+        )?)
+    }
+
+    /// Binds what the settings ask for: the public listener when the role serves the API,
+    /// the metrics listener when one is configured. Callers learn the ports before serving.
+    ///
+    /// # Errors
+    /// [`ServerError::Bind`].
+    pub async fn bind(&self) -> Result<Listeners, ServerError> {
+        let api = match self.settings.role.serves_api() {
+            true => Some(bind(self.settings.listen).await?),
+            false => None,
+        };
+        let metrics = match self.settings.metrics_listen {
+            Some(address) => Some(bind(address).await?),
+            None => None,
+        };
+        Ok(Listeners { api, metrics })
+    }
+
+    /// Runs what the role names until `shutdown` completes: in-flight requests are drained,
+    /// the worker finishes its batch and the dispatcher its requests.
+    ///
+    /// # Errors
+    /// When serving fails or a background task panics.
+    pub async fn run(
+        self,
+        listeners: Listeners,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServerError> {
+        let role = self.settings.role;
+        if role.serves_api() && self.settings.uses_aws() && self.settings.sns.topic_arns.is_empty()
+        {
+            tracing::warn!(
+                "delivery receipts are accepted from any SNS topic: set CARILLON_SNS_TOPIC_ARNS"
+            );
+        }
+        let (stop, stopped) = watch::channel(false);
+        let metrics = match listeners.metrics {
+            Some(listener) => {
+                let app = crate::metrics::router()?;
+                tracing::info!(address = ?listener.local_addr().ok(), "serving metrics");
+                let mut stopped = stopped.clone();
+                let until = async move {
+                    let _ = stopped.wait_for(|stop| *stop).await;
+                };
+                Some(tokio::spawn(async move {
+                    axum::serve(listener, app)
+                        .with_graceful_shutdown(until)
+                        .await
+                }))
+            }
+            None => None,
+        };
+        let workers = if role.runs_workers() {
+            let callbacks_wake = Arc::new(Notify::new());
+            let dispatcher = self.callback_dispatcher(Arc::clone(&callbacks_wake))?;
+            let dispatcher = tokio::spawn(dispatcher.run(stopped.clone()));
+            let worker = self.worker().with_callback_wake(callbacks_wake);
+            Some((tokio::spawn(worker.run(stopped)), dispatcher))
+        } else {
+            None
+        };
+        let served = match listeners.api.filter(|_| role.serves_api()) {
+            Some(listener) => {
+                tracing::info!(address = ?listener.local_addr().ok(), "serving the API");
+                axum::serve(listener, self.router())
+                    .with_graceful_shutdown(shutdown)
+                    .await
+                    .map_err(ServerError::Serve)
+            }
+            None => {
+                shutdown.await;
+                Ok(())
+            }
+        };
+        let _ = stop.send(true);
+        if let Some((worker, dispatcher)) = workers {
+            worker
+                .await
+                .map_err(|_| ServerError::Panicked("delivery worker"))?;
+            dispatcher
+                .await
+                .map_err(|_| ServerError::Panicked("callback dispatcher"))?;
+        }
+        if let Some(metrics) = metrics {
+            metrics
+                .await
+                .map_err(|_| ServerError::Panicked("metrics listener"))?
+                .map_err(ServerError::Serve)?;
+        }
+        served?;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
