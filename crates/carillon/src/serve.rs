@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use axum::routing::get;
-use carillon_api::{ApiSettings, AppState, SystemClock, router};
+use carillon_api::{ApiSettings, AppState, SystemClock, observed, router};
+use carillon_receipts::{ReceiptsSettings, ReceiptsState};
 use carillon_render::{BannerOrder, Branding};
 use carillon_store::Store;
 use carillon_worker::{CallbackDispatcher, CallbackSettings, Worker, WorkerSettings};
@@ -38,8 +39,6 @@ pub(crate) async fn serve(
     let api = ApiSettings {
         sending_domain: settings.sending_domain.clone(),
         public_url: settings.public_url.clone(),
-        sns_topic_arns: settings.sns_topic_arns.clone(),
-        sns_trusted_origins: settings.sns_trusted_origins.clone(),
         bulk_max_rows: args.bulk_max_rows,
         ..ApiSettings::default()
     };
@@ -50,6 +49,15 @@ pub(crate) async fn serve(
         );
     }
     let state = AppState::new(Arc::clone(&store), Arc::new(SystemClock), api);
+    // Built before the worker takes the store; only served by roles that serve HTTP.
+    let receipts = ReceiptsState::new(
+        Arc::clone(&store),
+        Arc::new(carillon_receipts::SystemClock),
+        ReceiptsSettings {
+            sns_trusted_origins: settings.sns_trusted_origins.clone(),
+            sns_topic_arns: settings.sns_topic_arns.clone(),
+        },
+    );
     let (stop, stopped) = watch::channel(false);
     // API-only processes send no callbacks: the workers' processes do.
     let worker = if role == Role::Api {
@@ -90,7 +98,9 @@ pub(crate) async fn serve(
         (_, Some(listener)) => {
             let address = listener.local_addr()?;
             tracing::info!(%address, "serving the API");
-            let app = router(state).merge(metrics_route()?);
+            let app = router(state)
+                .merge(observed(carillon_receipts::router(receipts)))
+                .merge(metrics_route()?);
             axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown)
                 .await

@@ -57,13 +57,19 @@ async fn start_server(
     store: Arc<dyn Store>,
     settings: ApiSettings,
 ) -> (String, Arc<tokio::sync::Notify>) {
+    let receipts = carillon_receipts::ReceiptsState::new(
+        Arc::clone(&store),
+        Arc::new(carillon_receipts::SystemClock),
+        carillon_receipts::ReceiptsSettings::default(),
+    );
     let state = AppState::new(store, Arc::new(SystemClock), settings);
     let accepted = Arc::clone(&state.accepted);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("address"));
-    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    let app = router(state).merge(carillon_receipts::router(receipts));
+    tokio::spawn(async move { axum::serve(listener, app).await });
     (url, accepted)
 }
 

@@ -13,6 +13,7 @@ use aws_lc_rs::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use carillon_providers_aws::{SenderId, SesProvider, SnsProvider};
+use carillon_receipts::{ReceiptsSettings, ReceiptsState, SystemClock};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -20,7 +21,6 @@ use carillon_store::CallbackKind;
 
 use crate::aws::{moto_config, moto_url, ses_message_for};
 use crate::callbacks::{Dispatcher, set_callback};
-use crate::harness::test_settings;
 use crate::on_both_backends;
 use crate::receiver::Receiver;
 
@@ -120,6 +120,24 @@ fn sns_message(kind: &str, message: &str, cert_url: &str, subscribe_url: Option<
     Value::Object(body)
 }
 
+/// The receipts endpoints on a new port, trusting `certs` for certificates and confirmations
+/// (what `CARILLON_SNS_TRUSTED_ORIGINS` configures); returns its URL.
+async fn receipts_server(store: Arc<dyn carillon_store::Store>, certs: &str) -> String {
+    let state = ReceiptsState::new(
+        store,
+        Arc::new(SystemClock),
+        ReceiptsSettings {
+            sns_trusted_origins: vec![certs.to_owned()],
+            ..ReceiptsSettings::default()
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = carillon_api::observed(carillon_receipts::router(state));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
 async fn post(url: &str, body: &Value) -> (StatusCode, Value) {
     let response = reqwest::Client::new()
         .post(url)
@@ -143,12 +161,7 @@ on_both_backends! {
         let Some(moto) = moto_url() else { return };
         let config = moto_config(&moto, "notification.canada.ca").await;
         let (certs, hits) = cert_server().await;
-        let api = app
-            .another_server(carillon_api::ApiSettings {
-                sns_trusted_origins: vec![certs.clone()],
-                ..test_settings()
-            })
-            .await;
+        let api = receipts_server(app.another_store().await, &certs).await;
         let ses_url = format!("{api}/receipts/ses");
         let cert_url = format!("{certs}/cert.pem");
         let worker = app.worker_with(
