@@ -15,7 +15,6 @@ mod observe;
 mod openapi;
 mod rate;
 mod read;
-mod receipts;
 mod recipients;
 mod schema;
 mod send;
@@ -67,14 +66,6 @@ pub fn router(state: AppState) -> Router {
         .route("/v2/template/{id}/preview", post(templates::preview))
         .route("/v2/templates", get(templates::list_templates))
         .route("/v2/openapi.json", get(openapi::serve))
-        .route(
-            "/receipts/ses",
-            post(receipts::post_ses).layer(DefaultBodyLimit::max(receipts::BODY_LIMIT)),
-        )
-        .route(
-            "/receipts/sns-sms",
-            post(receipts::post_sns_sms).layer(DefaultBodyLimit::max(receipts::BODY_LIMIT)),
-        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
@@ -82,6 +73,15 @@ pub fn router(state: AppState) -> Router {
         .layer(observe::propagate_request_id())
         .layer(observe::set_request_id())
         .with_state(state)
+}
+
+/// Request ids, the request log line and HTTP metrics, as the API's own routes have them, for
+/// routes served beside the API (the delivery receipts).
+pub fn observed(routes: Router) -> Router {
+    routes
+        .layer(middleware::from_fn(observe::log_and_measure))
+        .layer(observe::propagate_request_id())
+        .layer(observe::set_request_id())
 }
 
 /// A known path with the wrong method.

@@ -8,7 +8,6 @@ use carillon_store::Store;
 
 use crate::cache::Caches;
 use crate::rate::RateLeases;
-use crate::receipts::SnsVerifier;
 use crate::writer::Writer;
 
 /// Deployment settings the API needs.
@@ -33,11 +32,6 @@ pub struct ApiSettings {
     /// How long services, keys, templates and senders are cached in each process (zero: not
     /// at all). Changes take effect everywhere within this time.
     pub cache_ttl: Duration,
-    /// Origins (`scheme://host[:port]`) trusted for SNS signing certificates and subscription
-    /// confirmations besides `https://sns.<region>.amazonaws.com` (tests, private endpoints).
-    pub sns_trusted_origins: Vec<String>,
-    /// When not empty, the receipts endpoints accept SNS messages from these topics only.
-    pub sns_topic_arns: Vec<String>,
 }
 
 impl Default for ApiSettings {
@@ -51,8 +45,6 @@ impl Default for ApiSettings {
             bulk_body_limit: 64 * 1024 * 1024,
             bulk_max_rows: 50_000,
             cache_ttl: Duration::from_secs(5),
-            sns_trusted_origins: Vec::new(),
-            sns_topic_arns: Vec::new(),
         }
     }
 }
@@ -69,7 +61,6 @@ pub struct AppState {
     pub accepted: Arc<tokio::sync::Notify>,
     pub(crate) caches: Arc<Caches>,
     pub(crate) rate_leases: Arc<RateLeases>,
-    pub(crate) sns: Arc<SnsVerifier>,
 }
 
 impl AppState {
@@ -77,10 +68,6 @@ impl AppState {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: ApiSettings) -> Self {
         let writer = Writer::start(&store);
         let caches = Arc::new(Caches::new(settings.cache_ttl));
-        let sns = Arc::new(SnsVerifier::new(
-            settings.sns_trusted_origins.clone(),
-            settings.sns_topic_arns.clone(),
-        ));
         Self {
             store,
             clock,
@@ -89,7 +76,6 @@ impl AppState {
             accepted: Arc::new(tokio::sync::Notify::new()),
             caches,
             rate_leases: Arc::new(RateLeases::default()),
-            sns,
         }
     }
 }

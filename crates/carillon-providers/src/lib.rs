@@ -13,7 +13,7 @@ use carillon_domain::NotificationId;
 use thiserror::Error;
 
 pub use http_sms::{HttpSmsProvider, HttpSmsSettings};
-pub use outbox::Outbox;
+pub use outbox::{Outbox, OutboxSink};
 pub use secrecy::{ExposeSecret, SecretString};
 pub use smtp::{RawEmail, SmtpProvider, SmtpSettings, SmtpTls, raw_email};
 

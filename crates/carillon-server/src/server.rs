@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use carillon_api::{AppState, SystemClock};
+use carillon_receipts::{ReceiptsSettings, ReceiptsState};
 use carillon_store::Store;
 use carillon_worker::{CallbackDispatcher, Worker, WorkerSettings};
 use tokio::net::TcpListener;
@@ -24,6 +25,8 @@ pub struct Server {
     store: Arc<dyn Store>,
     providers: Providers,
     state: AppState,
+    /// Shared so the SNS signing certificates are cached once per process.
+    receipts: ReceiptsState,
 }
 
 /// The listeners a server serves on.
@@ -85,11 +88,20 @@ impl Server {
     #[must_use]
     pub fn new(store: Arc<dyn Store>, settings: ServerSettings, providers: Providers) -> Self {
         let state = AppState::new(Arc::clone(&store), Arc::new(SystemClock), settings.api());
+        let receipts = ReceiptsState::new(
+            Arc::clone(&store),
+            Arc::new(SystemClock),
+            ReceiptsSettings {
+                sns_trusted_origins: settings.sns.trusted_origins.clone(),
+                sns_topic_arns: settings.sns.topic_arns.clone(),
+            },
+        );
         Self {
             settings: Arc::new(settings),
             store,
             providers,
             state,
+            receipts,
         }
     }
 
@@ -136,8 +148,9 @@ impl Server {
     /// The public routes, whatever the role. The one place where the routers of the parts
     /// of the product are put together.
     pub fn router(&self) -> Router {
-        // Further routers (e.g. delivery receipts) are merged here, and only here.
-        carillon_api::router(self.state.clone())
+        carillon_api::router(self.state.clone()).merge(carillon_api::observed(
+            carillon_receipts::router(self.receipts.clone()),
+        ))
     }
 
     /// A delivery worker as this server runs it, woken by its accepted-notification signal.

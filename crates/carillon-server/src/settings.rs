@@ -265,8 +265,6 @@ impl ServerSettings {
             bulk_body_limit: self.bulk_body_limit,
             bulk_max_rows: self.bulk_max_rows,
             cache_ttl: self.cache_ttl,
-            sns_trusted_origins: self.sns.trusted_origins.clone(),
-            sns_topic_arns: self.sns.topic_arns.clone(),
             ..carillon_api::ApiSettings::default()
         }
     }

@@ -1,6 +1,7 @@
-//! The AWS providers against a real moto server (`tests/moto_server.py`, one per test binary):
-//! what reaches SES (the raw MIME message, headers and both parts) and SNS (number and text),
-//! read back through moto's `/moto-api/data.json`, and how refusals and outages are classified.
+//! The AWS providers against a real moto server (`carillon-test-support`'s `moto_server.py`, one
+//! per test binary): what reaches SES (the raw MIME message, headers and both parts) and SNS
+//! (number and text), read back through moto's `/moto-api/data.json`, and how refusals and
+//! outages are classified.
 //!
 //! Needs a Python that can import moto: `CARILLON_TEST_PYTHON`, which `scripts/test` sets
 //! (a virtualenv in `~/.cache/carillon-test-venv`), else that virtualenv, else `python3`.

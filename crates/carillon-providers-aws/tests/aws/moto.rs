@@ -1,92 +1,13 @@
-//! One moto server for the whole test binary, and SDK configurations pointing at it.
-
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Mutex, OnceLock};
+//! One moto server for the whole test binary (`carillon-test-support`), and SDK configurations
+//! pointing at it.
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sesv2::config::Credentials;
 use serde_json::Value;
 
-const PYTHON_VAR: &str = "CARILLON_TEST_PYTHON";
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|value| !matches!(value.as_str(), "" | "0" | "false"))
-}
-
-/// A Python that can import moto, or `None` (after saying why) outside CI.
-fn python() -> Option<PathBuf> {
-    let candidates: Vec<PathBuf> = match std::env::var_os(PYTHON_VAR) {
-        Some(python) => vec![python.into()],
-        None => {
-            let mut found = Vec::new();
-            if let Some(home) = std::env::var_os("HOME") {
-                found.push(PathBuf::from(home).join(".cache/carillon-test-venv/bin/python"));
-            }
-            found.push("python3".into());
-            found
-        }
-    };
-    for python in &candidates {
-        let imports = Command::new(python)
-            .args(["-c", "import moto.server"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success());
-        if imports {
-            return Some(python.clone());
-        }
-    }
-    let message = format!(
-        "no Python with moto[server] among {candidates:?}: run scripts/test, or `python3 -m \
-         venv ~/.cache/carillon-test-venv && ~/.cache/carillon-test-venv/bin/pip install -r \
-         crates/carillon-providers-aws/tests/requirements.txt`, or set {PYTHON_VAR}"
-    );
-    assert!(!in_ci(), "{message}");
-    eprintln!("skipping the AWS provider test: {message}");
-    None
-}
-
-/// The running server: kept for the life of the test process. Its standard input closes when
-/// the process exits, which stops it.
-struct Server {
-    _child: Mutex<Child>,
-    _stdin: Mutex<ChildStdin>,
-    url: String,
-}
-
-fn start() -> Option<Server> {
-    let python = python()?;
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/moto_server.py");
-    let mut child = Command::new(python)
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start moto");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port: u16 = line
-        .trim()
-        .parse()
-        .unwrap_or_else(|_| panic!("moto printed {line:?}, not its port"));
-    let stdin = child.stdin.take().unwrap();
-    Some(Server {
-        _child: Mutex::new(child),
-        _stdin: Mutex::new(stdin),
-        url: format!("http://127.0.0.1:{port}"),
-    })
-}
-
 /// moto's URL, starting it on first use; `None` when it cannot run here (never in CI).
 pub(crate) fn url() -> Option<String> {
-    static SERVER: OnceLock<Option<Server>> = OnceLock::new();
-    SERVER.get_or_init(start).as_ref().map(|s| s.url.clone())
+    carillon_test_support::moto::moto_url()
 }
 
 /// An SDK configuration for `endpoint` with fixed test credentials.

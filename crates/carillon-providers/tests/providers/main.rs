@@ -1,6 +1,6 @@
 //! carillon-providers against real servers: the SMTP provider against aiosmtpd
-//! (`tests/smtp_sink.py`), the HTTP SMS provider against a local axum gateway. One test binary,
-//! to keep link time down.
+//! (`carillon-test-support`'s `smtp_sink.py`), the HTTP SMS provider against a local axum
+//! gateway. One test binary, to keep link time down.
 //!
 //! The SMTP tests need a Python that can import aiosmtpd: `CARILLON_TEST_PYTHON`, which
 //! `scripts/test` sets (a virtualenv in `~/.cache/carillon-test-venv`), else that virtualenv,

@@ -3,137 +3,23 @@
 //! session is never reused. TLS is in `smtp_tls`.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::Duration;
 
 use carillon_providers::{
     EmailMessage, EmailProvider, ProviderError, SecretString, SmtpProvider, SmtpSettings, SmtpTls,
 };
+use carillon_test_support::smtp::SmtpSink;
 use mail_parser::MessageParser;
-use tempfile::TempDir;
 
 use crate::email;
 
-const PYTHON_VAR: &str = "CARILLON_TEST_PYTHON";
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|value| !matches!(value.as_str(), "" | "0" | "false"))
-}
-
-/// A Python that can import aiosmtpd, or `None` (after saying why) outside CI.
-fn python() -> Option<PathBuf> {
-    let candidates: Vec<PathBuf> = match std::env::var_os(PYTHON_VAR) {
-        Some(python) => vec![python.into()],
-        None => {
-            let mut found = Vec::new();
-            if let Some(home) = std::env::var_os("HOME") {
-                found.push(PathBuf::from(home).join(".cache/carillon-test-venv/bin/python"));
-            }
-            found.push("python3".into());
-            found
-        }
-    };
-    for python in &candidates {
-        let imports = Command::new(python)
-            .args(["-c", "import aiosmtpd"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success());
-        if imports {
-            return Some(python.clone());
-        }
-    }
-    let message = format!(
-        "no Python with aiosmtpd among {candidates:?}: run scripts/test, or `python3 -m venv \
-         ~/.cache/carillon-test-venv && ~/.cache/carillon-test-venv/bin/pip install -r \
-         crates/carillon-providers/tests/requirements.txt`, or set {PYTHON_VAR}"
-    );
-    assert!(!in_ci(), "{message}");
-    eprintln!("skipping the SMTP test: {message}");
-    None
-}
-
-/// `tests/smtp_sink.py`, running until dropped.
-pub(crate) struct Sink {
-    child: Child,
-    /// Closing it tells the sink to stop.
-    stdin: Option<ChildStdin>,
-    dir: TempDir,
-    pub(crate) port: u16,
-}
-
-/// A message the sink kept.
-pub(crate) struct Stored {
-    raw: Vec<u8>,
-    meta: serde_json::Value,
-}
-
-impl Sink {
-    pub(crate) fn start(args: &[&str]) -> Option<Self> {
-        let python = python()?;
-        let dir = tempfile::tempdir().unwrap();
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py");
-        let mut child = Command::new(python)
-            .arg(script)
-            .arg(dir.path())
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start the SMTP sink");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("the SMTP sink printed {line:?}, not its port"));
-        let stdin = child.stdin.take();
-        Some(Self {
-            child,
-            stdin,
-            dir,
-            port,
-        })
-    }
-
-    fn settings(&self) -> SmtpSettings {
-        SmtpSettings::new("127.0.0.1", SmtpTls::None)
-            .unwrap()
-            .with_port(self.port)
-            .with_timeout(Duration::from_secs(10))
-    }
-
-    pub(crate) fn messages(&self) -> Vec<Stored> {
-        let mut names: Vec<_> = std::fs::read_dir(self.dir.path())
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .filter(|path| path.extension().is_some_and(|e| e == "eml"))
-            .collect();
-        names.sort();
-        names
-            .into_iter()
-            .map(|path| Stored {
-                raw: std::fs::read(&path).unwrap(),
-                meta: serde_json::from_slice(&std::fs::read(path.with_extension("json")).unwrap())
-                    .unwrap(),
-            })
-            .collect()
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        drop(self.stdin.take());
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Settings for the provider to reach `sink` in plain text.
+fn settings(sink: &SmtpSink) -> SmtpSettings {
+    SmtpSettings::new("127.0.0.1", SmtpTls::None)
+        .unwrap()
+        .with_port(sink.port)
+        .with_timeout(Duration::from_secs(10))
 }
 
 fn lf(text: &str) -> String {
@@ -142,8 +28,10 @@ fn lf(text: &str) -> String {
 
 #[tokio::test]
 async fn a_batch_arrives_with_its_headers_and_both_parts_over_pooled_sessions() {
-    let Some(sink) = Sink::start(&[]) else { return };
-    let provider = SmtpProvider::new(sink.settings().with_pool_size(3)).unwrap();
+    let Some(sink) = SmtpSink::start(&[]) else {
+        return;
+    };
+    let provider = SmtpProvider::new(settings(&sink).with_pool_size(3)).unwrap();
     assert_eq!(provider.name(), "smtp");
 
     let mut french = email("marie.tremblay@example.ca");
@@ -242,8 +130,10 @@ async fn a_batch_arrives_with_its_headers_and_both_parts_over_pooled_sessions() 
 
 #[tokio::test]
 async fn refusals_are_permanent_and_outages_transient() {
-    let Some(sink) = Sink::start(&[]) else { return };
-    let provider = SmtpProvider::new(sink.settings()).unwrap();
+    let Some(sink) = SmtpSink::start(&[]) else {
+        return;
+    };
+    let provider = SmtpProvider::new(settings(&sink)).unwrap();
     let batch: Vec<EmailMessage> = ["reject@example.ca", "tempfail@example.ca", "ok@example.ca"]
         .into_iter()
         .map(email)
@@ -281,10 +171,10 @@ async fn refusals_are_permanent_and_outages_transient() {
 
 #[tokio::test]
 async fn non_ascii_local_parts_go_through_smtputf8_relays_only() {
-    let Some(sink) = Sink::start(&["--smtputf8"]) else {
+    let Some(sink) = SmtpSink::start(&["--smtputf8"]) else {
         return;
     };
-    let provider = SmtpProvider::new(sink.settings()).unwrap();
+    let provider = SmtpProvider::new(settings(&sink)).unwrap();
     let results = provider
         .send_emails(&[email("léa.bélanger@example.ca")])
         .await;
@@ -297,10 +187,10 @@ async fn non_ascii_local_parts_go_through_smtputf8_relays_only() {
 
     // A relay without SMTPUTF8 can never take the address: permanent, and the session (and
     // the other messages of the batch) are unaffected.
-    let Some(plain) = Sink::start(&[]) else {
+    let Some(plain) = SmtpSink::start(&[]) else {
         return;
     };
-    let provider = SmtpProvider::new(plain.settings()).unwrap();
+    let provider = SmtpProvider::new(settings(&plain)).unwrap();
     let results = provider
         .send_emails(&[email("léa@example.ca"), email("lea@example.ca")])
         .await;
@@ -314,20 +204,18 @@ async fn non_ascii_local_parts_go_through_smtputf8_relays_only() {
 
 #[tokio::test]
 async fn logs_in_with_the_configured_credentials() {
-    let Some(sink) = Sink::start(&["--auth", "carillon:s3cr3t"]) else {
+    let Some(sink) = SmtpSink::start(&["--auth", "carillon:s3cr3t"]) else {
         return;
     };
     let good = SmtpProvider::new(
-        sink.settings()
-            .with_credentials("carillon", SecretString::from("s3cr3t")),
+        settings(&sink).with_credentials("carillon", SecretString::from("s3cr3t")),
     )
     .unwrap();
     let results = good.send_emails(&[email("ok@example.ca")]).await;
     assert!(results[0].is_ok(), "{results:?}");
 
     let bad = SmtpProvider::new(
-        sink.settings()
-            .with_credentials("carillon", SecretString::from("wrong")),
+        settings(&sink).with_credentials("carillon", SecretString::from("wrong")),
     )
     .unwrap();
     let results = bad.send_emails(&[email("ok@example.ca")]).await;
@@ -344,7 +232,9 @@ async fn logs_in_with_the_configured_credentials() {
 
 #[tokio::test]
 async fn starttls_is_required_never_skipped() {
-    let Some(sink) = Sink::start(&[]) else { return };
+    let Some(sink) = SmtpSink::start(&[]) else {
+        return;
+    };
     let settings = SmtpSettings::new("127.0.0.1", SmtpTls::StartTls)
         .unwrap()
         .with_port(sink.port);
@@ -359,11 +249,11 @@ async fn starttls_is_required_never_skipped() {
 
 #[tokio::test]
 async fn a_timed_out_session_is_dropped_not_reused() {
-    let Some(sink) = Sink::start(&["--slow-seconds", "2"]) else {
+    let Some(sink) = SmtpSink::start(&["--slow-seconds", "2"]) else {
         return;
     };
     let provider = SmtpProvider::new(
-        sink.settings()
+        settings(&sink)
             .with_pool_size(1)
             .with_timeout(Duration::from_millis(700)),
     )

@@ -4,10 +4,10 @@
 use std::process::Command;
 
 use carillon_providers::{EmailProvider, ProviderError, SmtpProvider, SmtpSettings, SmtpTls};
+use carillon_test_support::smtp::SmtpSink;
 use tempfile::TempDir;
 
 use crate::email;
-use crate::smtp::Sink;
 
 /// A CA and a certificate it issued for 127.0.0.1 and localhost, as PEM files in a directory.
 struct TestPki {
@@ -47,13 +47,13 @@ impl TestPki {
         self.dir.path().join(name).to_str().unwrap().to_owned()
     }
 
-    fn sink(&self, implicit: bool) -> Option<Sink> {
+    fn sink(&self, implicit: bool) -> Option<SmtpSink> {
         let (cert, key) = (self.path("cert.pem"), self.path("key.pem"));
         let mut args = vec!["--tls-cert", &cert, "--tls-key", &key];
         if implicit {
             args.push("--implicit-tls");
         }
-        Sink::start(&args)
+        SmtpSink::start(&args)
     }
 }
 

@@ -1,61 +1,17 @@
-//! Amazon SES and SNS through a real moto server (`carillon-providers-aws/tests/moto_server.py`,
+//! Amazon SES and SNS through a real moto server (`carillon-test-support`'s `moto_server.py`,
 //! one per test binary): the program sends email with `--email-provider ses`, and helpers for
 //! the receipts tests. Needs a Python with moto[server] (`scripts/test` provides one); without
 //! one these tests fail under `CI=true` and are skipped elsewhere.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Mutex, OnceLock};
+use std::process::{Command, Stdio};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sesv2::config::Credentials;
 use serde_json::Value;
 
+pub(crate) use carillon_test_support::moto::moto_url;
+
 use crate::smtp::{KillOnDrop, send_one_email_through_demo};
-
-/// A Python that can import moto; `None` outside CI only.
-fn python() -> Option<String> {
-    crate::smtp::python_with("moto.server", "the AWS tests")
-}
-
-struct Moto {
-    _child: Mutex<Child>,
-    /// Closed when the test process exits, which stops moto.
-    _stdin: Mutex<ChildStdin>,
-    url: String,
-}
-
-fn start() -> Option<Moto> {
-    let python = python()?;
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../carillon-providers-aws/tests/moto_server.py"
-    );
-    let mut child = Command::new(python)
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start moto");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port: u16 = line.trim().parse().expect("moto's port");
-    let stdin = child.stdin.take().unwrap();
-    Some(Moto {
-        _child: Mutex::new(child),
-        _stdin: Mutex::new(stdin),
-        url: format!("http://127.0.0.1:{port}"),
-    })
-}
-
-/// moto's URL (started on first use), or `None` when it cannot run here (never in CI).
-pub(crate) fn moto_url() -> Option<String> {
-    static MOTO: OnceLock<Option<Moto>> = OnceLock::new();
-    MOTO.get_or_init(start).as_ref().map(|m| m.url.clone())
-}
 
 /// An SDK configuration for moto, with SES allowed to send from `domain`.
 pub(crate) async fn moto_config(url: &str, domain: &str) -> SdkConfig {

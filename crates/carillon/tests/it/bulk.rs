@@ -322,7 +322,7 @@ on_both_backends! {
         set_limits(app, 1_000, 1_000).await;
         let sink_dir = tempfile::tempdir().unwrap();
         let sink = Command::new(python)
-            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../carillon-providers/tests/smtp_sink.py"))
+            .arg(carillon_test_support::smtp::SINK_SCRIPT)
             .arg(sink_dir.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -20,7 +20,6 @@ use carillon_store::CallbackKind;
 
 use crate::aws::{moto_config, moto_url, ses_message_for};
 use crate::callbacks::{Dispatcher, set_callback};
-use crate::harness::test_settings;
 use crate::on_both_backends;
 use crate::receiver::Receiver;
 
@@ -120,6 +119,8 @@ fn sns_message(kind: &str, message: &str, cert_url: &str, subscribe_url: Option<
     Value::Object(body)
 }
 
+/// The receipts endpoints on a new port, trusting `certs` for certificates and confirmations
+/// (what `CARILLON_SNS_TRUSTED_ORIGINS` configures); returns its URL.
 async fn post(url: &str, body: &Value) -> (StatusCode, Value) {
     let response = reqwest::Client::new()
         .post(url)
@@ -146,7 +147,7 @@ on_both_backends! {
         let api = app
             .another_server(carillon_server::ServerSettings {
                 sns: carillon_server::SnsSettings { trusted_origins: vec![certs.clone()], ..Default::default() },
-                ..test_settings()
+                ..crate::harness::test_settings()
             })
             .await;
         let ses_url = format!("{api}/receipts/ses");

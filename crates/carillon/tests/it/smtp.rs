@@ -6,48 +6,14 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use carillon_test_support::smtp::SmtpSink;
 use serde_json::{Value, json};
 
-/// Kills a child process when dropped, so a failed assertion leaves nothing running.
-pub(crate) struct KillOnDrop(pub(crate) std::process::Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+pub(crate) use carillon_test_support::KillOnDrop;
 
 /// A Python that can import aiosmtpd (`scripts/test` provides one); `None` outside CI only.
-pub(crate) fn python() -> Option<String> {
-    python_with("aiosmtpd", "the SMTP tests")
-}
-
-/// A Python that can import `module` (`scripts/test`'s virtualenv has every module the tests
-/// use); `None` outside CI only, where `tests` are then skipped loudly.
-pub(crate) fn python_with(module: &str, tests: &str) -> Option<String> {
-    let candidates = [
-        std::env::var("CARILLON_TEST_PYTHON").ok(),
-        std::env::var("HOME")
-            .ok()
-            .map(|h| format!("{h}/.cache/carillon-test-venv/bin/python")),
-        Some("python3".to_owned()),
-    ];
-    for python in candidates.into_iter().flatten() {
-        let ok = Command::new(&python)
-            .args(["-c", &format!("import {module}")])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if ok {
-            return Some(python);
-        }
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "no Python with {module}: {tests} may not be skipped in CI"
-    );
-    eprintln!("SKIPPING {tests}: no Python with {module}");
-    None
+pub(crate) fn python() -> Option<std::path::PathBuf> {
+    carillon_test_support::python_with("aiosmtpd", "the SMTP tests")
 }
 
 /// Reads a started `carillon demo`'s JSON line, sends one email with its live key, and waits
@@ -94,26 +60,10 @@ pub(crate) async fn send_one_email_through_demo(demo: &mut KillOnDrop) -> (Strin
 
 #[tokio::test]
 async fn demo_delivers_through_a_real_smtp_server() {
-    let Some(python) = python() else { return };
-    let sink_dir = tempfile::tempdir().unwrap();
-    let sink_script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../carillon-providers/tests/smtp_sink.py"
-    );
-    let sink = Command::new(python)
-        .arg(sink_script)
-        .arg(sink_dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the SMTP sink");
-    let mut sink = KillOnDrop(sink);
-    let mut port = String::new();
-    BufReader::new(sink.0.stdout.take().unwrap())
-        .read_line(&mut port)
-        .unwrap();
-    let port = port.trim().to_owned();
+    let Some(sink) = SmtpSink::start(&[]) else {
+        return;
+    };
+    let port = sink.port;
 
     let data = tempfile::tempdir().unwrap();
     let demo = Command::new(env!("CARGO_BIN_EXE_carillon"))
@@ -139,7 +89,7 @@ async fn demo_delivers_through_a_real_smtp_server() {
         status, "sending",
         "an SMTP hand-over is not a delivery receipt"
     );
-    let stored: Vec<_> = std::fs::read_dir(sink_dir.path())
+    let stored: Vec<_> = std::fs::read_dir(sink.dir())
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "eml"))

@@ -1,4 +1,5 @@
-//! Delivery receipts from AWS, posted by Amazon SNS (HTTP(S) subscriptions, no API key):
+//! Delivery receipts from AWS, posted by Amazon SNS (HTTP(S) subscriptions, no API key), served
+//! by their own [`router`] beside the API's:
 //! `POST /receipts/ses` takes SES events (an SES configuration set's event destination or an
 //! identity's notifications, through an SNS topic), `POST /receipts/sns-sms` takes SNS SMS
 //! delivery statuses forwarded to an SNS topic.
@@ -17,41 +18,59 @@
 //! for GC Notify's suppression-list subtype) and sent to the service's complaint callback.
 
 mod certs;
+mod error;
 mod ses;
 mod sms;
 mod sns;
+mod state;
 
-use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::http::StatusCode;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::routing::post;
+use axum::{Json, Router};
 use carillon_domain::{NotificationStatus, NotificationType};
 use carillon_store::{NewComplaint, Receipt, ReceiptOutcome};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::error::ApiError;
-use crate::json::read_body;
-use crate::state::AppState;
-
-pub(crate) use certs::SnsVerifier;
+use error::read_body;
 use sns::{MessageType, SnsError, SnsMessage};
 
+pub use carillon_domain::{Clock, SystemClock};
+pub use error::ReceiptError;
+pub use state::{ReceiptsSettings, ReceiptsState};
+
 /// SNS messages are at most 256 KiB, plus the envelope.
-pub(crate) const BODY_LIMIT: usize = 512 * 1024;
+pub const BODY_LIMIT: usize = 512 * 1024;
+
+/// `POST /receipts/ses` and `POST /receipts/sns-sms`, each with its own body limit (whatever
+/// router they are merged into), and GC Notify's error body for a wrong method.
+pub fn router(state: ReceiptsState) -> Router {
+    Router::new()
+        .route(
+            "/receipts/ses",
+            post(post_ses).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+        )
+        .route(
+            "/receipts/sns-sms",
+            post(post_sns_sms).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+        )
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .with_state(state)
+}
 
 /// `POST /receipts/ses`.
-pub(crate) async fn post_ses(
-    State(state): State<AppState>,
+async fn post_ses(
+    State(state): State<ReceiptsState>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, ReceiptError> {
     let body = read_body(body)?;
     let Some(message) = notification(&state, &body).await? else {
         return Ok(ok());
     };
-    let event = ses::parse(&message.message).map_err(ApiError::bad_request)?;
+    let event = ses::parse(&message.message).map_err(ReceiptError::bad_request)?;
     if let Some(complaint) = &event.complaint {
         record_complaint(&state, complaint).await?;
     }
@@ -71,15 +90,15 @@ pub(crate) async fn post_ses(
 }
 
 /// `POST /receipts/sns-sms`.
-pub(crate) async fn post_sns_sms(
-    State(state): State<AppState>,
+async fn post_sns_sms(
+    State(state): State<ReceiptsState>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, ReceiptError> {
     let body = read_body(body)?;
     let Some(message) = notification(&state, &body).await? else {
         return Ok(ok());
     };
-    let status = sms::parse(&message.message).map_err(ApiError::bad_request)?;
+    let status = sms::parse(&message.message).map_err(ReceiptError::bad_request)?;
     apply(
         &state,
         &message,
@@ -92,7 +111,10 @@ pub(crate) async fn post_sns_sms(
 }
 
 /// Stores an SES complaint; the database queues the service's complaint callback with it.
-async fn record_complaint(state: &AppState, complaint: &ses::Complaint) -> Result<(), ApiError> {
+async fn record_complaint(
+    state: &ReceiptsState,
+    complaint: &ses::Complaint,
+) -> Result<(), ReceiptError> {
     let now = state.clock.now();
     let complaint_date = complaint
         .timestamp
@@ -128,7 +150,10 @@ fn ok() -> Json<Value> {
 
 /// Verifies the SNS message; confirms subscriptions and acknowledges unsubscriptions
 /// (`None`), or returns a notification to act on.
-async fn notification(state: &AppState, body: &[u8]) -> Result<Option<SnsMessage>, ApiError> {
+async fn notification(
+    state: &ReceiptsState,
+    body: &[u8],
+) -> Result<Option<SnsMessage>, ReceiptError> {
     let now = state.clock.now();
     let message = state.sns.verify(body, now).await.map_err(|e| refused(&e))?;
     match message.kind {
@@ -147,27 +172,23 @@ async fn notification(state: &AppState, body: &[u8]) -> Result<Option<SnsMessage
 
 /// Not genuine: 403 (400 when not even SNS's shape); a certificate that could not be fetched:
 /// 503, so SNS tries again.
-fn refused(error: &SnsError) -> ApiError {
+fn refused(error: &SnsError) -> ReceiptError {
     tracing::warn!(error = %error, "SNS message refused");
     match error {
-        SnsError::Malformed(_) => ApiError::bad_request(error.to_string()),
-        SnsError::CertificateUnavailable(_) => ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "ServiceUnavailable",
-            error.to_string(),
-        ),
-        _ => ApiError::auth(StatusCode::FORBIDDEN, error.to_string()),
+        SnsError::Malformed(_) => ReceiptError::bad_request(error.to_string()),
+        SnsError::CertificateUnavailable(_) => ReceiptError::unavailable(error.to_string()),
+        _ => ReceiptError::forbidden(error.to_string()),
     }
 }
 
 async fn apply(
-    state: &AppState,
+    state: &ReceiptsState,
     message: &SnsMessage,
     reference: String,
     kind: NotificationType,
     status: NotificationStatus,
     provider_response: Option<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, ReceiptError> {
     let receipt = Receipt {
         reference,
         kind,
@@ -194,9 +215,7 @@ async fn apply(
                 sns_message = %message.message_id,
                 "receipt for an unknown reference: SNS will deliver it again"
             );
-            Err(ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "ServiceUnavailable",
+            Err(ReceiptError::unavailable(
                 "No notification has this provider reference yet; deliver the receipt again later",
             ))
         }

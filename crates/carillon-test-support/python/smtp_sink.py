@@ -1,4 +1,4 @@
-"""An SMTP server for carillon-providers' tests (aiosmtpd).
+"""An SMTP server for Carillon's tests (aiosmtpd).
 
     python smtp_sink.py DIRECTORY [--auth USER:PASSWORD] [--slow-seconds N] [--smtputf8]
                         [--tls-cert PEM --tls-key PEM [--implicit-tls]]
