@@ -100,7 +100,7 @@ pub(crate) enum TemplateCommand {
         id: String,
         /// The version to show (default: the latest).
         #[arg(long, value_name = "N")]
-        version: Option<i32>,
+        template_version: Option<i32>,
         #[command(flatten)]
         out: JsonFlag,
     },
@@ -242,11 +242,13 @@ pub(crate) async fn template(store: Arc<dyn Store>, command: TemplateCommand) ->
         TemplateCommand::Show {
             service,
             id,
-            version,
+            template_version,
             out,
         } => {
             let service = service.resolve(&app).await?;
-            let template = app.template(service, template_id(&id)?, version).await?;
+            let template = app
+                .template(service, template_id(&id)?, template_version)
+                .await?;
             if out.json {
                 print_json(&template_json(&template));
             } else {
