@@ -5,6 +5,13 @@
 //! No HTTP and no SQL here: use cases take typed input, call the storage traits, and return
 //! typed errors (one enum per use case) that each front door turns into its own answer.
 
+pub mod callbacks;
+pub mod keys;
+pub mod safelist;
+pub mod senders;
+pub mod services;
+pub mod template_admin;
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -6,6 +6,7 @@ use carillon_domain::{
 };
 use carillon_store::{StoreError, StoreResult};
 use sqlx::PgConnection;
+use uuid::Uuid;
 
 use crate::PgStore;
 use crate::codec::{kind, open_text, sms_from};
@@ -161,6 +162,41 @@ pub(crate) async fn safelist(
         .collect()
 }
 
+/// Archives one sender row (`table` is a constant of this module, never input).
+async fn archive(store: &PgStore, table: &str, service: ServiceId, id: &Uuid) -> StoreResult<()> {
+    let sql = format!(
+        "UPDATE {table} SET archived = TRUE, is_default = FALSE \
+         WHERE service_id = $1 AND id = $2 AND NOT archived"
+    );
+    let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(service.as_uuid())
+        .bind(id)
+        .execute(&store.pool)
+        .await
+        .map_err(db_err)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub(crate) async fn remove_safelist_entry(
+    store: &PgStore,
+    service: ServiceId,
+    id: SafelistId,
+) -> StoreResult<()> {
+    let done = sqlx::query("DELETE FROM safelist WHERE service_id = $1 AND id = $2")
+        .bind(service.as_uuid())
+        .bind(id.as_uuid())
+        .execute(&store.pool)
+        .await
+        .map_err(db_err)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl carillon_store::SenderStore for PgStore {
     async fn add_reply_to(&self, reply_to: &ReplyTo) -> StoreResult<()> {
@@ -185,5 +221,17 @@ impl carillon_store::SenderStore for PgStore {
 
     async fn safelist(&self, service: ServiceId) -> StoreResult<Vec<SafelistEntry>> {
         safelist(self, service).await
+    }
+
+    async fn remove_reply_to(&self, service: ServiceId, id: ReplyToId) -> StoreResult<()> {
+        archive(self, "reply_tos", service, id.as_uuid()).await
+    }
+
+    async fn remove_sms_sender(&self, service: ServiceId, id: SmsSenderId) -> StoreResult<()> {
+        archive(self, "sms_senders", service, id.as_uuid()).await
+    }
+
+    async fn remove_safelist_entry(&self, service: ServiceId, id: SafelistId) -> StoreResult<()> {
+        remove_safelist_entry(self, service, id).await
     }
 }

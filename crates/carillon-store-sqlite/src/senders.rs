@@ -4,7 +4,8 @@
 use carillon_domain::{
     ReplyTo, ReplyToId, SafelistEntry, SafelistId, ServiceId, SmsSender, SmsSenderId,
 };
-use carillon_store::StoreResult;
+use carillon_store::{StoreError, StoreResult};
+use uuid::Uuid;
 
 use crate::SqliteStore;
 use crate::codec::{kind, open_text, sms_from};
@@ -161,6 +162,46 @@ pub(crate) async fn safelist(
         .collect()
 }
 
+/// Archives one sender row (`table` is a constant of this module, never input).
+async fn archive(
+    store: &SqliteStore,
+    table: &str,
+    service: ServiceId,
+    id: &Uuid,
+) -> StoreResult<()> {
+    let sql = format!(
+        "UPDATE {table} SET archived = 1, is_default = 0 \
+         WHERE service_id = ? AND id = ? AND NOT archived"
+    );
+    let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(service.as_uuid())
+        .bind(id)
+        .execute(&store.writer)
+        .await
+        .map_err(db_err)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub(crate) async fn remove_safelist_entry(
+    store: &SqliteStore,
+    service: ServiceId,
+    id: SafelistId,
+) -> StoreResult<()> {
+    let done = sqlx::query("DELETE FROM safelist WHERE service_id = ? AND id = ?")
+        .bind(service.as_uuid())
+        .bind(id.as_uuid())
+        .execute(&store.writer)
+        .await
+        .map_err(db_err)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl carillon_store::SenderStore for SqliteStore {
     async fn add_reply_to(&self, reply_to: &ReplyTo) -> StoreResult<()> {
@@ -185,5 +226,17 @@ impl carillon_store::SenderStore for SqliteStore {
 
     async fn safelist(&self, service: ServiceId) -> StoreResult<Vec<SafelistEntry>> {
         safelist(self, service).await
+    }
+
+    async fn remove_reply_to(&self, service: ServiceId, id: ReplyToId) -> StoreResult<()> {
+        archive(self, "reply_tos", service, id.as_uuid()).await
+    }
+
+    async fn remove_sms_sender(&self, service: ServiceId, id: SmsSenderId) -> StoreResult<()> {
+        archive(self, "sms_senders", service, id.as_uuid()).await
+    }
+
+    async fn remove_safelist_entry(&self, service: ServiceId, id: SafelistId) -> StoreResult<()> {
+        remove_safelist_entry(self, service, id).await
     }
 }

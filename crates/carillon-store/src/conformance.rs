@@ -83,6 +83,8 @@ macro_rules! conformance_tests {
             reply_tos_default_switching,
             sms_senders_default_switching,
             safelist_round_trip,
+            senders_removed_are_archived,
+            safelist_entries_removed,
             notifications_round_trip_every_field,
             notifications_scoped_to_service,
             notifications_empty_batch,

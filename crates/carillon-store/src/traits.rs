@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use carillon_domain::{
     ApiKey, ApiKeyId, Job, JobId, KeyType, NewApiKey, NewJob, NewNotification, NewService,
     NewTemplate, Notification, NotificationFilter, NotificationId, NotificationStatus,
-    NotificationType, ReplyTo, SafelistEntry, Service, ServiceId, SmsSender, Template, TemplateId,
-    TemplateUpdate,
+    NotificationType, ReplyTo, ReplyToId, SafelistEntry, SafelistId, Service, ServiceId, SmsSender,
+    SmsSenderId, Template, TemplateId, TemplateUpdate,
 };
 use time::OffsetDateTime;
 
@@ -105,6 +105,18 @@ pub trait SenderStore: Send + Sync {
     async fn add_safelist_entry(&self, entry: &SafelistEntry) -> StoreResult<()>;
 
     async fn safelist(&self, service: ServiceId) -> StoreResult<Vec<SafelistEntry>>;
+
+    /// Archives a reply-to address (it stays listed, marked archived, and is no longer the
+    /// default); [`crate::StoreError::NotFound`] when the service has no such address that
+    /// is not archived already.
+    async fn remove_reply_to(&self, service: ServiceId, id: ReplyToId) -> StoreResult<()>;
+
+    /// Archives an SMS sender, as [`SenderStore::remove_reply_to`] does a reply-to address.
+    async fn remove_sms_sender(&self, service: ServiceId, id: SmsSenderId) -> StoreResult<()>;
+
+    /// Deletes a safelist entry; [`crate::StoreError::NotFound`] when the service has none
+    /// with that id.
+    async fn remove_safelist_entry(&self, service: ServiceId, id: SafelistId) -> StoreResult<()>;
 }
 
 /// Notifications as the API stores and reads them, with the counters and rate cells that limit them.

@@ -1,24 +1,20 @@
 //! `carillon callback …`: a service's delivery-status and complaint callbacks. Setting one
-//! checks the receiver answers first, as GC Notify's admin does.
-//!
-//! URLs must be `https://`; `http://` is accepted only for loopback hosts (127.0.0.1, ::1,
-//! localhost), for receivers on the same machine and for tests.
+//! checks the receiver answers first, as GC Notify's admin does: the rules are
+//! `carillon_app::callbacks`'; the HTTP request of the health check is made here.
 
 use std::io::Read;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
-use carillon_store::{BearerToken, CallbackConfig, CallbackKind, Store};
+use anyhow::{Context, Result, bail};
+use carillon_app::callbacks::HealthCheck;
+use carillon_store::{CallbackKind, Store};
 use clap::{Args, Subcommand, ValueEnum};
-use serde_json::{Value, json};
-use time::OffsetDateTime;
+use serde_json::json;
 
-use crate::admin::{JsonFlag, existing_service};
-use crate::output::{print_json, print_line};
+use crate::admin::{JsonFlag, ServiceArg, app, print_list};
+use crate::output::print_line;
 
-/// GC Notify's shortest bearer token.
-const MIN_TOKEN_CHARS: usize = 10;
 /// GC Notify's admin gives a receiver 2 s to answer the health check.
 const HEALTH_CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -41,8 +37,9 @@ impl From<KindArg> for CallbackKind {
 
 #[derive(Debug, Args)]
 pub(crate) struct Target {
-    #[arg(long)]
-    service: String,
+    #[command(flatten)]
+    service: ServiceArg,
+    /// Which callback.
     #[arg(long, value_enum)]
     kind: KindArg,
 }
@@ -70,8 +67,8 @@ pub(crate) enum CallbackCommand {
     },
     /// List a service's callbacks (never their tokens).
     List {
-        #[arg(long)]
-        service: String,
+        #[command(flatten)]
+        service: ServiceArg,
         #[command(flatten)]
         out: JsonFlag,
     },
@@ -93,6 +90,7 @@ pub(crate) enum CallbackCommand {
 }
 
 pub(crate) async fn run(store: Arc<dyn Store>, command: CallbackCommand) -> Result<()> {
+    let app = app(store);
     match command {
         CallbackCommand::Set {
             target,
@@ -100,7 +98,7 @@ pub(crate) async fn run(store: Arc<dyn Store>, command: CallbackCommand) -> Resu
             bearer_token,
             bearer_token_stdin,
         } => {
-            let service_id = existing_service(&store, &target.service).await?;
+            let service = target.service.resolve(&app).await?;
             let token = match (bearer_token, bearer_token_stdin) {
                 (Some(token), _) => token,
                 (None, true) => {
@@ -115,151 +113,81 @@ pub(crate) async fn run(store: Arc<dyn Store>, command: CallbackCommand) -> Resu
                      or --bearer-token-stdin"
                 ),
             };
-            if token.chars().count() < MIN_TOKEN_CHARS {
-                bail!("the bearer token must be at least {MIN_TOKEN_CHARS} characters");
-            }
-            check_url(&url)?;
-            health_check(&url, &token).await?;
             let kind = CallbackKind::from(target.kind);
-            store
-                .set_callback(&CallbackConfig {
-                    service_id,
-                    kind,
-                    url: url.clone(),
-                    bearer_token: BearerToken::new(token),
-                    suspended: false,
-                    updated_at: OffsetDateTime::now_utc(),
-                })
+            app.set_callback(service, kind, &url, &token, &HttpHealthCheck)
                 .await?;
             print_line(&format!("{kind} callback set to {url}"));
         }
         CallbackCommand::List { service, out } => {
-            let service_id = existing_service(&store, &service).await?;
-            let list = store.callbacks(service_id).await?;
-            if out.json {
-                let values = list
-                    .iter()
-                    .map(|c| {
-                        json!({"type": c.kind.as_str(), "url": c.url, "suspended": c.suspended,
-                            "updated_at": c.updated_at.to_string()})
-                    })
-                    .collect();
-                print_json(&Value::Array(values));
-            } else {
-                for c in &list {
+            let service = service.resolve(&app).await?;
+            print_list(
+                out.json,
+                &app.callbacks(service).await?,
+                |c| {
+                    json!({"type": c.kind.as_str(), "url": c.url, "suspended": c.suspended,
+                        "updated_at": c.updated_at.to_string()})
+                },
+                |c| {
                     let state = if c.suspended { "suspended" } else { "active" };
-                    print_line(&format!("{}  {}  {state}", c.kind, c.url));
-                }
-            }
+                    format!("{}  {}  {state}", c.kind, c.url)
+                },
+            );
         }
         CallbackCommand::Remove { target } => {
-            let service_id = existing_service(&store, &target.service).await?;
+            let service = target.service.resolve(&app).await?;
             let kind = CallbackKind::from(target.kind);
-            store
-                .remove_callback(service_id, kind)
-                .await
-                .map_err(|e| not_set(e, kind))?;
+            app.remove_callback(service, kind).await?;
             print_line(&format!("{kind} callback removed"));
         }
-        CallbackCommand::Suspend { target } => suspend(&store, &target, true).await?,
-        CallbackCommand::Resume { target } => suspend(&store, &target, false).await?,
+        CallbackCommand::Suspend { target } => suspend(&app, &target, true).await?,
+        CallbackCommand::Resume { target } => suspend(&app, &target, false).await?,
     }
     Ok(())
 }
 
-async fn suspend(store: &Arc<dyn Store>, target: &Target, suspended: bool) -> Result<()> {
-    let service_id = existing_service(store, &target.service).await?;
+async fn suspend(app: &carillon_app::App, target: &Target, suspended: bool) -> Result<()> {
+    let service = target.service.resolve(app).await?;
     let kind = CallbackKind::from(target.kind);
-    store
-        .suspend_callback(service_id, kind, suspended, OffsetDateTime::now_utc())
-        .await
-        .map_err(|e| not_set(e, kind))?;
+    app.suspend_callback(service, kind, suspended).await?;
     let done = if suspended { "suspended" } else { "resumed" };
     print_line(&format!("{kind} callback {done}"));
     Ok(())
 }
 
-fn not_set(error: carillon_store::StoreError, kind: CallbackKind) -> anyhow::Error {
-    match error {
-        carillon_store::StoreError::NotFound => anyhow!("the service has no {kind} callback"),
-        other => other.into(),
-    }
-}
+/// GC Notify's health check over HTTP: a POST of `{"health_check": true}` with the token,
+/// no redirects, 2 seconds to answer.
+#[derive(Debug)]
+struct HttpHealthCheck;
 
-/// `https://`, or `http://` to a loopback host.
-fn check_url(text: &str) -> Result<()> {
-    let url = url::Url::parse(text).map_err(|e| anyhow!("{text} is not a valid URL: {e}"))?;
-    let loopback = matches!(
-        url.host(),
-        Some(url::Host::Domain("localhost"))
-            | Some(url::Host::Ipv4(std::net::Ipv4Addr::LOCALHOST))
-            | Some(url::Host::Ipv6(std::net::Ipv6Addr::LOCALHOST))
-    );
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if loopback => Ok(()),
-        _ => bail!(
-            "callback URLs must start with https:// (http:// only for 127.0.0.1, ::1 and \
-             localhost)"
-        ),
-    }
-}
-
-/// POSTs `{"health_check": true}` with the token: a 4xx answer or no answer rejects the URL;
-/// anything else (a 5xx included, as in GC Notify) accepts it.
-async fn health_check(url: &str, token: &str) -> Result<()> {
-    let client = reqwest::Client::builder()
-        .timeout(HEALTH_CHECK_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .context("building the HTTP client")?;
-    let response = client
-        .post(url)
-        .bearer_auth(token)
-        .json(&json!({"health_check": true}))
-        .send()
-        .await
-        .map_err(|e| {
-            let why = if e.is_timeout() {
-                "it did not answer within 2 seconds"
-            } else if e.is_connect() {
-                "the connection failed"
-            } else {
-                "the request failed"
-            };
-            anyhow!("the callback URL did not pass the health check: {why}")
-        })?;
-    let status = response.status();
-    if status.is_client_error() {
-        bail!(
-            "the callback URL did not pass the health check: it answered {status} to a POST of \
-             {{\"health_check\": true}} with the bearer token"
-        );
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn https_or_loopback_http() {
-        for ok in [
-            "https://example.com/cb",
-            "http://127.0.0.1:8080/cb",
-            "http://[::1]:9/x",
-            "http://localhost/cb",
-        ] {
-            assert!(check_url(ok).is_ok(), "{ok}");
+impl HealthCheck for HttpHealthCheck {
+    async fn check(&self, url: &str, token: &str) -> Result<(), String> {
+        let client = reqwest::Client::builder()
+            .timeout(HEALTH_CHECK_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| format!("the HTTP client could not be built: {e}"))?;
+        let response = client
+            .post(url)
+            .bearer_auth(token)
+            .json(&json!({"health_check": true}))
+            .send()
+            .await
+            .map_err(|e| {
+                if e.is_timeout() {
+                    "it did not answer within 2 seconds"
+                } else if e.is_connect() {
+                    "the connection failed"
+                } else {
+                    "the request failed"
+                }
+                .to_owned()
+            })?;
+        let status = response.status();
+        if status.is_client_error() {
+            return Err(format!(
+                "it answered {status} to a POST of {{\"health_check\": true}} with the bearer token"
+            ));
         }
-        for bad in [
-            "http://example.com/cb",
-            "http://127.0.0.2/cb",
-            "ftp://localhost/",
-            "not a url",
-        ] {
-            assert!(check_url(bad).is_err(), "{bad}");
-        }
+        Ok(())
     }
 }

@@ -21,8 +21,10 @@ pub(crate) struct Cli {
 }
 
 /// Settings every command shares. Each, like those of `serve` and `demo`, can also come from the
-/// TOML file named by `--config`.
+/// TOML file named by `--config`. `--help` shows them under their own heading, after the
+/// command's own options.
 #[derive(Debug, Clone, Args, Default)]
+#[command(next_help_heading = "Global settings")]
 pub(crate) struct GlobalArgs {
     /// TOML file with any of these settings (keys as the long flag names, with `_`).
     #[arg(long, global = true, env = "CARILLON_CONFIG")]
@@ -36,7 +38,8 @@ pub(crate) struct GlobalArgs {
         hide_env_values = true
     )]
     pub(crate) database_url: Option<String>,
-    /// Where the embedded database and the generated master key live.
+    /// Where the embedded database and the generated master key live. Default:
+    /// $XDG_DATA_HOME/carillon, or ~/.local/share/carillon.
     #[arg(long, global = true, env = "CARILLON_DATA_DIR")]
     pub(crate) data_dir: Option<PathBuf>,
     /// 32 bytes, base64: encrypts API key secrets and personal data at rest. Required with

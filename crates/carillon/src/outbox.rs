@@ -23,6 +23,7 @@ pub(crate) enum OutboxCommand {
     },
     /// Show one message whole (the notification id from the API).
     Show {
+        /// The message's notification id.
         id: String,
         /// Print JSON (with the HTML) instead of text.
         #[arg(long)]

@@ -109,3 +109,99 @@ pub async fn safelist_round_trip(store: &dyn Store) {
     assert_eq!(store.safelist(ours.id).await.unwrap(), entries);
     assert_eq!(store.safelist(theirs.id).await.unwrap(), [other]);
 }
+
+/// Removing a reply-to address or an SMS sender archives it (still listed, no longer the
+/// default); removing it again, or another service's, is not found.
+pub async fn senders_removed_are_archived(store: &dyn Store) {
+    let ours = service(store, "Removed").await;
+    let theirs = service(store, "Removed other").await;
+    let reply_to = ReplyTo {
+        id: ReplyToId::new(),
+        service_id: ours.id,
+        email_address: "gone@example.gc.ca".to_owned(),
+        is_default: true,
+        archived: false,
+    };
+    let kept = ReplyTo {
+        id: ReplyToId::new(),
+        email_address: "kept@example.gc.ca".to_owned(),
+        is_default: false,
+        ..reply_to.clone()
+    };
+    store.add_reply_to(&reply_to).await.unwrap();
+    store.add_reply_to(&kept).await.unwrap();
+    assert!(matches!(
+        store.remove_reply_to(theirs.id, reply_to.id).await,
+        Err(crate::StoreError::NotFound)
+    ));
+    store.remove_reply_to(ours.id, reply_to.id).await.unwrap();
+    let archived = ReplyTo {
+        archived: true,
+        is_default: false,
+        ..reply_to.clone()
+    };
+    assert_eq!(
+        store.reply_tos(ours.id).await.unwrap(),
+        [archived, kept.clone()]
+    );
+    assert!(matches!(
+        store.remove_reply_to(ours.id, reply_to.id).await,
+        Err(crate::StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.remove_reply_to(ours.id, ReplyToId::new()).await,
+        Err(crate::StoreError::NotFound)
+    ));
+
+    let sender = SmsSender {
+        id: SmsSenderId::new(),
+        service_id: ours.id,
+        sms_sender: SmsFrom::parse("GONE.CA").unwrap(),
+        is_default: false,
+        archived: false,
+    };
+    store.add_sms_sender(&sender).await.unwrap();
+    assert!(matches!(
+        store.remove_sms_sender(theirs.id, sender.id).await,
+        Err(crate::StoreError::NotFound)
+    ));
+    store.remove_sms_sender(ours.id, sender.id).await.unwrap();
+    assert_eq!(
+        store.sms_senders(ours.id).await.unwrap(),
+        [SmsSender {
+            archived: true,
+            ..sender.clone()
+        }]
+    );
+    assert!(matches!(
+        store.remove_sms_sender(ours.id, sender.id).await,
+        Err(crate::StoreError::NotFound)
+    ));
+}
+
+/// Removing a safelist entry deletes it, for its own service only.
+pub async fn safelist_entries_removed(store: &dyn Store) {
+    let ours = service(store, "Safelist removed").await;
+    let theirs = service(store, "Safelist removed other").await;
+    let entry = |recipient: &str| SafelistEntry {
+        id: SafelistId::new(),
+        service_id: ours.id,
+        kind: NotificationType::Email,
+        recipient: recipient.to_owned(),
+        team_member: false,
+    };
+    let gone = entry("gone@example.gc.ca");
+    let kept = entry("kept@example.gc.ca");
+    store.add_safelist_entry(&gone).await.unwrap();
+    store.add_safelist_entry(&kept).await.unwrap();
+    assert!(matches!(
+        store.remove_safelist_entry(theirs.id, gone.id).await,
+        Err(crate::StoreError::NotFound)
+    ));
+    store.remove_safelist_entry(ours.id, gone.id).await.unwrap();
+    assert_eq!(store.safelist(ours.id).await.unwrap(), [kept]);
+    assert!(matches!(
+        store.remove_safelist_entry(ours.id, gone.id).await,
+        Err(crate::StoreError::NotFound)
+    ));
+}

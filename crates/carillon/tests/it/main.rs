@@ -1,6 +1,7 @@
 //! End-to-end tests of the API over HTTP, on SQLite and PostgreSQL, in one test binary.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
+mod admin_cli;
 mod auth;
 mod aws;
 mod binary;
