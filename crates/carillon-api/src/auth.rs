@@ -69,10 +69,11 @@ async fn by_jwt(state: &AppState, token: &str) -> Result<Authenticated, ApiError
     let service_id = ServiceId::parse(&issuer)
         .map_err(|_| forbidden("Invalid token: service id is not the right data type"))?;
     let service = state
+        .app
         .cached_service(service_id)
         .await?
         .ok_or_else(|| forbidden("Invalid token: service not found"))?;
-    let keys = state.cached_keys(service_id).await?;
+    let keys = state.app.cached_keys(service_id).await?;
     if keys.is_empty() {
         return Err(forbidden("Invalid token: service has no API keys"));
     }
@@ -106,6 +107,7 @@ async fn by_api_key(state: &AppState, full: &str) -> Result<Authenticated, ApiEr
     }
     let secret = full.get(full.len().saturating_sub(36)..).unwrap_or("");
     let key = state
+        .app
         .cached_key_by_secret(secret)
         .await?
         .ok_or_else(|| forbidden("Invalid token: API key not found"))?;
@@ -117,6 +119,7 @@ async fn by_api_key(state: &AppState, full: &str) -> Result<Authenticated, ApiEr
         return Err(forbidden("Invalid token: Enter your full API key"));
     }
     let service = state
+        .app
         .cached_service(key.service_id)
         .await?
         .ok_or_else(|| forbidden("Invalid token: API key not found"))?;

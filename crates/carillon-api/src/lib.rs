@@ -5,24 +5,19 @@
 
 mod auth;
 pub mod bulk;
-mod cache;
 mod datetime;
 mod error;
+mod failures;
 mod json;
-mod limits;
-mod lookup;
 mod observe;
 mod openapi;
-mod rate;
 mod read;
-mod recipients;
 mod schema;
 mod send;
 mod state;
 mod status;
 mod templates;
 mod urls;
-mod writer;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -32,12 +27,12 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 
 pub use auth::Authenticated;
+pub use carillon_app::Writer;
 pub use carillon_domain::{Clock, SystemClock};
 pub use datetime::format as format_datetime;
 pub use error::ApiError;
 pub use openapi::{OPERATIONS as DOCUMENTED_OPERATIONS, document as openapi_document};
 pub use state::{ApiSettings, AppState};
-pub use writer::Writer;
 
 /// The API's routes.
 pub fn router(state: AppState) -> Router {

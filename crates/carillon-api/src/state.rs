@@ -1,14 +1,12 @@
-//! What every handler shares: the store, the clock, the group-commit writer and settings.
+//! What every handler shares: the use cases (with the store, the clock and the group-commit
+//! writer) and the API's own settings.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use carillon_app::{App, AppSettings};
 use carillon_domain::Clock;
 use carillon_store::Store;
-
-use crate::cache::Caches;
-use crate::rate::RateLeases;
-use crate::writer::Writer;
 
 /// Deployment settings the API needs.
 #[derive(Debug, Clone)]
@@ -49,33 +47,49 @@ impl Default for ApiSettings {
     }
 }
 
+impl ApiSettings {
+    /// What the use cases need of these settings.
+    pub fn app_settings(&self) -> AppSettings {
+        AppSettings {
+            sending_domain: self.sending_domain.clone(),
+            default_sms_sender: self.default_sms_sender.clone(),
+            cache_ttl: self.cache_ttl,
+            bulk_max_rows: self.bulk_max_rows,
+        }
+    }
+}
+
 /// Shared state of the API.
 #[derive(Debug, Clone)]
 pub struct AppState {
+    /// The use cases every handler calls.
+    pub app: App,
+    /// The app's store and clock, for the reads that are no use case.
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<ApiSettings>,
-    pub writer: Writer,
     /// Signalled whenever a notification is accepted, so a worker in this process starts at
-    /// once instead of at its next poll.
+    /// once instead of at its next poll (the app's).
     pub accepted: Arc<tokio::sync::Notify>,
-    pub(crate) caches: Arc<Caches>,
-    pub(crate) rate_leases: Arc<RateLeases>,
 }
 
 impl AppState {
-    /// State for a store, starting the group-commit writer on the current runtime.
+    /// State for a store, starting the use cases (and their group-commit writer) on the
+    /// current runtime.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: ApiSettings) -> Self {
-        let writer = Writer::start(&store);
-        let caches = Arc::new(Caches::new(settings.cache_ttl));
+        let app = App::new(store, clock, settings.app_settings());
+        Self::with_app(app, settings)
+    }
+
+    /// State over use cases already started (shared with other front doors of the process).
+    /// The app's settings win over the same fields of `settings`.
+    pub fn with_app(app: App, settings: ApiSettings) -> Self {
         Self {
-            store,
-            clock,
+            store: Arc::clone(app.store()),
+            clock: Arc::clone(app.clock()),
+            accepted: Arc::clone(app.accepted()),
+            app,
             settings: Arc::new(settings),
-            writer,
-            accepted: Arc::new(tokio::sync::Notify::new()),
-            caches,
-            rate_leases: Arc::new(RateLeases::default()),
         }
     }
 }

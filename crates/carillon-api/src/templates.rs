@@ -5,40 +5,14 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
-use carillon_domain::{NotificationType, ServiceId, Template, TemplateId};
-use carillon_render::{EmailTemplate, Personalisation, RenderError, SmsTemplate};
+use carillon_app::{ParsedTemplate, Preview};
+use carillon_domain::{NotificationType, Template, TemplateId};
 use serde_json::{Map, Value, json};
 
 use crate::auth::Authenticated;
 use crate::datetime::format;
 use crate::error::ApiError;
 use crate::json::{object_body, read_body, repr};
-
-/// Loads a template for sending, with GC Notify's errors.
-pub(crate) async fn load_template(
-    state: &crate::state::AppState,
-    service: ServiceId,
-    id: TemplateId,
-    kind: NotificationType,
-) -> Result<Template, ApiError> {
-    let template = state
-        .cached_template(service, id)
-        .await?
-        .ok_or_else(|| ApiError::bad_request("Template not found"))?;
-    if template.kind != kind {
-        return Err(ApiError::bad_request(format!(
-            "{} template is not suitable for {} notification",
-            template.kind, kind
-        )));
-    }
-    if template.archived {
-        return Err(ApiError::bad_request(format!(
-            "Template {} has been deleted",
-            template.id
-        )));
-    }
-    Ok(template)
-}
 
 fn template_id(text: &str) -> Result<TemplateId, ApiError> {
     TemplateId::parse(text)
@@ -55,16 +29,9 @@ fn not_found() -> ApiError {
 
 /// The placeholders a template needs, as GC Notify lists them.
 fn personalisation_map(template: &Template) -> Value {
-    let names: Vec<String> = match template.kind {
-        NotificationType::Email => {
-            EmailTemplate::parse(template.subject.as_deref().unwrap_or(""), &template.content)
-                .map(|t| t.placeholders().iter().map(|p| p.name.clone()).collect())
-                .unwrap_or_default()
-        }
-        NotificationType::Sms => SmsTemplate::parse(&template.content)
-            .map(|t| t.placeholders().iter().map(|p| p.name.clone()).collect())
-            .unwrap_or_default(),
-    };
+    let names = ParsedTemplate::parse(template)
+        .map(|parsed| parsed.placeholder_names())
+        .unwrap_or_default();
     let map: Map<String, Value> = names
         .into_iter()
         .map(|n| (n, json!({"required": true})))
@@ -180,33 +147,15 @@ pub(crate) async fn preview(
             )]));
         }
     };
-    let template = state
-        .store
-        .template(auth.service.id, id)
-        .await?
-        .ok_or_else(not_found)?;
-    let values = Personalisation::from_json(&personalisation);
-    let missing = |e: RenderError| match e {
-        RenderError::MissingPersonalisation(names) => {
-            ApiError::bad_request(format!("Missing personalisation: {}", names.join(", ")))
-        }
-        other => ApiError::bad_request(other.to_string()),
-    };
-    let (body, html, subject) = match template.kind {
-        NotificationType::Email => {
-            let parsed =
-                EmailTemplate::parse(template.subject.as_deref().unwrap_or(""), &template.content)
-                    .map_err(|e| ApiError::bad_request(e.to_string()))?;
-            let email = parsed.render(&values).map_err(missing)?;
-            (email.body, Some(email.html), Some(email.subject))
-        }
-        NotificationType::Sms => {
-            let parsed = SmsTemplate::parse(&template.content)
-                .map_err(|e| ApiError::bad_request(e.to_string()))?;
-            let sms = parsed.render(&values, None).map_err(missing)?;
-            (sms.body, None, None)
-        }
-    };
+    let Preview {
+        template,
+        body,
+        html,
+        subject,
+    } = state
+        .app
+        .preview(auth.service.id, id, &personalisation)
+        .await?;
     Ok(Json(json!({
         "id": template.id.to_string(),
         "type": template.kind.as_str(),

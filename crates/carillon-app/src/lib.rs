@@ -5,18 +5,37 @@
 //! No HTTP and no SQL here: use cases take typed input, call the storage traits, and return
 //! typed errors (one enum per use case) that each front door turns into its own answer.
 
+pub mod bulk;
+mod cache;
 pub mod callbacks;
 pub mod keys;
+pub mod limits;
+mod lookup;
+mod rate;
+pub mod recipients;
 pub mod safelist;
+pub mod send;
 pub mod senders;
 pub mod services;
 pub mod template_admin;
+pub mod templates;
+mod writer;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use carillon_domain::Clock;
 use carillon_store::Store;
+
+pub use bulk::{BulkError, BulkFile, Checked};
+pub use limits::{LimitExceeded, LimitPeriod, RateLimited};
+pub use recipients::{RecipientRefused, UnknownSender};
+pub use send::{Accepted, SendError, SendInput};
+pub use templates::{ParsedTemplate, Preview, PreviewError, TemplateError};
+pub use writer::Writer;
+
+use crate::cache::Caches;
+use crate::rate::RateLeases;
 
 /// Deployment settings the use cases need.
 #[derive(Debug, Clone)]
@@ -43,21 +62,42 @@ impl Default for AppSettings {
     }
 }
 
-/// The use cases over one store. Cheap to clone: every front door in a process shares one.
+/// The use cases over one store. Cheap to clone: every front door in a process shares one
+/// (and so its caches, rate leases and group-commit writer).
 #[derive(Debug, Clone)]
 pub struct App {
-    store: Arc<dyn Store>,
-    clock: Arc<dyn Clock>,
-    settings: Arc<AppSettings>,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) settings: Arc<AppSettings>,
+    pub(crate) writer: Writer,
+    pub(crate) caches: Arc<Caches>,
+    pub(crate) rate_leases: Arc<RateLeases>,
+    /// Signalled whenever a notification is accepted, so a worker in this process starts at
+    /// once instead of at its next poll.
+    pub(crate) accepted: Arc<tokio::sync::Notify>,
 }
 
 impl App {
+    /// The use cases over `store`, starting the group-commit writer on the current Tokio
+    /// runtime (so call it from within one).
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: AppSettings) -> Self {
+        let writer = Writer::start(&store);
+        let caches = Arc::new(Caches::new(settings.cache_ttl));
         Self {
             store,
             clock,
             settings: Arc::new(settings),
+            writer,
+            caches,
+            rate_leases: Arc::new(RateLeases::default()),
+            accepted: Arc::new(tokio::sync::Notify::new()),
         }
+    }
+
+    /// Signalled whenever a notification or a job is accepted: a worker of this process
+    /// waits on it to start at once.
+    pub fn accepted(&self) -> &Arc<tokio::sync::Notify> {
+        &self.accepted
     }
 
     /// The store the use cases run on.

@@ -151,7 +151,28 @@ impl carillon_store::HousekeepingStore for PgStore {
     ) -> StoreResult<bool> {
         try_start_job(self, name, now, every).await
     }
+
+    async fn record_worker_heartbeat(&self, now: OffsetDateTime) -> StoreResult<()> {
+        sqlx::query(HEARTBEAT)
+            .bind(truncate(now))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn last_worker_heartbeat(&self) -> StoreResult<Option<OffsetDateTime>> {
+        sqlx::query_scalar("SELECT last_seen_at FROM worker_heartbeat WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)
+    }
 }
+
+/// Keeps the latest of the recorded time and `$1`.
+const HEARTBEAT: &str = "INSERT INTO worker_heartbeat (id, last_seen_at) VALUES (1, $1) \
+    ON CONFLICT (id) DO UPDATE SET last_seen_at = \
+        GREATEST(worker_heartbeat.last_seen_at, excluded.last_seen_at)";
 
 #[cfg(test)]
 mod tests;

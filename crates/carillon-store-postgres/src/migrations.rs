@@ -32,6 +32,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0005_receipts.sql"),
     ),
     (6, "jobs", include_str!("../migrations/0006_jobs.sql")),
+    (
+        7,
+        "worker heartbeat",
+        include_str!("../migrations/0007_worker_heartbeat.sql"),
+    ),
 ];
 
 /// A migrator for every migration (tracked in `_sqlx_migrations`, as `sqlx migrate` would).

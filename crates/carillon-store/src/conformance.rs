@@ -116,6 +116,7 @@ macro_rules! conformance_tests {
             time_out_notifications_never_finished,
             jobs_start_once_per_period,
             jobs_concurrent_callers_exactly_one_starts,
+            worker_heartbeat_keeps_the_latest,
             callbacks_config_round_trip,
             callbacks_queued_with_final_statuses,
             callbacks_queued_on_timeout,

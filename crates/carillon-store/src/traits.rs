@@ -301,6 +301,14 @@ pub trait HousekeepingStore: Send + Sync {
         now: OffsetDateTime,
         every: time::Duration,
     ) -> StoreResult<bool>;
+
+    /// Records that a delivery worker is running at `now` (every worker calls it every few
+    /// seconds). The latest time recorded is kept: an earlier `now` changes nothing.
+    async fn record_worker_heartbeat(&self, now: OffsetDateTime) -> StoreResult<()>;
+
+    /// The latest time a worker recorded with [`record_worker_heartbeat`](Self::record_worker_heartbeat),
+    /// if any ever did.
+    async fn last_worker_heartbeat(&self) -> StoreResult<Option<OffsetDateTime>>;
 }
 
 /// Service callbacks, complaints and the durable queue of notices to call back.

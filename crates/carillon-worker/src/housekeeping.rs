@@ -1,7 +1,7 @@
 //! Periodic jobs every worker offers to run and exactly one process runs per period (the store's
 //! job lock): purging personal data past each service's retention, and timing out
 //! notifications no provider confirmed within three days (as GC Notify does), and moving bulk
-//! jobs through their statuses.
+//! jobs through their statuses. And the heartbeat that tells the command line a worker runs.
 
 use std::sync::Arc;
 
@@ -17,6 +17,36 @@ const TIMEOUT: Duration = Duration::days(3);
 const JOBS_EVERY: Duration = Duration::seconds(2);
 /// Rows purged per transaction.
 const PURGE_BATCH: u32 = 1000;
+
+/// How often a running worker records that it runs (the command line calls a worker gone
+/// after several missed beats).
+const HEARTBEAT_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// When this worker last recorded its heartbeat.
+#[derive(Debug, Default)]
+pub(crate) struct Heartbeat {
+    last: Option<std::time::Instant>,
+}
+
+impl Heartbeat {
+    /// Records the heartbeat if it is due; a failure is logged and retried next time.
+    pub(crate) async fn beat(&mut self, store: &Arc<dyn Store>) {
+        let now = std::time::Instant::now();
+        if self
+            .last
+            .is_some_and(|at| now.saturating_duration_since(at) < HEARTBEAT_EVERY)
+        {
+            return;
+        }
+        match store
+            .record_worker_heartbeat(OffsetDateTime::now_utc())
+            .await
+        {
+            Ok(()) => self.last = Some(now),
+            Err(error) => tracing::warn!(%error, "could not record the worker heartbeat"),
+        }
+    }
+}
 
 /// Runs whichever jobs are due and not taken by another process; failures are logged and
 /// retried next period.

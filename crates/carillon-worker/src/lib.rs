@@ -117,10 +117,13 @@ impl Worker {
         tracing::info!("delivery worker stopped");
     }
 
-    /// One loop of claiming and delivering batches; only one loop per worker housekeeps.
+    /// One loop of claiming and delivering batches; only one loop per worker housekeeps (and
+    /// records the worker's heartbeat).
     async fn work(self, mut shutdown: watch::Receiver<bool>, housekeeps: bool) {
+        let mut heartbeat = housekeeping::Heartbeat::default();
         while !*shutdown.borrow() {
             if housekeeps {
+                heartbeat.beat(&self.store).await;
                 housekeeping::run_due(&self.store).await;
             }
             let handled = match self.run_once().await {

@@ -1,13 +1,13 @@
 //! Turns a stored notification into the message a provider sends: the template version it was
 //! accepted with, the stored personalisation, the service's name and branding.
 
+use carillon_app::ParsedTemplate as Parsed;
 use carillon_domain::{Notification, NotificationType, Service, Template};
 use carillon_providers::{EmailMessage, SmsMessage};
-use carillon_render::{
-    Branding, EmailLayout, EmailTemplate, Language, Personalisation, SmsTemplate,
-};
+use carillon_render::{Branding, EmailLayout, Language, Personalisation};
 
-/// A template version parsed once for every notification of a batch that uses it.
+/// A template version parsed once for every notification of a batch that uses it (by the
+/// parser the API uses too).
 #[derive(Debug)]
 pub(crate) struct Prepared {
     template: Template,
@@ -15,22 +15,9 @@ pub(crate) struct Prepared {
     parsed: Result<Parsed, String>,
 }
 
-#[derive(Debug)]
-enum Parsed {
-    Email(EmailTemplate),
-    Sms(SmsTemplate),
-}
-
 impl Prepared {
     pub(crate) fn new(template: Template) -> Self {
-        let parsed = match template.kind {
-            NotificationType::Email => {
-                EmailTemplate::parse(template.subject.as_deref().unwrap_or(""), &template.content)
-                    .map(Parsed::Email)
-            }
-            NotificationType::Sms => SmsTemplate::parse(&template.content).map(Parsed::Sms),
-        }
-        .map_err(|e| e.to_string());
+        let parsed = Parsed::parse(&template).map_err(|e| e.to_string());
         Self { template, parsed }
     }
 }

@@ -1,28 +1,37 @@
 //! `carillon send-bulk FILE --template ID`: checks a CSV, TSV or spreadsheet against the
-//! template, prints the report, sends it as a job and shows its progress until it finishes
-//! (a bar on a terminal, plain lines otherwise); and `carillon job list|cancel`.
+//! template, prints the report, submits it as a job (the bulk use cases, as the API does) and
+//! shows its progress until the workers have sent it (a bar on a terminal, plain lines
+//! otherwise); and `carillon job list|cancel`.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
-use carillon_api::bulk::{BulkFile, check_bulk, check_permission, job_json, submit};
-use carillon_api::{ApiSettings, AppState, SystemClock};
+use carillon_api::bulk::job_json;
+use carillon_app::send::check_permission;
+use carillon_app::{App, AppSettings, BulkFile};
 use carillon_bulk::Format;
 use carillon_domain::{
-    Job, JobId, JobStatus, KeyType, NotificationStatus, Service, ServiceId, Template, TemplateId,
+    Job, JobId, JobStatus, KeyType, NotificationStatus, Service, ServiceId, SystemClock, Template,
+    TemplateId,
 };
 use carillon_store::Store;
 use clap::{Args, Subcommand};
+use serde_json::{Value, json};
 use time::OffsetDateTime;
-use tokio::sync::watch;
 
 use crate::output::{print_json, print_line};
 use crate::settings::Settings;
 
 #[derive(Debug, Args)]
+#[command(after_help = "\
+send-bulk never delivers messages itself: a running `carillon serve` (role all or worker) on \
+the same database does. The job is stored either way. When no worker has been seen for 30 \
+seconds, send-bulk says so (on standard error) and, unless --no-wait, keeps following the \
+job and repeating the warning until a worker appears and the job is sent; with --no-wait it \
+warns and exits successfully, the job waiting for a worker.")]
 pub(crate) struct SendBulkArgs {
     /// The file: .csv, .tsv, .xlsx, .xlsm, .xls or .ods.
     file: PathBuf,
@@ -38,7 +47,7 @@ pub(crate) struct SendBulkArgs {
     /// Only check the file and print the report.
     #[arg(long)]
     check_only: bool,
-    /// Return once the job is stored instead of following it until it finishes.
+    /// Return once the job is stored instead of following it until the workers have sent it.
     #[arg(long)]
     no_wait: bool,
     /// Most rows a file may hold.
@@ -53,8 +62,12 @@ pub(crate) struct SendBulkArgs {
 pub(crate) enum JobCommand {
     /// List a service's jobs, newest first, with their notification counts.
     List {
+        /// The service (optional when the database holds exactly one).
         #[arg(long)]
-        service: String,
+        service: Option<String>,
+        /// Print GC Notify's job objects, each with its notification counts, as a JSON array.
+        #[arg(long)]
+        json: bool,
     },
     /// Cancel a scheduled job before it starts.
     Cancel {
@@ -118,43 +131,41 @@ pub(crate) async fn send_bulk(
         scheduled_for,
         reply_to_id: args.reply_to_id,
     };
-    let api = ApiSettings {
-        sending_domain: settings.sending_domain.clone(),
-        bulk_max_rows: args.max_rows,
-        ..ApiSettings::default()
-    };
-    let state = AppState::new(Arc::clone(&store), Arc::new(SystemClock), api);
-    check_permission(&service, template.kind).map_err(api_error)?;
+    let app = App::new(
+        Arc::clone(&store),
+        Arc::new(SystemClock),
+        AppSettings {
+            sending_domain: settings.sending_domain.clone(),
+            bulk_max_rows: args.max_rows,
+            ..AppSettings::default()
+        },
+    );
+    check_permission(&service, template.kind)?;
     // An operator sends like a live key: limits count, trial services reach their safelist.
-    let checked = check_bulk(&state, &service, KeyType::Normal, &template, &file)
-        .await
-        .map_err(api_error)?;
+    let checked = app
+        .check_bulk(&service, KeyType::Normal, &template, &file)
+        .await?;
     for line in checked.report.to_string().lines() {
         eprintln_line(line);
     }
     if let Some(problem) = &checked.problem {
-        bail!("not sent: {}", problem.messages.join("; "));
+        bail!("not sent: {problem}");
     }
     if args.check_only {
         return Ok(());
     }
-    let job = submit(&state, &service, None, &file, checked)
-        .await
-        .map_err(api_error)?;
+    let job = app.submit_bulk(&service, None, &file, checked).await?;
     if args.json {
         print_json(&job_json(&job, &service, None));
     } else {
         print_line(&format!("job {} {}", job.id, job.status.as_str()));
     }
+    let mut watch = WorkerWatch::default();
     if args.no_wait || job.status == JobStatus::Scheduled {
+        watch.warn_if_none(&store).await?;
         return Ok(());
     }
-    follow(&store, settings, &job).await
-}
-
-fn api_error(error: carillon_api::ApiError) -> anyhow::Error {
-    let messages: Vec<String> = error.messages.into_iter().collect();
-    anyhow!("{}", messages.join("; "))
+    show_progress(&store, &job, &mut watch).await
 }
 
 fn eprintln_line(line: &str) {
@@ -162,28 +173,54 @@ fn eprintln_line(line: &str) {
     let _ = writeln!(err, "{line}");
 }
 
-/// Delivers the job with a worker in this process (others may help) and shows progress.
-async fn follow(store: &Arc<dyn Store>, settings: &Settings, job: &Job) -> Result<()> {
-    let (email, sms) = crate::providers::choose(settings, store).await?;
-    let worker = carillon_worker::Worker::new(
-        Arc::clone(store),
-        email,
-        sms,
-        carillon_worker::WorkerSettings {
-            sending_domain: settings.sending_domain.clone(),
-            ..carillon_worker::WorkerSettings::default()
-        },
-        Arc::new(tokio::sync::Notify::new()),
-    );
-    let (stop, stopped) = watch::channel(false);
-    let running = tokio::spawn(worker.run(stopped));
-    let result = show_progress(store, job).await;
-    let _ = stop.send(true);
-    running.await.context("the delivery worker panicked")?;
-    result
+/// A worker seen more recently than this is taken to be running (workers beat every 5 s).
+const WORKER_GONE_AFTER: time::Duration = time::Duration::seconds(30);
+/// How often the warning is repeated while no worker runs.
+const WARN_EVERY: Duration = Duration::from_secs(30);
+/// How often the heartbeat is read while following.
+const LOOK_EVERY: Duration = Duration::from_secs(5);
+
+/// Whether a delivery worker runs, from the workers' heartbeat, and the warning when none does.
+#[derive(Debug, Default)]
+struct WorkerWatch {
+    looked: Option<Instant>,
+    warned: Option<Instant>,
 }
 
-async fn show_progress(store: &Arc<dyn Store>, job: &Job) -> Result<()> {
+impl WorkerWatch {
+    /// Reads the heartbeat (at most every few seconds) and warns, at most every 30 seconds,
+    /// while no worker has been seen lately.
+    async fn warn_if_none(&mut self, store: &Arc<dyn Store>) -> Result<()> {
+        let now = Instant::now();
+        if self
+            .looked
+            .is_some_and(|at| now.saturating_duration_since(at) < LOOK_EVERY)
+        {
+            return Ok(());
+        }
+        self.looked = Some(now);
+        let running = store
+            .last_worker_heartbeat()
+            .await?
+            .is_some_and(|seen| OffsetDateTime::now_utc() - seen < WORKER_GONE_AFTER);
+        if running {
+            self.warned = None;
+        } else if self
+            .warned
+            .is_none_or(|at| now.saturating_duration_since(at) >= WARN_EVERY)
+        {
+            self.warned = Some(now);
+            eprintln_line(
+                "no worker is running: start `carillon serve` (role all or worker) on this \
+                 database to send the job; it waits, stored, until one does",
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Shows the job's progress as the workers send it, until none of its rows is queued.
+async fn show_progress(store: &Arc<dyn Store>, job: &Job, watch: &mut WorkerWatch) -> Result<()> {
     let terminal = std::io::stderr().is_terminal();
     let total = u64::from(job.notification_count);
     let mut last = None;
@@ -202,11 +239,14 @@ async fn show_progress(store: &Arc<dyn Store>, job: &Job) -> Result<()> {
         if queued == 0 {
             break;
         }
+        watch.warn_if_none(store).await?;
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     if terminal {
         eprintln_line("");
     }
+    // The job's own status moves on with the workers' housekeeping; moved here too so the
+    // counts printed are final (bookkeeping only: nothing is sent from here).
     store.advance_jobs(OffsetDateTime::now_utc()).await?;
     store.advance_jobs(OffsetDateTime::now_utc()).await?;
     for (status, count) in store.job_counts(job.service_id, job.id).await? {
@@ -230,11 +270,23 @@ fn progress_line(terminal: bool, done: u64, total: u64) {
 
 pub(crate) async fn job(store: Arc<dyn Store>, command: JobCommand) -> Result<()> {
     match command {
-        JobCommand::List { service } => {
-            let service =
-                ServiceId::parse(&service).map_err(|_| anyhow!("--service is not an id"))?;
-            for job in store.jobs(service).await? {
-                let counts = store.job_counts(service, job.id).await?;
+        JobCommand::List { service, json } => {
+            let service = only_service(&store, service.as_deref()).await?;
+            let mut listed = Vec::new();
+            for job in store.jobs(service.id).await? {
+                let counts = store.job_counts(service.id, job.id).await?;
+                if json {
+                    let mut object = job_json(&job, &service, None);
+                    let statistics: Vec<Value> = counts
+                        .iter()
+                        .map(|(s, n)| json!({"status": s.as_str(), "count": n}))
+                        .collect();
+                    if let Value::Object(map) = &mut object {
+                        map.insert("statistics".to_owned(), Value::Array(statistics));
+                    }
+                    listed.push(object);
+                    continue;
+                }
                 let counts: Vec<String> = counts
                     .iter()
                     .map(|(s, n)| format!("{n} {}", s.as_str()))
@@ -247,6 +299,9 @@ pub(crate) async fn job(store: Arc<dyn Store>, command: JobCommand) -> Result<()
                     job.notification_count,
                     counts.join(", ")
                 ));
+            }
+            if json {
+                print_json(&Value::Array(listed));
             }
             Ok(())
         }
@@ -261,5 +316,26 @@ pub(crate) async fn job(store: Arc<dyn Store>, command: JobCommand) -> Result<()
             print_line(&format!("job {} {}", job.id, job.status.as_str()));
             Ok(())
         }
+    }
+}
+
+/// The service `--service` names, or the only one when it is left out.
+async fn only_service(store: &Arc<dyn Store>, named: Option<&str>) -> Result<Service> {
+    let services = store.services().await?;
+    match named {
+        Some(text) => {
+            let id = ServiceId::parse(text).map_err(|_| anyhow!("--service is not an id"))?;
+            services
+                .into_iter()
+                .find(|s| s.id == id)
+                .ok_or_else(|| anyhow!("no service {id}"))
+        }
+        None => match <[Service; 1]>::try_from(services) {
+            Ok([service]) => Ok(service),
+            Err(services) => bail!(
+                "--service is needed: the database holds {} services",
+                services.len()
+            ),
+        },
     }
 }

@@ -9,7 +9,6 @@ mod cli;
 mod demo;
 mod outbox;
 mod output;
-mod providers;
 mod serve;
 mod settings;
 mod sheet;

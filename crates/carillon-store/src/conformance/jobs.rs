@@ -41,3 +41,14 @@ pub async fn jobs_concurrent_callers_exactly_one_starts(store: &dyn Store) {
         assert_eq!(started, 1, "round {round}");
     }
 }
+
+/// The worker heartbeat: none before any worker ran; then the latest time recorded, which an
+/// earlier time (a slow worker's late write) never moves back.
+pub async fn worker_heartbeat_keeps_the_latest(store: &dyn Store) {
+    assert_eq!(store.last_worker_heartbeat().await.unwrap(), None);
+    store.record_worker_heartbeat(at(10)).await.unwrap();
+    assert_eq!(store.last_worker_heartbeat().await.unwrap(), Some(at(10)));
+    store.record_worker_heartbeat(at(15)).await.unwrap();
+    store.record_worker_heartbeat(at(12)).await.unwrap();
+    assert_eq!(store.last_worker_heartbeat().await.unwrap(), Some(at(15)));
+}

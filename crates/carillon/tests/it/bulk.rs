@@ -275,6 +275,7 @@ pub(crate) fn carillon(app: &TestApp, args: &[&str]) -> std::process::Output {
 on_both_backends! {
     send_bulk_checks_sends_and_follows_a_file(app) {
         set_limits(app, 1_000, 1_000).await;
+        let _worker = crate::send_bulk_worker::worker(app);
         let dir = tempfile::tempdir().unwrap();
         let bad = dir.path().join("bad.csv");
         std::fs::write(&bad, "email address,name,code\na@example.ca,Ada,1\nnope,,1\n").unwrap();
@@ -333,6 +334,7 @@ on_both_backends! {
         let mut port = String::new();
         BufReader::new(sink.0.stdout.take().unwrap()).read_line(&mut port).unwrap();
         let provider = format!("smtp://127.0.0.1:{}", port.trim());
+        let _worker = crate::send_bulk_worker::serve(app, &["--email-provider", &provider], &["--role", "worker"]);
 
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("people.csv");

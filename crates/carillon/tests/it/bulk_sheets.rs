@@ -65,6 +65,7 @@ on_both_backends! {
 
     send_bulk_sends_workbooks_of_every_format(app) {
         set_limits(app, 1_000, 1_000).await;
+        let _worker = crate::send_bulk_worker::worker(app);
         let dates = app.store.create_template(
             &NewTemplate {
                 id: TemplateId::new(),

@@ -22,6 +22,7 @@ mod read;
 mod receipts;
 mod receiver;
 mod send;
+pub(crate) mod send_bulk_worker;
 pub(crate) mod smtp;
 mod templates;
 mod wake;

@@ -7,17 +7,15 @@
 use std::sync::Arc;
 
 use carillon_domain::NewNotification;
-use carillon_store::{CounterLimit, InsertOutcome, Store};
+use carillon_store::{CounterLimit, InsertOutcome, Store, StoreError};
 use tokio::sync::{Mutex, mpsc, oneshot};
-
-use crate::error::ApiError;
 
 /// Most rows in one transaction.
 const MAX_BATCH: usize = 512;
 /// Transactions in flight at once (PostgreSQL commits in parallel; SQLite serialises anyway).
 const WRITERS: usize = 2;
 
-type Reply = oneshot::Sender<Result<InsertOutcome, ApiError>>;
+type Reply = oneshot::Sender<Result<InsertOutcome, StoreError>>;
 
 #[derive(Debug)]
 struct Job {
@@ -48,7 +46,7 @@ impl Writer {
         &self,
         notification: NewNotification,
         limits: Vec<CounterLimit>,
-    ) -> Result<InsertOutcome, ApiError> {
+    ) -> Result<InsertOutcome, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.jobs
             .send(Job {
@@ -57,8 +55,8 @@ impl Writer {
                 reply,
             })
             .await
-            .map_err(|_| ApiError::internal())?;
-        answer.await.map_err(|_| ApiError::internal())?
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
 }
 
@@ -91,11 +89,27 @@ async fn run(store: Arc<dyn Store>, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) {
                 }
             }
             Err(error) => {
-                let error = ApiError::from(error);
                 for reply in replies {
-                    let _ = reply.send(Err(error.clone()));
+                    let _ = reply.send(Err(copy(&error)));
                 }
             }
         }
+    }
+}
+
+/// The writer tasks are gone (the runtime is shutting down).
+fn stopped() -> StoreError {
+    StoreError::Other("the group-commit writer has stopped".to_owned())
+}
+
+/// The batch's error for each of its requests (`StoreError` is not `Clone`: it may one day
+/// carry a source).
+fn copy(error: &StoreError) -> StoreError {
+    match error {
+        StoreError::NotFound => StoreError::NotFound,
+        StoreError::Conflict(m) => StoreError::Conflict(m.clone()),
+        StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
+        StoreError::Corrupt(m) => StoreError::Corrupt(m.clone()),
+        StoreError::Other(m) => StoreError::Other(m.clone()),
     }
 }

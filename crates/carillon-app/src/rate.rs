@@ -1,4 +1,4 @@
-//! Rate limiting shared by every API process: allowances are taken from the database's cell
+//! Rate limiting shared by every process that accepts notifications: allowances are taken from the database's cell
 //! rate, in leases sized to the traffic, so a busy service costs one database call per many
 //! requests while the limit still holds across processes.
 //!
@@ -11,11 +11,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use carillon_domain::{ApiKeyId, KeyType, ServiceId};
-use carillon_store::RateLimit;
+use carillon_store::{RateLimit, StoreError};
 use time::OffsetDateTime;
 
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::App;
 
 const LEASE_LIFETIME: Duration = Duration::from_secs(1);
 
@@ -115,12 +114,12 @@ impl RateLeases {
 
 /// Takes one request from the service's allowance for this key type.
 pub(crate) async fn take_one(
-    state: &AppState,
+    state: &App,
     service: ServiceId,
     key_type: KeyType,
     rate: RateLimit,
     now: OffsetDateTime,
-) -> Result<bool, ApiError> {
+) -> Result<bool, StoreError> {
     // No lease may hold more than a twentieth of the window's allowance.
     let ceiling = (rate.limit / 20).clamp(1, 200);
     let key = (service, key_type);

@@ -1,11 +1,62 @@
 //! Who may receive: smoke-test recipients, team keys and trial services (team members and the
 //! safelist only), international numbers; and which sender a message goes out with.
 
-use carillon_domain::{KeyType, NotificationType, Permission, Recipient, Service};
+use carillon_domain::{KeyType, NotificationType, Permission, Recipient, Service, ServiceId};
+use carillon_store::StoreError;
+use thiserror::Error;
 use uuid::Uuid;
 
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::App;
+
+/// A recipient the key or the service may not reach.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RecipientRefused {
+    /// A team key, to someone neither on the team nor on the safelist.
+    #[error(
+        "Can’t send to this recipient using a team-only API key (service {0}) - see \
+         https://documentation.notification.canada.ca/en/keys.html#team-and-safelist"
+    )]
+    TeamKey(ServiceId),
+    /// A trial service, to someone neither on the team nor on the safelist.
+    #[error(
+        "Can’t send to this recipient when service is in trial mode – see \
+         https://documentation.notification.canada.ca/en/keys.html#live"
+    )]
+    TrialMode,
+    /// An international number without the permission.
+    #[error("Cannot send to international mobile numbers")]
+    International,
+}
+
+/// A reply-to address or SMS sender the service does not have.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error(
+    "{} {id} does not exist in database for service id {service}",
+    if *kind == NotificationType::Email { "email_reply_to_id" } else { "sms_sender_id" }
+)]
+pub struct UnknownSender {
+    pub kind: NotificationType,
+    pub id: Uuid,
+    pub service: ServiceId,
+}
+
+/// Why a recipient check did not pass.
+#[derive(Debug, Error)]
+pub(crate) enum RecipientError {
+    #[error(transparent)]
+    Refused(#[from] RecipientRefused),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Why the sender could not be chosen.
+#[derive(Debug, Error)]
+pub(crate) enum SenderError {
+    #[error(transparent)]
+    Unknown(#[from] UnknownSender),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
 
 /// GC Notify's smoke-test recipients: answered 201, never stored or sent.
 const SIMULATED_EMAILS: [&str; 3] = [
@@ -16,7 +67,7 @@ const SIMULATED_EMAILS: [&str; 3] = [
 const SIMULATED_NUMBERS: [&str; 3] = ["+16132532222", "+16132532223", "+16132532224"];
 
 /// Whether the recipient is a smoke-test address or number.
-pub(crate) fn is_simulated(recipient: &Recipient) -> bool {
+pub fn is_simulated(recipient: &Recipient) -> bool {
     let normalised = recipient.normalised();
     match recipient {
         Recipient::Email(_) => SIMULATED_EMAILS.contains(&normalised.as_str()),
@@ -26,47 +77,40 @@ pub(crate) fn is_simulated(recipient: &Recipient) -> bool {
 
 /// Refuses recipients the key or the service's trial mode may not reach.
 pub(crate) async fn check_allowed(
-    state: &AppState,
+    state: &App,
     service: &Service,
     key_type: KeyType,
     recipient: &Recipient,
-) -> Result<(), ApiError> {
+) -> Result<(), RecipientError> {
     let restricted = key_type == KeyType::Team || (service.restricted && key_type != KeyType::Test);
     if restricted && !is_simulated(recipient) {
         let normalised = recipient.normalised();
         let safelist = state.cached_safelist(service.id).await?;
         if !safelist.iter().any(|entry| entry.recipient == normalised) {
-            return Err(ApiError::bad_request(if key_type == KeyType::Team {
-                format!(
-                    "Can’t send to this recipient using a team-only API key (service {}) - see \
-                     https://documentation.notification.canada.ca/en/keys.html#team-and-safelist",
-                    service.id
-                )
+            return Err(if key_type == KeyType::Team {
+                RecipientRefused::TeamKey(service.id)
             } else {
-                "Can’t send to this recipient when service is in trial mode – see \
-                 https://documentation.notification.canada.ca/en/keys.html#live"
-                    .to_owned()
-            }));
+                RecipientRefused::TrialMode
+            }
+            .into());
         }
     }
     if let Recipient::Phone(phone) = recipient
         && phone.is_international()
         && !service.can(Permission::InternationalSms)
     {
-        return Err(ApiError::bad_request(
-            "Cannot send to international mobile numbers",
-        ));
+        return Err(RecipientRefused::International.into());
     }
     Ok(())
 }
 
 /// The reply-to address (email) or sender (SMS) to use: the one asked for, else the default.
 pub(crate) async fn sender(
-    state: &AppState,
+    state: &App,
     service: &Service,
     kind: NotificationType,
     requested: Option<Uuid>,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<String>, SenderError> {
     match kind {
         NotificationType::Email => {
             let reply_tos = state.cached_reply_tos(service.id).await?;
@@ -75,12 +119,11 @@ pub(crate) async fn sender(
                     .iter()
                     .find(|r| r.id.as_uuid() == &id && !r.archived)
                     .map(|r| Some(r.email_address.clone()))
-                    .ok_or_else(|| {
-                        ApiError::bad_request(format!(
-                            "email_reply_to_id {id} does not exist in database for service id {}",
-                            service.id
-                        ))
-                    }),
+                    .ok_or(SenderError::Unknown(UnknownSender {
+                        kind: NotificationType::Email,
+                        id,
+                        service: service.id,
+                    })),
                 None => Ok(reply_tos
                     .iter()
                     .find(|r| r.is_default && !r.archived)
@@ -94,12 +137,11 @@ pub(crate) async fn sender(
                     .iter()
                     .find(|s| s.id.as_uuid() == &id && !s.archived)
                     .map(|s| Some(s.sms_sender.as_str().to_owned()))
-                    .ok_or_else(|| {
-                        ApiError::bad_request(format!(
-                            "sms_sender_id {id} does not exist in database for service id {}",
-                            service.id
-                        ))
-                    }),
+                    .ok_or(SenderError::Unknown(UnknownSender {
+                        kind: NotificationType::Sms,
+                        id,
+                        service: service.id,
+                    })),
                 None => Ok(Some(
                     senders
                         .iter()

@@ -13,6 +13,8 @@ use carillon_domain::{
     ApiKey, ReplyTo, SafelistEntry, Service, ServiceId, SmsSender, Template, TemplateId,
 };
 
+use crate::templates::ParsedTemplate;
+
 /// More entries than this and the cache starts over: a bound on memory, not an eviction policy.
 const MAX_ENTRIES: usize = 10_000;
 
@@ -24,7 +26,7 @@ pub(crate) struct TtlCache<K, V> {
 }
 
 impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
-    fn new(ttl: Duration) -> Self {
+    pub(crate) fn new(ttl: Duration) -> Self {
         Self {
             ttl,
             entries: Mutex::new(HashMap::new()),
@@ -63,7 +65,7 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
     }
 }
 
-/// The caches of one API process.
+/// The caches of one process.
 #[derive(Debug)]
 pub(crate) struct Caches {
     pub(crate) services: TtlCache<ServiceId, Option<Service>>,
@@ -74,14 +76,7 @@ pub(crate) struct Caches {
     pub(crate) sms_senders: TtlCache<ServiceId, Arc<Vec<SmsSender>>>,
     pub(crate) safelists: TtlCache<ServiceId, Arc<Vec<SafelistEntry>>>,
     /// Parsed templates by id and version: versions never change, so these never go stale.
-    pub(crate) parsed: TtlCache<(TemplateId, i32), Parsed>,
-}
-
-/// A template version, parsed once.
-#[derive(Debug, Clone)]
-pub(crate) enum Parsed {
-    Email(Arc<carillon_render::EmailTemplate>),
-    Sms(Arc<carillon_render::SmsTemplate>),
+    pub(crate) parsed: TtlCache<(TemplateId, i32), ParsedTemplate>,
 }
 
 impl Caches {

@@ -11,7 +11,7 @@ use carillon_store::{JobRow, StoreError, StoreResult};
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use crate::cache::Parsed;
+use crate::templates::ParsedTemplate as Parsed;
 
 /// Rows per batch handed to the store.
 pub(crate) const BATCH: usize = 1_000;

@@ -4,19 +4,17 @@
 use std::collections::HashSet;
 
 use carillon_bulk::{FileError, Format, Options, Report, TemplateSpec, read_rows};
-use carillon_domain::{
-    ApiKeyId, Job, JobId, KeyType, NewJob, NotificationType, Permission, Service, Template,
-};
+use carillon_domain::{ApiKeyId, Job, JobId, KeyType, NewJob, NotificationType, Service, Template};
 use carillon_store::{Counter, CounterLimit, JobOutcome, Period, StoreError};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::BulkError;
 use super::rows::{self, Batches, Common};
-use crate::cache::Parsed;
-use crate::error::ApiError;
+use crate::App;
 use crate::limits;
 use crate::recipients;
-use crate::state::AppState;
+use crate::templates::{ParsedTemplate as Parsed, TemplateError};
 
 /// A file to send and how.
 #[derive(Debug, Clone)]
@@ -35,8 +33,9 @@ pub struct BulkFile {
 #[derive(Debug)]
 pub struct Checked {
     pub report: Report,
-    /// The first rule the file breaks, in GC Notify's order, as the API answers it.
-    pub problem: Option<ApiError>,
+    /// The first rule the file breaks, in GC Notify's order: GC Notify's message (a 400
+    /// `BadRequestError` in the API).
+    pub problem: Option<String>,
     template: Template,
     parsed: Parsed,
     spec: TemplateSpec,
@@ -48,33 +47,18 @@ pub struct Checked {
     prefix: Option<String>,
 }
 
-/// GC Notify's channel permission check.
-pub fn check_permission(service: &Service, kind: NotificationType) -> Result<(), ApiError> {
-    let (permission, plural) = match kind {
-        NotificationType::Email => (Permission::Email, "emails"),
-        NotificationType::Sms => (Permission::Sms, "text messages"),
-    };
-    if service.can(permission) {
-        Ok(())
-    } else {
-        Err(ApiError::bad_request(format!(
-            "Service is not allowed to send {plural}"
-        )))
-    }
-}
-
 /// Checks `file` for sending `template` as `service` with a key of `key_type`.
 ///
 /// # Errors
 /// GC Notify's answer for problems found before rows are read: the sender, a file that cannot
 /// be read, its header. Row problems and limits come back in [`Checked::problem`].
-pub async fn check_bulk(
-    state: &AppState,
+pub(super) async fn check_bulk(
+    state: &App,
     service: &Service,
     key_type: KeyType,
     template: &Template,
     file: &BulkFile,
-) -> Result<Checked, ApiError> {
+) -> Result<Checked, BulkError> {
     let now = state.clock.now();
     let kind = template.kind;
     let max_rows = state.settings.bulk_max_rows;
@@ -90,10 +74,13 @@ pub async fn check_bulk(
             .map(|s| *s.id.as_uuid()),
         (NotificationType::Email, None) => None,
     };
-    let parsed = crate::send::parse_cached(state, template).await?;
+    let parsed = state
+        .parsed_template(template)
+        .await
+        .map_err(TemplateError::Invalid)?;
     let spec = TemplateSpec {
         kind,
-        placeholders: placeholder_names(&parsed),
+        placeholders: parsed.placeholder_names(),
         sms_content_chars: (kind == NotificationType::Sms)
             .then(|| template.content.chars().count()),
     };
@@ -128,11 +115,11 @@ pub async fn check_bulk(
         (report, first)
     })
     .await
-    .map_err(|_| ApiError::internal())?;
+    .map_err(|e| StoreError::Other(format!("checking the file failed: {e}")))?;
     let report = match report {
         Ok(report) => report,
-        Err(FileError::Header(problem)) => return Err(ApiError::bad_request(problem.to_string())),
-        Err(FileError::Read(error)) => return Err(read_error(&error)),
+        Err(FileError::Header(problem)) => return Err(BulkError::Header(problem.to_string())),
+        Err(FileError::Read(error)) => return Err(BulkError::Read(error.to_string())),
     };
 
     let rows = report.rows;
@@ -188,7 +175,7 @@ pub async fn check_bulk(
     });
     Ok(Checked {
         report,
-        problem: problem.map(ApiError::bad_request),
+        problem,
         template: template.clone(),
         parsed,
         spec,
@@ -205,15 +192,15 @@ pub async fn check_bulk(
 ///
 /// # Errors
 /// The checked problem, GC Notify's 429 when a limit was reached meanwhile, or the store's.
-pub async fn submit(
-    state: &AppState,
+pub(super) async fn submit(
+    state: &App,
     service: &Service,
     api_key_id: Option<ApiKeyId>,
     file: &BulkFile,
     checked: Checked,
-) -> Result<Job, ApiError> {
+) -> Result<Job, BulkError> {
     if let Some(problem) = checked.problem {
-        return Err(problem);
+        return Err(BulkError::Problem(problem));
     }
     let now = state.clock.now();
     let template = &checked.template;
@@ -238,10 +225,10 @@ pub async fn submit(
         created_at: now,
     };
     let data = carillon_bulk::DataRows::open(
-        read_rows(&file.bytes, file.format).map_err(|e| read_error(&e))?,
+        read_rows(&file.bytes, file.format).map_err(|e| BulkError::Read(e.to_string()))?,
         checked.spec,
     )
-    .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    .map_err(|e| BulkError::Header(e.to_string()))?;
     let mut batches = Batches {
         rows: data,
         parsed: checked.parsed,
@@ -267,11 +254,12 @@ pub async fn submit(
     {
         JobOutcome::Created => {}
         JobOutcome::LimitExceeded(index) => {
-            return Err(limits::exceeded(
+            return Err(BulkError::LimitExceeded(limits::exceeded(
                 service,
                 template.kind,
-                counters.get(index).map(|c| c.counter.period),
-            ));
+                &counters,
+                index,
+            )));
         }
     }
     metrics::counter!("carillon_notifications_accepted_total", "type" => template.kind.as_str())
@@ -281,7 +269,7 @@ pub async fn submit(
         .store
         .job(service.id, job.id)
         .await?
-        .ok_or_else(|| ApiError::from(StoreError::NotFound))
+        .ok_or(BulkError::Store(StoreError::NotFound))
 }
 
 /// What the first pass learns from the rows that can be sent.
@@ -322,32 +310,13 @@ impl FirstPass {
     }
 }
 
-/// GC Notify's `validate_template_exists`: any channel, not archived.
-pub(crate) async fn active_template(
-    state: &AppState,
-    service: &Service,
-    id: carillon_domain::TemplateId,
-) -> Result<Template, ApiError> {
-    let template = state
-        .cached_template(service.id, id)
-        .await?
-        .ok_or_else(|| ApiError::bad_request("Template not found"))?;
-    if template.archived {
-        return Err(ApiError::bad_request(format!(
-            "Template {} has been deleted",
-            template.id
-        )));
-    }
-    Ok(template)
-}
-
 /// What the service may still send today and this fiscal year.
 async fn remaining(
-    state: &AppState,
+    state: &App,
     service: &Service,
     kind: NotificationType,
     now: OffsetDateTime,
-) -> Result<(u64, u64), ApiError> {
+) -> Result<(u64, u64), StoreError> {
     let counter = |period| Counter {
         service_id: service.id,
         kind,
@@ -366,16 +335,4 @@ async fn remaining(
         NotificationType::Sms => (u64::from(service.sms_daily_limit), service.sms_annual_limit),
     };
     Ok((daily.saturating_sub(today), annual.saturating_sub(year)))
-}
-
-fn placeholder_names(parsed: &Parsed) -> Vec<String> {
-    let placeholders = match parsed {
-        Parsed::Email(email) => email.placeholders(),
-        Parsed::Sms(sms) => sms.placeholders(),
-    };
-    placeholders.iter().map(|p| p.name.clone()).collect()
-}
-
-fn read_error(error: &carillon_bulk::ReadError) -> ApiError {
-    ApiError::bad_request(format!("Error converting to CSV: {error}"))
 }

@@ -1,0 +1,9 @@
+-- Worker heartbeat: when a delivery worker was last seen running, so the command line can say
+-- that no worker is running instead of waiting silently. Keep in step with
+-- crates/carillon-store-sqlite/migrations (same version, tables, columns and index names).
+--
+-- One row: every worker writes the latest time it has seen (a later time never goes back).
+CREATE TABLE worker_heartbeat (
+    id           integer     NOT NULL PRIMARY KEY CHECK (id = 1),
+    last_seen_at timestamptz NOT NULL
+);
