@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use carillon_api::{AppState, SystemClock};
+use carillon_app::App;
 use carillon_receipts::{ReceiptsSettings, ReceiptsState};
 use carillon_store::Store;
 use carillon_worker::{CallbackDispatcher, Worker, WorkerSettings};
@@ -24,6 +25,8 @@ pub struct Server {
     settings: Arc<ServerSettings>,
     store: Arc<dyn Store>,
     providers: Providers,
+    /// The use cases, shared by every front door of the process.
+    app: App,
     state: AppState,
     /// Shared so the SNS signing certificates are cached once per process.
     receipts: ReceiptsState,
@@ -87,7 +90,9 @@ impl Server {
     /// API's write batching starts here.
     #[must_use]
     pub fn new(store: Arc<dyn Store>, settings: ServerSettings, providers: Providers) -> Self {
-        let state = AppState::new(Arc::clone(&store), Arc::new(SystemClock), settings.api());
+        let api = settings.api();
+        let app = App::new(Arc::clone(&store), Arc::new(SystemClock), api.app_settings());
+        let state = AppState::with_app(app.clone(), api);
         let receipts = ReceiptsState::new(
             Arc::clone(&store),
             Arc::new(SystemClock),
@@ -100,6 +105,7 @@ impl Server {
             settings: Arc::new(settings),
             store,
             providers,
+            app,
             state,
             receipts,
         }
@@ -139,10 +145,16 @@ impl Server {
         &self.store
     }
 
+    /// The use cases every front door of this process calls.
+    #[must_use]
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
     /// Signalled whenever the API accepts a notification; wakes this process's workers.
     #[must_use]
     pub fn accepted(&self) -> Arc<Notify> {
-        Arc::clone(&self.state.accepted)
+        Arc::clone(self.app.accepted())
     }
 
     /// The public routes, whatever the role. The one place where the routers of the parts
