@@ -91,7 +91,11 @@ impl Server {
     #[must_use]
     pub fn new(store: Arc<dyn Store>, settings: ServerSettings, providers: Providers) -> Self {
         let api = settings.api();
-        let app = App::new(Arc::clone(&store), Arc::new(SystemClock), api.app_settings());
+        let app = App::new(
+            Arc::clone(&store),
+            Arc::new(SystemClock),
+            api.app_settings(),
+        );
         let state = AppState::with_app(app.clone(), api);
         let receipts = ReceiptsState::new(
             Arc::clone(&store),
