@@ -1,6 +1,7 @@
 //! Test servers shared by Carillon's tests, so each exists once: the aiosmtpd SMTP sink
 //! ([`smtp`]), a moto server ([`moto`]), a local HTTP callback receiver ([`receiver`]), and
-//! finding a Python that can run the first two ([`python`]). A dev-dependency only.
+//! finding a Python that can run the first two ([`python`]), and a fresh store of either
+//! backend ([`stores`]). A dev-dependency only.
 //!
 //! The Python servers (`python/smtp_sink.py`, `python/moto_server.py`) need
 //! `python/requirements.txt`: `scripts/test` installs it into `~/.cache/carillon-test-venv` and
@@ -14,5 +15,6 @@ pub mod moto;
 pub mod python;
 pub mod receiver;
 pub mod smtp;
+pub mod stores;
 
 pub use python::{KillOnDrop, in_ci, python_with};

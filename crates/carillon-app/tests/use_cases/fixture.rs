@@ -1,23 +1,17 @@
 //! A store of either backend with one service, its key, an email and an SMS template and a
 //! safelisted address, and the use cases over it.
 
-use std::io::Write;
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 
 use carillon_app::{App, AppSettings, SendInput};
-use carillon_crypto::Cipher;
 use carillon_domain::{
     ApiKey, ApiKeyId, KeyType, NewApiKey, NewService, NewTemplate, NotificationType, ProcessType,
     Recipient, SafelistEntry, SafelistId, Service, ServiceId, SystemClock, Template, TemplateId,
 };
-use carillon_store::Store;
-use carillon_store_postgres::{PgConnectOptions, PgStore};
-use carillon_store_sqlite::SqliteStore;
+use carillon_test_support::stores::TestStore;
 use serde_json::json;
-use sqlx::{Connection, Executor, PgConnection};
 use time::OffsetDateTime;
 
-const URL_VAR: &str = "CARILLON_TEST_POSTGRES_URL";
 pub(crate) const SAFELISTED: &str = "listed@example.ca";
 
 /// What the tests send with, and what holds the database until the test ends.
@@ -27,96 +21,21 @@ pub(crate) struct Fixture {
     pub(crate) key: ApiKey,
     pub(crate) email_template: Template,
     pub(crate) sms_template: Template,
-    _hold: Hold,
-}
-
-enum Hold {
-    Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres {
-        admin: Box<PgConnectOptions>,
-        database: String,
-    },
-}
-
-impl Drop for Hold {
-    fn drop(&mut self) {
-        let Self::Postgres { admin, database } = self else {
-            return;
-        };
-        // Drop cannot await: drop the database from a thread with a runtime of its own.
-        let admin = (**admin).clone();
-        let sql = format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)");
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async {
-                let mut conn = PgConnection::connect_with(&admin).await.unwrap();
-                conn.execute(sqlx::AssertSqlSafe(sql)).await.unwrap();
-            });
-        })
-        .join();
-    }
-}
-
-fn cipher() -> Cipher {
-    Cipher::new([7; 32])
-}
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|value| !matches!(value.as_str(), "" | "0" | "false"))
+    _hold: TestStore,
 }
 
 impl Fixture {
     pub(crate) async fn sqlite() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("carillon.db"), cipher())
-            .await
-            .unwrap();
-        Self::over(Arc::new(store), Hold::Sqlite(dir)).await
+        Self::over(TestStore::sqlite().await).await
     }
 
     /// A fresh database on the test server, or `None` (after saying so) when there is none.
     pub(crate) async fn postgres() -> Option<Self> {
-        let url = std::env::var(URL_VAR).unwrap_or_default();
-        if url.is_empty() {
-            assert!(
-                !in_ci(),
-                "{URL_VAR} is not set: CI must run the PostgreSQL tests"
-            );
-            static WARNING: Once = Once::new();
-            WARNING.call_once(|| {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "\n*** SKIPPING the PostgreSQL use-case tests: {URL_VAR} is not set. ***\n"
-                );
-            });
-            return None;
-        }
-        let admin: PgConnectOptions = url.parse().unwrap();
-        let database = format!("carillon_test_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = PgConnection::connect_with(&admin).await.unwrap();
-        conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}")))
-            .await
-            .unwrap();
-        conn.close().await.unwrap();
-        let store = PgStore::connect_with(admin.clone().database(&database), 4, cipher())
-            .await
-            .unwrap();
-        Some(
-            Self::over(
-                Arc::new(store),
-                Hold::Postgres {
-                    admin: Box::new(admin),
-                    database,
-                },
-            )
-            .await,
-        )
+        Some(Self::over(TestStore::postgres().await?).await)
     }
 
-    async fn over(store: Arc<dyn Store>, hold: Hold) -> Self {
+    async fn over(hold: TestStore) -> Self {
+        let store = Arc::clone(&hold.store);
         let now = OffsetDateTime::now_utc();
         let new = NewService {
             id: ServiceId::new(),
