@@ -65,6 +65,11 @@ fn create_service(data_dir: &Path, name: &str) -> String {
 fn service_is_optional_with_one_service_only() {
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
+    // `service show` only reads: the database must exist first.
+    let stderr = fails(dir, &["service", "show"]);
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    let migrated = carillon(dir, &["migrate"]).output().unwrap();
+    assert!(migrated.status.success());
     let stderr = fails(dir, &["service", "show"]);
     assert!(stderr.contains("no service yet"), "{stderr}");
     let first = create_service(dir, "Benefits");
