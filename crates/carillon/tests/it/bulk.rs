@@ -261,15 +261,62 @@ on_both_backends! {
 pub(crate) fn carillon(app: &TestApp, args: &[&str]) -> std::process::Output {
     let (settings, env) = app.process_settings();
     let data_dir = tempfile::tempdir().unwrap();
-    std::process::Command::new(env!("CARGO_BIN_EXE_carillon"))
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_carillon"));
+    command
         .arg("--data-dir")
         .arg(data_dir.path())
         .args(&settings)
         .args(args)
         .envs(env)
-        .env("CARILLON_LOG", "warn")
-        .output()
-        .expect("run carillon")
+        .env("CARILLON_LOG", "warn");
+    output_within(command, std::time::Duration::from_secs(120))
+}
+
+/// Runs `command` to its end, killing it (and failing the test) after `limit`: send-bulk
+/// follows its job for as long as it takes, so a test whose job never ends must not hang.
+pub(crate) fn output_within(
+    mut command: std::process::Command,
+    limit: std::time::Duration,
+) -> std::process::Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run carillon");
+    // Read both pipes while it runs, so a chatty child never blocks on a full pipe.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stdout.read_to_end(&mut bytes);
+        bytes
+    });
+    let err = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stderr.read_to_end(&mut bytes);
+        bytes
+    });
+    let deadline = std::time::Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            let stderr = String::from_utf8_lossy(&err.join().unwrap()).into_owned();
+            panic!("carillon did not finish within {limit:?}: {stderr}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    std::process::Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    }
 }
 
 on_both_backends! {

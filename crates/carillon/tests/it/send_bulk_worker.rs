@@ -6,6 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use carillon_domain::NotificationStatus;
+use carillon_test_support::smtp::SmtpSink;
 
 use crate::bulk::{carillon, set_limits};
 use crate::harness::TestApp;
@@ -58,21 +59,9 @@ const NO_WORKER: &str = "no worker is running: start `carillon serve` (role all 
 
 on_both_backends! {
     send_bulk_is_sent_by_a_running_server_with_its_provider(app) {
-        let Some(python) = crate::smtp::python() else { return };
+        let Some(sink) = SmtpSink::start(&[]) else { return };
         set_limits(app, 1_000, 1_000).await;
-        let sink_dir = tempfile::tempdir().unwrap();
-        let sink = Command::new(python)
-            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../carillon-providers/tests/smtp_sink.py"))
-            .arg(sink_dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the SMTP sink");
-        let mut sink = KillOnDrop(sink);
-        let mut port = String::new();
-        BufReader::new(sink.0.stdout.take().unwrap()).read_line(&mut port).unwrap();
-        let provider = format!("smtp://127.0.0.1:{}", port.trim());
+        let provider = format!("smtp://127.0.0.1:{}", sink.port);
         let _server = serve(app, &["--email-provider", &provider], &["--listen", "127.0.0.1:0"]);
 
         let dir = tempfile::tempdir().unwrap();
@@ -84,11 +73,7 @@ on_both_backends! {
         let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         assert!(out.status.success(), "{stdout}{stderr}");
         assert!(stdout.contains("20 sending"), "{stdout}");
-        let delivered = std::fs::read_dir(sink_dir.path())
-            .unwrap()
-            .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "eml"))
-            .count();
-        assert_eq!(delivered, 20, "every row to the SMTP server");
+        assert_eq!(sink.messages().len(), 20, "every row to the SMTP server");
         let outbox = carillon(app, &["outbox", "list", "--json"]);
         assert!(outbox.status.success(), "{}", String::from_utf8_lossy(&outbox.stderr));
         let listed: serde_json::Value = serde_json::from_slice(&outbox.stdout).unwrap();
