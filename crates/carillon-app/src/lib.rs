@@ -8,6 +8,7 @@
 pub mod bulk;
 mod cache;
 pub mod callbacks;
+pub mod jobs;
 pub mod keys;
 pub mod limits;
 mod lookup;

@@ -179,6 +179,7 @@ impl Server {
             self.settings.worker(),
             self.accepted(),
         )
+        .with_clock(Arc::clone(self.app.clock()))
     }
 
     /// The callback dispatcher as this server runs it, woken by `wake`.
@@ -193,7 +194,8 @@ impl Server {
             Arc::clone(&self.store),
             self.settings.callbacks.clone(),
             wake,
-        )?)
+        )?
+        .with_clock(Arc::clone(self.app.clock())))
     }
 
     /// Binds what the settings ask for: the public listener when the role serves the API,

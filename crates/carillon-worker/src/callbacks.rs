@@ -16,7 +16,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use carillon_domain::ServiceId;
+use carillon_domain::{Clock, ServiceId, SystemClock};
 use carillon_store::{CallbackResolution, CallbackResult, DueCallback, Store};
 use thiserror::Error;
 use time::{Duration, OffsetDateTime};
@@ -74,6 +74,8 @@ pub struct CallbackDispatcher {
     settings: CallbackSettings,
     /// Woken when notices may have been queued (a worker recorded outcomes).
     wake: Arc<Notify>,
+    /// Where "now" comes from for claims, leases and retry times.
+    clock: Arc<dyn Clock>,
 }
 
 impl CallbackDispatcher {
@@ -98,7 +100,16 @@ impl CallbackDispatcher {
             client,
             settings,
             wake,
+            clock: Arc::new(SystemClock),
         })
+    }
+
+    /// Reads "now" from `clock` instead of the system clock (the process's one clock, or a
+    /// fixed one in tests).
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Runs until `shutdown` turns true, then waits for the requests in flight, hands back
@@ -118,7 +129,7 @@ impl CallbackDispatcher {
         loop {
             let stopping = *shutdown.borrow();
             if stopping {
-                finished.extend(held.release_waiting(OffsetDateTime::now_utc()));
+                finished.extend(held.release_waiting(self.clock.now()));
                 if held.total == 0 {
                     break;
                 }
@@ -178,7 +189,7 @@ impl CallbackDispatcher {
         let limit = u32::try_from(room).unwrap_or(u32::MAX);
         let per_service = u32::try_from(cap).unwrap_or(u32::MAX);
         let skip = held.saturated(cap);
-        let now = OffsetDateTime::now_utc();
+        let now = self.clock.now();
         let claimed = self
             .store
             .claim_callbacks(now, now + self.settings.lease, limit, per_service, &skip)
@@ -211,9 +222,11 @@ impl CallbackDispatcher {
     ) {
         let client = self.client.clone();
         let settings = self.settings.clone();
+        let clock = Arc::clone(&self.clock);
         tokio::spawn(async move {
             let result = send::deliver(
                 &client,
+                clock.as_ref(),
                 &callback,
                 settings.timeout,
                 settings.max_retries,

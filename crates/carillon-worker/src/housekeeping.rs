@@ -30,19 +30,17 @@ pub(crate) struct Heartbeat {
 
 impl Heartbeat {
     /// Records the heartbeat if it is due; a failure is logged and retried next time.
-    pub(crate) async fn beat(&mut self, store: &Arc<dyn Store>) {
-        let now = std::time::Instant::now();
+    /// `now` is the clock's time recorded; how often is measured on the monotonic clock.
+    pub(crate) async fn beat(&mut self, store: &Arc<dyn Store>, now: OffsetDateTime) {
+        let at = std::time::Instant::now();
         if self
             .last
-            .is_some_and(|at| now.saturating_duration_since(at) < HEARTBEAT_EVERY)
+            .is_some_and(|last| at.saturating_duration_since(last) < HEARTBEAT_EVERY)
         {
             return;
         }
-        match store
-            .record_worker_heartbeat(OffsetDateTime::now_utc())
-            .await
-        {
-            Ok(()) => self.last = Some(now),
+        match store.record_worker_heartbeat(now).await {
+            Ok(()) => self.last = Some(at),
             Err(error) => tracing::warn!(%error, "could not record the worker heartbeat"),
         }
     }
@@ -50,8 +48,8 @@ impl Heartbeat {
 
 /// Runs whichever jobs are due and not taken by another process; failures are logged and
 /// retried next period.
-pub(crate) async fn run_due(store: &Arc<dyn Store>) {
-    if let Err(error) = run(store, OffsetDateTime::now_utc()).await {
+pub(crate) async fn run_due(store: &Arc<dyn Store>, now: OffsetDateTime) {
+    if let Err(error) = run(store, now).await {
         tracing::error!(%error, "housekeeping failed; it will run again next period");
     }
 }

@@ -15,7 +15,8 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use carillon_domain::{
-    KeyType, Notification, NotificationStatus, NotificationType, Service, ServiceId, TemplateId,
+    Clock, KeyType, Notification, NotificationStatus, NotificationType, Service, ServiceId,
+    SystemClock, TemplateId,
 };
 use carillon_providers::{Accepted, EmailProvider, ProviderError, SmsProvider};
 use carillon_render::Branding;
@@ -69,6 +70,8 @@ pub struct Worker {
     wake: Arc<Notify>,
     /// Woken after outcomes are recorded, which may have queued callback notices.
     callbacks: Option<Arc<Notify>>,
+    /// Where "now" comes from for claims, leases, outcomes, retries and housekeeping.
+    clock: Arc<dyn Clock>,
 }
 
 impl Worker {
@@ -86,7 +89,16 @@ impl Worker {
             settings,
             wake,
             callbacks: None,
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// Reads "now" from `clock` instead of the system clock (the process's one clock, or a
+    /// fixed one in tests).
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Wakes `callbacks` (a [`CallbackDispatcher`]'s signal) after each batch of outcomes.
@@ -123,8 +135,8 @@ impl Worker {
         let mut heartbeat = housekeeping::Heartbeat::default();
         while !*shutdown.borrow() {
             if housekeeps {
-                heartbeat.beat(&self.store).await;
-                housekeeping::run_due(&self.store).await;
+                heartbeat.beat(&self.store, self.clock.now()).await;
+                housekeeping::run_due(&self.store, self.clock.now()).await;
             }
             let handled = match self.run_once().await {
                 Ok(handled) => handled,
@@ -154,7 +166,7 @@ impl Worker {
     /// # Errors
     /// Storage errors.
     pub async fn housekeep(&self) -> Result<(), StoreError> {
-        housekeeping::run(&self.store, OffsetDateTime::now_utc()).await
+        housekeeping::run(&self.store, self.clock.now()).await
     }
 
     /// Claims and delivers one batch; returns how many notifications it handled.
@@ -162,7 +174,7 @@ impl Worker {
     /// # Errors
     /// Storage errors; providers' failures become outcomes, not errors.
     pub async fn run_once(&self) -> Result<usize, StoreError> {
-        let now = OffsetDateTime::now_utc();
+        let now = self.clock.now();
         let claimed = self
             .store
             .claim_notifications(now, now + self.settings.lease, self.settings.batch_size)

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use carillon_api::bulk::job_json;
 use carillon_app::send::check_permission;
+use carillon_app::template_admin::TemplateAdminError;
 use carillon_app::{App, AppSettings, BulkFile};
 use carillon_bulk::Format;
 use carillon_domain::{
@@ -62,7 +63,7 @@ pub(crate) struct SendBulkArgs {
 pub(crate) enum JobCommand {
     /// List a service's jobs, newest first, with their notification counts.
     List {
-        /// The service (optional when the database holds exactly one).
+        /// The service's id (optional when the database holds exactly one).
         #[arg(long)]
         service: Option<String>,
         /// Print GC Notify's job objects, each with its notification counts, as a JSON array.
@@ -71,20 +72,22 @@ pub(crate) enum JobCommand {
     },
     /// Cancel a scheduled job before it starts.
     Cancel {
+        /// The id of the service the job belongs to.
         #[arg(long)]
         service: String,
+        /// The id of the job to cancel.
         job: String,
     },
 }
 
 /// Finds a template and its service (template ids are unique across services).
-async fn find_template(store: &Arc<dyn Store>, id: TemplateId) -> Result<(Service, Template)> {
-    for service in store.services().await? {
-        if let Some(template) = store.template(service.id, id).await? {
-            if template.archived {
-                bail!("template {id} has been deleted");
-            }
-            return Ok((service, template));
+async fn find_template(app: &App, id: TemplateId) -> Result<(Service, Template)> {
+    for service in app.services().await? {
+        match app.template(service.id, id, None).await {
+            Ok(template) if template.archived => bail!("template {id} has been deleted"),
+            Ok(template) => return Ok((service, template)),
+            Err(TemplateAdminError::NotFound(_)) => {}
+            Err(error) => return Err(error.into()),
         }
     }
     bail!("no template {id}")
@@ -95,8 +98,17 @@ pub(crate) async fn send_bulk(
     settings: &Settings,
     args: SendBulkArgs,
 ) -> Result<()> {
+    let app = App::new(
+        store,
+        Arc::new(SystemClock),
+        AppSettings {
+            sending_domain: settings.sending_domain.clone(),
+            bulk_max_rows: args.max_rows,
+            ..AppSettings::default()
+        },
+    );
     let id = TemplateId::parse(&args.template).map_err(|_| anyhow!("--template is not an id"))?;
-    let (service, template) = find_template(&store, id).await?;
+    let (service, template) = find_template(&app, id).await?;
     let format = Format::from_file_name(&args.file.to_string_lossy())
         .ok_or_else(|| anyhow!("unknown file type: use .csv, .tsv, .xlsx, .xlsm, .xls or .ods"))?;
     let bytes =
@@ -131,15 +143,6 @@ pub(crate) async fn send_bulk(
         scheduled_for,
         reply_to_id: args.reply_to_id,
     };
-    let app = App::new(
-        Arc::clone(&store),
-        Arc::new(SystemClock),
-        AppSettings {
-            sending_domain: settings.sending_domain.clone(),
-            bulk_max_rows: args.max_rows,
-            ..AppSettings::default()
-        },
-    );
     check_permission(&service, template.kind)?;
     // An operator sends like a live key: limits count, trial services reach their safelist.
     let checked = app
@@ -162,10 +165,10 @@ pub(crate) async fn send_bulk(
     }
     let mut watch = WorkerWatch::default();
     if args.no_wait || job.status == JobStatus::Scheduled {
-        watch.warn_if_none(&store).await?;
+        watch.warn_if_none(&app).await?;
         return Ok(());
     }
-    show_progress(&store, &job, &mut watch).await
+    show_progress(&app, &job, &mut watch).await
 }
 
 fn eprintln_line(line: &str) {
@@ -173,8 +176,6 @@ fn eprintln_line(line: &str) {
     let _ = writeln!(err, "{line}");
 }
 
-/// A worker seen more recently than this is taken to be running (workers beat every 5 s).
-const WORKER_GONE_AFTER: time::Duration = time::Duration::seconds(30);
 /// How often the warning is repeated while no worker runs.
 const WARN_EVERY: Duration = Duration::from_secs(30);
 /// How often the heartbeat is read while following.
@@ -190,7 +191,7 @@ struct WorkerWatch {
 impl WorkerWatch {
     /// Reads the heartbeat (at most every few seconds) and warns, at most every 30 seconds,
     /// while no worker has been seen lately.
-    async fn warn_if_none(&mut self, store: &Arc<dyn Store>) -> Result<()> {
+    async fn warn_if_none(&mut self, app: &App) -> Result<()> {
         let now = Instant::now();
         if self
             .looked
@@ -199,10 +200,7 @@ impl WorkerWatch {
             return Ok(());
         }
         self.looked = Some(now);
-        let running = store
-            .last_worker_heartbeat()
-            .await?
-            .is_some_and(|seen| OffsetDateTime::now_utc() - seen < WORKER_GONE_AFTER);
+        let running = app.worker_running().await?;
         if running {
             self.warned = None;
         } else if self
@@ -220,12 +218,12 @@ impl WorkerWatch {
 }
 
 /// Shows the job's progress as the workers send it, until none of its rows is queued.
-async fn show_progress(store: &Arc<dyn Store>, job: &Job, watch: &mut WorkerWatch) -> Result<()> {
+async fn show_progress(app: &App, job: &Job, watch: &mut WorkerWatch) -> Result<()> {
     let terminal = std::io::stderr().is_terminal();
     let total = u64::from(job.notification_count);
     let mut last = None;
     loop {
-        let counts = store.job_counts(job.service_id, job.id).await?;
+        let counts = app.job_counts(job.service_id, job.id).await?;
         let queued: u64 = counts
             .iter()
             .filter(|(s, _)| *s == NotificationStatus::Created)
@@ -239,7 +237,7 @@ async fn show_progress(store: &Arc<dyn Store>, job: &Job, watch: &mut WorkerWatc
         if queued == 0 {
             break;
         }
-        watch.warn_if_none(store).await?;
+        watch.warn_if_none(app).await?;
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     if terminal {
@@ -247,9 +245,9 @@ async fn show_progress(store: &Arc<dyn Store>, job: &Job, watch: &mut WorkerWatc
     }
     // The job's own status moves on with the workers' housekeeping; moved here too so the
     // counts printed are final (bookkeeping only: nothing is sent from here).
-    store.advance_jobs(OffsetDateTime::now_utc()).await?;
-    store.advance_jobs(OffsetDateTime::now_utc()).await?;
-    for (status, count) in store.job_counts(job.service_id, job.id).await? {
+    app.advance_jobs().await?;
+    app.advance_jobs().await?;
+    for (status, count) in app.job_counts(job.service_id, job.id).await? {
         print_line(&format!("{count} {}", status.as_str()));
     }
     Ok(())
@@ -269,12 +267,16 @@ fn progress_line(terminal: bool, done: u64, total: u64) {
 }
 
 pub(crate) async fn job(store: Arc<dyn Store>, command: JobCommand) -> Result<()> {
+    let app = crate::admin::app(store);
     match command {
         JobCommand::List { service, json } => {
-            let service = only_service(&store, service.as_deref()).await?;
+            let service = service
+                .as_deref()
+                .map(|text| ServiceId::parse(text).map_err(|_| anyhow!("--service is not an id")))
+                .transpose()?;
+            let service = app.service_or_only(service).await?;
             let mut listed = Vec::new();
-            for job in store.jobs(service.id).await? {
-                let counts = store.job_counts(service.id, job.id).await?;
+            for (job, counts) in app.jobs_with_counts(service.id).await? {
                 if json {
                     let mut object = job_json(&job, &service, None);
                     let statistics: Vec<Value> = counts
@@ -309,33 +311,9 @@ pub(crate) async fn job(store: Arc<dyn Store>, command: JobCommand) -> Result<()
             let service =
                 ServiceId::parse(&service).map_err(|_| anyhow!("--service is not an id"))?;
             let id = JobId::parse(&job).map_err(|_| anyhow!("not a job id: {job}"))?;
-            let job = store
-                .cancel_job(service, id, OffsetDateTime::now_utc())
-                .await
-                .map_err(|e| anyhow!("cannot cancel job {id}: {e}"))?;
+            let job = app.cancel_job(service, id).await?;
             print_line(&format!("job {} {}", job.id, job.status.as_str()));
             Ok(())
         }
-    }
-}
-
-/// The service `--service` names, or the only one when it is left out.
-async fn only_service(store: &Arc<dyn Store>, named: Option<&str>) -> Result<Service> {
-    let services = store.services().await?;
-    match named {
-        Some(text) => {
-            let id = ServiceId::parse(text).map_err(|_| anyhow!("--service is not an id"))?;
-            services
-                .into_iter()
-                .find(|s| s.id == id)
-                .ok_or_else(|| anyhow!("no service {id}"))
-        }
-        None => match <[Service; 1]>::try_from(services) {
-            Ok([service]) => Ok(service),
-            Err(services) => bail!(
-                "--service is needed: the database holds {} services",
-                services.len()
-            ),
-        },
     }
 }

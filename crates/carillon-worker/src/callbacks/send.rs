@@ -2,9 +2,10 @@
 
 use std::time::Duration as StdDuration;
 
+use carillon_domain::Clock;
 use carillon_store::{CallbackResolution, CallbackResult, DueCallback};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
 use super::payload;
 
@@ -27,9 +28,10 @@ pub(crate) fn verdict(status: Option<reqwest::StatusCode>) -> Verdict {
     }
 }
 
-/// POSTs `callback` and says what to do with it next.
+/// POSTs `callback` and says what to do with it next (a retry counts from `clock`'s now).
 pub(crate) async fn deliver(
     client: &reqwest::Client,
+    clock: &dyn Clock,
     callback: &DueCallback,
     timeout: StdDuration,
     max_retries: u32,
@@ -66,7 +68,7 @@ pub(crate) async fn deliver(
     let resolution = match verdict {
         Verdict::Delivered => CallbackResolution::Done,
         Verdict::Retry if callback.attempt <= max_retries => {
-            CallbackResolution::RetryAt(OffsetDateTime::now_utc() + retry_delay)
+            CallbackResolution::RetryAt(clock.now() + retry_delay)
         }
         Verdict::Retry | Verdict::Refused => {
             tracing::warn!(
