@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod keys;
 pub mod limits;
 mod lookup;
+pub mod outbox;
 mod rate;
 pub mod recipients;
 pub mod safelist;

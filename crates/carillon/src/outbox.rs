@@ -5,6 +5,8 @@ use std::sync::Arc;
 use anyhow::{Result, anyhow};
 use carillon_domain::NotificationId;
 use carillon_store::{OutboxMessage, Store};
+
+use crate::admin::app;
 use clap::Subcommand;
 use serde_json::{Value, json};
 
@@ -14,7 +16,7 @@ use crate::output::{print_json, print_line};
 pub(crate) enum OutboxCommand {
     /// List kept messages, newest first.
     List {
-        /// How many.
+        /// How many, newest first (at most 500).
         #[arg(long, default_value_t = 20)]
         limit: u32,
         /// Print JSON instead of text.
@@ -53,9 +55,10 @@ fn message_json(m: &OutboxMessage, whole: bool) -> Value {
 }
 
 pub(crate) async fn run(store: Arc<dyn Store>, command: OutboxCommand) -> Result<()> {
+    let app = app(store);
     match command {
         OutboxCommand::List { limit, json } => {
-            let messages = store.outbox(limit, None).await?;
+            let messages = app.outbox(limit, None).await?;
             if json {
                 print_json(&Value::Array(
                     messages.iter().map(|m| message_json(m, false)).collect(),
@@ -81,10 +84,7 @@ pub(crate) async fn run(store: Arc<dyn Store>, command: OutboxCommand) -> Result
         OutboxCommand::Show { id, json, html } => {
             let id =
                 NotificationId::parse(&id).map_err(|_| anyhow!("{id} is not a notification id"))?;
-            let m = store
-                .outbox_message(id)
-                .await?
-                .ok_or_else(|| anyhow!("no message {id} in the outbox"))?;
+            let m = app.outbox_message(id).await?;
             if json {
                 print_json(&message_json(&m, true));
             } else if html {
