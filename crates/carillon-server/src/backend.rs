@@ -9,6 +9,7 @@ use carillon_store_postgres::PgStore;
 use carillon_store_sqlite::SqliteStore;
 
 use crate::error::ServerError;
+use crate::private::{create_private_dir, create_private_file, tighten_sqlite_companions};
 use crate::settings::Database;
 
 /// Whether opening may create what is missing.
@@ -63,12 +64,20 @@ pub async fn open_store(
     Ok(match database {
         Database::Sqlite(path) => {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|source| ServerError::CreateDirectory {
+                create_private_dir(parent).map_err(|source| ServerError::CreateDirectory {
                     path: parent.to_owned(),
                     source,
                 })?;
             }
-            Arc::new(SqliteStore::open(path, cipher).await.map_err(failed)?)
+            if mode == OpenMode::Create {
+                create_private_file(path).map_err(|source| ServerError::CreateDatabase {
+                    path: path.clone(),
+                    source,
+                })?;
+            }
+            let store = SqliteStore::open(path, cipher).await.map_err(failed)?;
+            tighten_sqlite_companions(path);
+            Arc::new(store)
         }
         Database::Postgres(url) => Arc::new(PgStore::connect(url, cipher).await.map_err(failed)?),
     })

@@ -16,6 +16,14 @@ pub enum ServerError {
         "the {0} does not exist (nothing was created: run `carillon migrate` or a command that writes to create it)"
     )]
     DatabaseMissing(String),
+    /// The embedded database's file could not be created.
+    #[error("creating {}: {source}", path.display())]
+    CreateDatabase {
+        /// The file.
+        path: PathBuf,
+        /// Why not.
+        source: std::io::Error,
+    },
     /// The embedded database's directory could not be created.
     #[error("creating {}: {source}", path.display())]
     CreateDirectory {

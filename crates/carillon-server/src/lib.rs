@@ -7,12 +7,14 @@
 mod backend;
 mod error;
 mod metrics;
+mod private;
 mod providers;
 mod server;
 mod settings;
 
 pub use backend::{OpenMode, open_store};
 pub use error::ServerError;
+pub use private::create_private_dir;
 pub use providers::Providers;
 pub use server::{Listeners, Server};
 pub use settings::{

@@ -13,6 +13,9 @@ mod serve;
 mod settings;
 mod sheet;
 
+use std::io::Write as _;
+use std::process::ExitCode;
+
 use anyhow::{Context, Result};
 use carillon_server::OpenMode;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
@@ -44,7 +47,23 @@ fn open_mode(matches: &ArgMatches) -> OpenMode {
     }
 }
 
-fn main() -> Result<()> {
+/// Prints the error and its causes, never a backtrace: `RUST_BACKTRACE=1` is common on
+/// developers' machines, and a stack trace is noise around a user's mistake.
+fn main() -> ExitCode {
+    match start() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "error: {error}");
+            for cause in error.chain().skip(1) {
+                let _ = writeln!(err, "caused by: {cause}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn start() -> Result<()> {
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // A child of `send-bulk` reading a spreadsheet: no settings, logs or runtime, only what

@@ -226,7 +226,7 @@ impl Settings {
         if mode == OpenMode::Existing {
             bail!("the master key {} does not exist", path.display());
         }
-        fs::create_dir_all(&self.data_dir)
+        carillon_server::create_private_dir(&self.data_dir)
             .with_context(|| format!("creating the data directory {}", self.data_dir.display()))?;
         let key = MasterKey::generate();
         write_private(&path, key.to_base64().as_bytes())?;
