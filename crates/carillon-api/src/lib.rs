@@ -8,6 +8,7 @@ pub mod bulk;
 mod datetime;
 mod error;
 mod failures;
+mod headers;
 mod json;
 mod observe;
 mod openapi;
@@ -37,6 +38,7 @@ pub use state::{ApiSettings, AppState};
 /// The API's routes.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.settings.body_limit;
+    let headers = headers::Headers::new(state.settings.hsts.as_deref());
     Router::new()
         .route("/", get(status::status))
         .route("/_status", get(status::status).post(status::status))
@@ -64,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn_with_state(headers, headers::set))
         .layer(middleware::from_fn(observe::log_and_measure))
         .layer(observe::propagate_request_id())
         .layer(observe::set_request_id())
@@ -74,6 +77,10 @@ pub fn router(state: AppState) -> Router {
 /// routes served beside the API (the delivery receipts).
 pub fn observed(routes: Router) -> Router {
     routes
+        .layer(middleware::from_fn_with_state(
+            headers::Headers::new(None),
+            headers::set,
+        ))
         .layer(middleware::from_fn(observe::log_and_measure))
         .layer(observe::propagate_request_id())
         .layer(observe::set_request_id())

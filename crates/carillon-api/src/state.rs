@@ -18,6 +18,9 @@ pub struct ApiSettings {
     /// Base of `uri` links when set (`https://notify.example.ca`); otherwise taken from the
     /// request's Host header.
     pub public_url: Option<String>,
+    /// The `Strict-Transport-Security` header's value (`max-age=31536000`) when the API is
+    /// reached over HTTPS only; no such header when `None`.
+    pub hsts: Option<String>,
     /// Build identifier shown by `/_status`.
     pub commit_sha: String,
     /// Largest accepted request body, in bytes.
@@ -38,6 +41,7 @@ impl Default for ApiSettings {
             sending_domain: "notification.canada.ca".to_owned(),
             default_sms_sender: "CANADA.CA".to_owned(),
             public_url: None,
+            hsts: None,
             commit_sha: env!("CARGO_PKG_VERSION").to_owned(),
             body_limit: 2 * 1024 * 1024,
             bulk_body_limit: 64 * 1024 * 1024,

@@ -6,7 +6,9 @@ use std::io;
 use std::path::Path;
 
 /// Creates `dir` (and missing parents) readable by its owner only. A directory already there
-/// is left as it is, with a warning when others may read it: it may be shared on purpose.
+/// is left as it is, with a note in the log when others may read it: it may be shared on
+/// purpose, and the files in it are private anyway (only their names show). Logged as a note,
+/// not a warning, so that the standard error of commands (`send-bulk`'s report) stays theirs.
 ///
 /// # Errors
 /// When a directory cannot be created.
@@ -31,7 +33,7 @@ fn warn_if_open(dir: &Path) {
     if let Ok(metadata) = fs::metadata(dir)
         && metadata.permissions().mode() & 0o077 != 0
     {
-        tracing::warn!(
+        tracing::info!(
             path = %dir.display(),
             mode = format!("{:o}", metadata.permissions().mode() & 0o777),
             "the data directory may be read by other users (chmod 700 it)"

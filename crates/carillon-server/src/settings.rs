@@ -198,6 +198,8 @@ pub struct ServerSettings {
     pub sending_domain: String,
     /// Public base URL of links the API returns (default: the request's host).
     pub public_url: Option<String>,
+    /// Seconds of the `Strict-Transport-Security` header on every answer; none when `None`.
+    pub hsts_max_age: Option<u64>,
     /// Where email goes.
     pub email: EmailProviderChoice,
     /// Where text messages go.
@@ -234,6 +236,7 @@ impl ServerSettings {
             metrics_listen: None,
             sending_domain: api.sending_domain,
             public_url: api.public_url,
+            hsts_max_age: None,
             email: EmailProviderChoice::Outbox,
             sms: SmsProviderChoice::Outbox,
             aws: AwsSettings {
@@ -261,6 +264,9 @@ impl ServerSettings {
         carillon_api::ApiSettings {
             sending_domain: self.sending_domain.clone(),
             public_url: self.public_url.clone(),
+            hsts: self
+                .hsts_max_age
+                .map(|seconds| format!("max-age={seconds}")),
             body_limit: self.body_limit,
             bulk_body_limit: self.bulk_body_limit,
             bulk_max_rows: self.bulk_max_rows,

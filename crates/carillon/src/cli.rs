@@ -196,6 +196,10 @@ pub(crate) struct ServeArgs {
     /// port. Off by default.
     #[arg(long, env = "CARILLON_METRICS_LISTEN")]
     pub(crate) metrics_listen: Option<SocketAddr>,
+    /// Seconds of `Strict-Transport-Security: max-age=…` on every answer, for a server reached
+    /// only over HTTPS (behind a TLS proxy). Off by default.
+    #[arg(long, env = "CARILLON_HSTS_MAX_AGE")]
+    pub(crate) hsts_max_age: Option<u64>,
     /// What this process runs: the API and delivery workers (one process does everything),
     /// or only one of them (several processes sharing one PostgreSQL).
     #[arg(long, env = "CARILLON_ROLE", value_enum, default_value = "all")]

@@ -67,6 +67,7 @@ pub(crate) fn server_settings(
         role,
         listen: given.pick("listen", args.listen, file.listen),
         metrics_listen: args.metrics_listen.or(file.metrics_listen),
+        hsts_max_age: args.hsts_max_age.or(file.hsts_max_age),
         sending_domain: settings.sending_domain.clone(),
         public_url: settings.public_url.clone(),
         email: settings.email.clone(),

@@ -38,6 +38,7 @@ struct FileSettings {
     sns_trusted_origins: Option<Vec<String>>,
     listen: Option<SocketAddr>,
     metrics_listen: Option<SocketAddr>,
+    hsts_max_age: Option<u64>,
     role: Option<Role>,
     worker_lease_seconds: Option<u32>,
     worker_concurrency: Option<u16>,
@@ -51,6 +52,7 @@ struct FileSettings {
 pub(crate) struct ServeFileSettings {
     pub(crate) listen: Option<SocketAddr>,
     pub(crate) metrics_listen: Option<SocketAddr>,
+    pub(crate) hsts_max_age: Option<u64>,
     pub(crate) role: Option<Role>,
     pub(crate) worker_lease_seconds: Option<u32>,
     pub(crate) worker_concurrency: Option<u16>,
@@ -191,6 +193,7 @@ impl Settings {
             serve_file: ServeFileSettings {
                 listen: file.listen,
                 metrics_listen: file.metrics_listen,
+                hsts_max_age: file.hsts_max_age,
                 role: file.role,
                 worker_lease_seconds: file.worker_lease_seconds,
                 worker_concurrency: file.worker_concurrency,

@@ -16,6 +16,7 @@ pub(crate) mod crash;
 mod delivery;
 mod hardening;
 mod harness;
+mod headers;
 mod openapi;
 mod processes;
 mod properties;
