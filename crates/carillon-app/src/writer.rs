@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use carillon_domain::NewNotification;
-use carillon_store::{CounterLimit, InsertOutcome, Store, StoreError};
+use carillon_store::{CounterLimit, InsertOutcome, NotificationStore, Store, StoreError};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 /// Most rows in one transaction.
@@ -15,6 +15,8 @@ const MAX_BATCH: usize = 512;
 /// Transactions in flight at once (PostgreSQL commits in parallel; SQLite serialises anyway).
 const WRITERS: usize = 2;
 
+/// One request's row and the limits it counts against.
+type Row = (NewNotification, Vec<CounterLimit>);
 type Reply = oneshot::Sender<Result<InsertOutcome, StoreError>>;
 
 #[derive(Debug)]
@@ -33,6 +35,12 @@ pub struct Writer {
 impl Writer {
     /// Starts the writer tasks on the current Tokio runtime.
     pub fn start(store: &Arc<dyn Store>) -> Self {
+        Self::start_with(&(Arc::clone(store) as Arc<dyn NotificationStore>))
+    }
+
+    /// Starts the writer tasks over just the notification storage they write to (lets a test
+    /// put a store that fails on purpose in between).
+    pub fn start_with(store: &Arc<dyn NotificationStore>) -> Self {
         let (jobs, receiver) = mpsc::channel::<Job>(MAX_BATCH * 8);
         let receiver = Arc::new(Mutex::new(receiver));
         for _ in 0..WRITERS {
@@ -60,7 +68,7 @@ impl Writer {
     }
 }
 
-async fn run(store: Arc<dyn Store>, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) {
+async fn run(store: Arc<dyn NotificationStore>, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) {
     loop {
         let mut jobs = Vec::with_capacity(16);
         {
@@ -81,6 +89,19 @@ async fn run(store: Arc<dyn Store>, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) {
             .map(|job| ((job.notification, job.limits), job.reply))
             .unzip();
         metrics::histogram!("carillon_insert_batch_size").record(batch.len() as f64);
+        commit(store.as_ref(), batch, replies).await;
+    }
+}
+
+/// Commits a batch and answers each request. When the batch's transaction fails (nothing of
+/// it is stored), the batch is split in halves and each half tried again, down to single
+/// rows, so the rows that caused the failure get its error and every other row is committed:
+/// one bad request cannot fail other requests, other services' included. A successful batch
+/// costs exactly one call. An unreachable database is not the rows' fault: the whole batch
+/// gets that error at once rather than hammering the server with retries.
+async fn commit(store: &dyn NotificationStore, batch: Vec<Row>, replies: Vec<Reply>) {
+    let mut pending = vec![(batch, replies)];
+    while let Some((mut batch, mut replies)) = pending.pop() {
         match store.insert_notifications(&batch).await {
             Ok(outcomes) => {
                 for (reply, outcome) in replies.into_iter().zip(outcomes) {
@@ -88,10 +109,18 @@ async fn run(store: Arc<dyn Store>, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) {
                     let _ = reply.send(Ok(outcome));
                 }
             }
-            Err(error) => {
+            Err(error) if batch.len() == 1 || matches!(error, StoreError::Unavailable(_)) => {
                 for reply in replies {
                     let _ = reply.send(Err(copy(&error)));
                 }
+            }
+            Err(_) => {
+                metrics::counter!("carillon_insert_batch_splits_total").increment(1);
+                let half = batch.len() / 2;
+                let second = (batch.split_off(half), replies.split_off(half));
+                // Last in, first out: the first half is tried first, keeping arrival order.
+                pending.push(second);
+                pending.push((batch, replies));
             }
         }
     }
