@@ -15,6 +15,7 @@ mod concurrency;
 pub(crate) mod crash;
 mod delivery;
 mod harness;
+mod nul;
 mod openapi;
 mod processes;
 mod properties;
