@@ -153,6 +153,12 @@ mod tests {
             object_body(&headers, &bad).unwrap_err().kind,
             "BadRequestError"
         );
+        // A lone surrogate is not text at all (nor storable): refused as undecodable.
+        let surrogate = Bytes::from_static(b"{\"reference\": \"\\ud800\"}");
+        assert_eq!(
+            object_body(&headers, &surrogate).unwrap_err().kind,
+            "BadRequestError"
+        );
         let list = Bytes::from_static(b"[1]");
         assert_eq!(
             object_body(&headers, &list).unwrap_err().messages,

@@ -93,36 +93,50 @@ async fn run(store: Arc<dyn NotificationStore>, receiver: Arc<Mutex<mpsc::Receiv
     }
 }
 
-/// Commits a batch and answers each request. When the batch's transaction fails (nothing of
-/// it is stored), the batch is split in halves and each half tried again, down to single
-/// rows, so the rows that caused the failure get its error and every other row is committed:
-/// one bad request cannot fail other requests, other services' included. A successful batch
-/// costs exactly one call. An unreachable database is not the rows' fault: the whole batch
-/// gets that error at once rather than hammering the server with retries.
+/// Commits a batch and answers each request: one call when it succeeds.
 async fn commit(store: &dyn NotificationStore, batch: Vec<Row>, replies: Vec<Reply>) {
-    let mut pending = vec![(batch, replies)];
-    while let Some((mut batch, mut replies)) = pending.pop() {
-        match store.insert_notifications(&batch).await {
-            Ok(outcomes) => {
-                for (reply, outcome) in replies.into_iter().zip(outcomes) {
-                    // A request that gave up (client gone) no longer listens; nothing to do.
-                    let _ = reply.send(Ok(outcome));
-                }
+    match store.insert_notifications(&batch).await {
+        Ok(outcomes) => answer(replies, outcomes),
+        Err(error) => isolate(store, batch, replies, error).await,
+    }
+}
+
+/// After a batch's transaction failed (nothing of it is stored): splits it in halves and
+/// tries each again, down to single rows, so the rows that caused the failure get its error
+/// and every other row is committed. One bad request cannot fail other requests, other
+/// services' included. An unreachable database is not the rows' fault: the whole batch gets
+/// that error at once rather than the server being hammered with retries.
+async fn isolate(
+    store: &dyn NotificationStore,
+    batch: Vec<Row>,
+    replies: Vec<Reply>,
+    error: StoreError,
+) {
+    let mut failed = vec![(batch, replies, error)];
+    while let Some((mut batch, mut replies, error)) = failed.pop() {
+        if batch.len() == 1 || matches!(error, StoreError::Unavailable(_)) {
+            for reply in replies {
+                let _ = reply.send(Err(copy(&error)));
             }
-            Err(error) if batch.len() == 1 || matches!(error, StoreError::Unavailable(_)) => {
-                for reply in replies {
-                    let _ = reply.send(Err(copy(&error)));
-                }
-            }
-            Err(_) => {
-                metrics::counter!("carillon_insert_batch_splits_total").increment(1);
-                let half = batch.len() / 2;
-                let second = (batch.split_off(half), replies.split_off(half));
-                // Last in, first out: the first half is tried first, keeping arrival order.
-                pending.push(second);
-                pending.push((batch, replies));
+            continue;
+        }
+        metrics::counter!("carillon_insert_batch_splits_total").increment(1);
+        let half = batch.len() / 2;
+        let second = (batch.split_off(half), replies.split_off(half));
+        // Both halves are tried now; a failed one waits on the stack to be split in turn.
+        for (batch, replies) in [(batch, replies), second] {
+            match store.insert_notifications(&batch).await {
+                Ok(outcomes) => answer(replies, outcomes),
+                Err(error) => failed.push((batch, replies, error)),
             }
         }
+    }
+}
+
+fn answer(replies: Vec<Reply>, outcomes: Vec<InsertOutcome>) {
+    for (reply, outcome) in replies.into_iter().zip(outcomes) {
+        // A request that gave up (client gone) no longer listens; nothing to do.
+        let _ = reply.send(Ok(outcome));
     }
 }
 
