@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::auth::Authenticated;
 use crate::error::ApiError;
-use crate::json::{object_body, read_body};
+use crate::json::{object_body, read_body, refuse_unstorable};
 use crate::state::AppState;
 
 pub use job_json::job_json;
@@ -29,6 +29,7 @@ pub(crate) async fn post_bulk(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body = read_body(body)?;
     let map = object_body(&headers, &body)?;
+    refuse_unstorable(&map)?;
     let service = &auth.service;
     check_active(service)?;
     let app = &state.app;

@@ -56,6 +56,48 @@ pub(crate) fn object_body(
     }
 }
 
+/// Refuses a body holding a NUL character (`\u0000`) in any string or key: PostgreSQL text
+/// cannot store it, so both backends refuse it here, before anything is stored, with one
+/// message per top-level field that holds one. (serde_json already refuses lone surrogates,
+/// the only other JSON text PostgreSQL could not hold.)
+pub(crate) fn refuse_unstorable(body: &Map<String, Value>) -> Result<(), ApiError> {
+    let errors: Vec<String> = body
+        .iter()
+        .filter(|(key, value)| unstorable(key) || holds_unstorable(value))
+        .map(|(key, _)| cannot_store(key))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+/// The message for a field whose text holds a character that cannot be stored.
+pub(crate) fn cannot_store(field: &str) -> String {
+    // A NUL in a key is shown escaped, so the message itself stays storable and printable.
+    format!(
+        "{} contains a character that cannot be stored (U+0000)",
+        field.replace('\0', "\\u0000")
+    )
+}
+
+/// Whether `text` holds a character no backend can store.
+pub(crate) fn unstorable(text: &str) -> bool {
+    text.contains('\0')
+}
+
+fn holds_unstorable(value: &Value) -> bool {
+    match value {
+        Value::String(s) => unstorable(s),
+        Value::Array(items) => items.iter().any(holds_unstorable),
+        Value::Object(map) => map
+            .iter()
+            .any(|(key, value)| unstorable(key) || holds_unstorable(value)),
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
+    }
+}
+
 /// A JSON value as Python prints it, without quotes (GC Notify strips them from messages).
 pub(crate) fn repr(value: &Value) -> String {
     match value {
@@ -111,10 +153,47 @@ mod tests {
             object_body(&headers, &bad).unwrap_err().kind,
             "BadRequestError"
         );
+        // A lone surrogate is not text at all (nor storable): refused as undecodable.
+        let surrogate = Bytes::from_static(b"{\"reference\": \"\\ud800\"}");
+        assert_eq!(
+            object_body(&headers, &surrogate).unwrap_err().kind,
+            "BadRequestError"
+        );
         let list = Bytes::from_static(b"[1]");
         assert_eq!(
             object_body(&headers, &list).unwrap_err().messages,
             vec!["[1] is not of type object"]
+        );
+    }
+
+    #[test]
+    fn nul_anywhere_is_refused_per_field() {
+        let Value::Object(fine) =
+            json!({"reference": "a", "personalisation": {"n": ["x", 1, null]}})
+        else {
+            unreachable!()
+        };
+        assert!(refuse_unstorable(&fine).is_ok());
+        let Value::Object(bad) = json!({
+            "reference": "a\0b",
+            "personalisation": {"n": [{"deep": "x\0"}]},
+            "name": "ok",
+            "k\0": 1,
+        }) else {
+            unreachable!()
+        };
+        let error = refuse_unstorable(&bad).unwrap_err();
+        assert_eq!(error.kind, "ValidationError");
+        assert_eq!(error.status, StatusCode::BAD_REQUEST);
+        let mut messages = error.messages;
+        messages.sort();
+        assert_eq!(
+            messages,
+            vec![
+                "k\\u0000 contains a character that cannot be stored (U+0000)",
+                "personalisation contains a character that cannot be stored (U+0000)",
+                "reference contains a character that cannot be stored (U+0000)",
+            ]
         );
     }
 }

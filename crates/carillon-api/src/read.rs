@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use crate::auth::Authenticated;
 use crate::datetime::format;
 use crate::error::ApiError;
+use crate::json::{cannot_store, unstorable};
 use crate::state::AppState;
 use crate::urls::root_url;
 
@@ -118,6 +119,8 @@ fn filter(
                     }
                 }
             }
+            // PostgreSQL cannot compare with a NUL; refused on both backends alike.
+            "reference" if unstorable(&value) => errors.push(cannot_store("reference")),
             "reference" => filter.client_reference = Some(value.clone()),
             "older_than" => match NotificationId::parse(&value) {
                 Ok(id) => filter.older_than = Some(id),

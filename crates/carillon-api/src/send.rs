@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use crate::auth::Authenticated;
 use crate::error::ApiError;
-use crate::json::{object_body, read_body};
+use crate::json::{object_body, read_body, refuse_unstorable};
 use crate::schema::{SendRequest, send_request};
 use crate::state::AppState;
 use crate::urls::root_url;
@@ -64,6 +64,7 @@ async fn send(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let now = state.clock.now();
     let map = object_body(headers, body)?;
+    refuse_unstorable(&map)?;
     let request = send_request(kind, &map, now)?;
     drop(map);
     let SendRequest {

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use carillon_domain::NewNotification;
-use carillon_store::{CounterLimit, InsertOutcome, Store, StoreError};
+use carillon_store::{CounterLimit, InsertOutcome, NotificationStore, Store, StoreError};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 /// Most rows in one transaction.
@@ -15,6 +15,8 @@ const MAX_BATCH: usize = 512;
 /// Transactions in flight at once (PostgreSQL commits in parallel; SQLite serialises anyway).
 const WRITERS: usize = 2;
 
+/// One request's row and the limits it counts against.
+type Row = (NewNotification, Vec<CounterLimit>);
 type Reply = oneshot::Sender<Result<InsertOutcome, StoreError>>;
 
 #[derive(Debug)]
@@ -33,6 +35,12 @@ pub struct Writer {
 impl Writer {
     /// Starts the writer tasks on the current Tokio runtime.
     pub fn start(store: &Arc<dyn Store>) -> Self {
+        Self::start_with(&(Arc::clone(store) as Arc<dyn NotificationStore>))
+    }
+
+    /// Starts the writer tasks over just the notification storage they write to (lets a test
+    /// put a store that fails on purpose in between).
+    pub fn start_with(store: &Arc<dyn NotificationStore>) -> Self {
         let (jobs, receiver) = mpsc::channel::<Job>(MAX_BATCH * 8);
         let receiver = Arc::new(Mutex::new(receiver));
         for _ in 0..WRITERS {
@@ -60,7 +68,7 @@ impl Writer {
     }
 }
 
-async fn run(store: Arc<dyn Store>, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) {
+async fn run(store: Arc<dyn NotificationStore>, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) {
     loop {
         let mut jobs = Vec::with_capacity(16);
         {
@@ -81,19 +89,54 @@ async fn run(store: Arc<dyn Store>, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) {
             .map(|job| ((job.notification, job.limits), job.reply))
             .unzip();
         metrics::histogram!("carillon_insert_batch_size").record(batch.len() as f64);
-        match store.insert_notifications(&batch).await {
-            Ok(outcomes) => {
-                for (reply, outcome) in replies.into_iter().zip(outcomes) {
-                    // A request that gave up (client gone) no longer listens; nothing to do.
-                    let _ = reply.send(Ok(outcome));
-                }
+        commit(store.as_ref(), batch, replies).await;
+    }
+}
+
+/// Commits a batch and answers each request: one call when it succeeds.
+async fn commit(store: &dyn NotificationStore, batch: Vec<Row>, replies: Vec<Reply>) {
+    match store.insert_notifications(&batch).await {
+        Ok(outcomes) => answer(replies, outcomes),
+        Err(error) => isolate(store, batch, replies, error).await,
+    }
+}
+
+/// After a batch's transaction failed (nothing of it is stored): splits it in halves and
+/// tries each again, down to single rows, so the rows that caused the failure get its error
+/// and every other row is committed. One bad request cannot fail other requests, other
+/// services' included. An unreachable database is not the rows' fault: the whole batch gets
+/// that error at once rather than the server being hammered with retries.
+async fn isolate(
+    store: &dyn NotificationStore,
+    batch: Vec<Row>,
+    replies: Vec<Reply>,
+    error: StoreError,
+) {
+    let mut failed = vec![(batch, replies, error)];
+    while let Some((mut batch, mut replies, error)) = failed.pop() {
+        if batch.len() == 1 || matches!(error, StoreError::Unavailable(_)) {
+            for reply in replies {
+                let _ = reply.send(Err(copy(&error)));
             }
-            Err(error) => {
-                for reply in replies {
-                    let _ = reply.send(Err(copy(&error)));
-                }
+            continue;
+        }
+        metrics::counter!("carillon_insert_batch_splits_total").increment(1);
+        let half = batch.len() / 2;
+        let second = (batch.split_off(half), replies.split_off(half));
+        // Both halves are tried now; a failed one waits on the stack to be split in turn.
+        for (batch, replies) in [(batch, replies), second] {
+            match store.insert_notifications(&batch).await {
+                Ok(outcomes) => answer(replies, outcomes),
+                Err(error) => failed.push((batch, replies, error)),
             }
         }
+    }
+}
+
+fn answer(replies: Vec<Reply>, outcomes: Vec<InsertOutcome>) {
+    for (reply, outcome) in replies.into_iter().zip(outcomes) {
+        // A request that gave up (client gone) no longer listens; nothing to do.
+        let _ = reply.send(Ok(outcome));
     }
 }
 

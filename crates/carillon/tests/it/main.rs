@@ -17,6 +17,7 @@ mod delivery;
 mod hardening;
 mod harness;
 mod headers;
+mod nul;
 mod openapi;
 mod processes;
 mod properties;
