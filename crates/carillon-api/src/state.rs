@@ -21,7 +21,7 @@ pub struct ApiSettings {
     /// The `Strict-Transport-Security` header's value (`max-age=31536000`) when the API is
     /// reached over HTTPS only; no such header when `None`.
     pub hsts: Option<String>,
-    /// Build identifier shown by `/_status`.
+    /// Build identifier shown by `/_status`: the git commit stamped at build time, or `unknown`.
     pub commit_sha: String,
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
@@ -42,7 +42,7 @@ impl Default for ApiSettings {
             default_sms_sender: "CANADA.CA".to_owned(),
             public_url: None,
             hsts: None,
-            commit_sha: env!("CARGO_PKG_VERSION").to_owned(),
+            commit_sha: env!("CARILLON_COMMIT_SHA").to_owned(),
             body_limit: 2 * 1024 * 1024,
             bulk_body_limit: 64 * 1024 * 1024,
             bulk_max_rows: 50_000,

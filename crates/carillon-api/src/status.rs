@@ -24,7 +24,7 @@ pub(crate) async fn status(
                 "status": "ok",
                 "current_time_utc": format(state.clock.now()),
                 "commit_sha": state.settings.commit_sha,
-                "build_time": env!("CARGO_PKG_VERSION"),
+                "build_time": env!("CARILLON_BUILD_TIME"),
                 "db_version": version.to_string(),
             })),
         ),
@@ -35,5 +35,29 @@ pub(crate) async fn status(
                 Json(json!({"status": "error", "message": "database unavailable"})),
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::OffsetDateTime;
+    use time::format_description::well_known::Rfc3339;
+
+    use crate::state::ApiSettings;
+
+    #[test]
+    fn commit_sha_is_a_commit_not_the_crate_version() {
+        let sha = ApiSettings::default().commit_sha;
+        assert_ne!(sha, env!("CARGO_PKG_VERSION"));
+        assert!(
+            sha == "unknown" || (sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit())),
+            "{sha}"
+        );
+    }
+
+    #[test]
+    fn build_time_is_rfc3339() {
+        let stamp = env!("CARILLON_BUILD_TIME");
+        assert!(OffsetDateTime::parse(stamp, &Rfc3339).is_ok(), "{stamp}");
     }
 }
