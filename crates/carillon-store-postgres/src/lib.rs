@@ -29,7 +29,8 @@ use std::time::Duration;
 
 use carillon_crypto::Cipher;
 use carillon_store::StoreError;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::Connection;
+use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions};
 
 use crate::error::db_err;
 
@@ -40,6 +41,8 @@ pub use sqlx::postgres::PgConnectOptions;
 pub const DEFAULT_POOL_SIZE: u32 = 16;
 /// How long a call waits for a connection before reporting the database unavailable.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the first connection may take before startup gives up on an unreachable server.
+const FIRST_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// [`Store`] on PostgreSQL.
 #[derive(Debug, Clone)]
@@ -73,6 +76,7 @@ impl PgStore {
         pool_size: u32,
         cipher: Cipher,
     ) -> Result<Self, StoreError> {
+        first_connection(&options).await?;
         let pool = PgPoolOptions::new()
             .max_connections(pool_size)
             .acquire_timeout(ACQUIRE_TIMEOUT)
@@ -91,5 +95,30 @@ impl PgStore {
     /// Closes every connection.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Opens and closes one connection, so that an unreachable server is reported quickly with
+/// where and why (a pool would wait its whole acquire timeout and say only "pool timed out").
+/// Errors from the server itself (unknown database, authentication) keep their usual mapping.
+async fn first_connection(options: &PgConnectOptions) -> Result<(), StoreError> {
+    // Host and port only: the password must never reach a message.
+    let place = format!("{}:{}", options.get_host(), options.get_port());
+    let unreachable = |reason: String| {
+        StoreError::Unavailable(format!("cannot reach PostgreSQL at {place}: {reason}"))
+    };
+    match tokio::time::timeout(FIRST_CONNECT_TIMEOUT, PgConnection::connect_with(options)).await {
+        Err(_) => Err(unreachable(format!(
+            "timed out after {} s",
+            FIRST_CONNECT_TIMEOUT.as_secs()
+        ))),
+        Ok(Ok(connection)) => {
+            // A failed goodbye changes nothing: the pool opens its own connections.
+            let _ = connection.close().await;
+            Ok(())
+        }
+        Ok(Err(error @ sqlx::Error::Database(_))) => Err(db_err(error)),
+        Ok(Err(sqlx::Error::Io(error))) => Err(unreachable(error.to_string())),
+        Ok(Err(error)) => Err(unreachable(error.to_string())),
     }
 }

@@ -141,3 +141,33 @@ fn reading_commands_name_a_missing_postgres_database_without_its_password() {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }
+
+#[test]
+fn an_unreachable_postgres_is_named_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing listens on port 1: the connection is refused at once.
+    let url = "postgres://u:secret@127.0.0.1:1/db";
+    for command in [&["service", "list"][..], &["migrate"][..]] {
+        let started = std::time::Instant::now();
+        let output = carillon(dir.path())
+            .arg("--database-url")
+            .arg(url)
+            .args(command)
+            .env(
+                "CARILLON_MASTER_KEY",
+                "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+            )
+            .output()
+            .unwrap();
+        let elapsed = started.elapsed();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{command:?}: {stderr}");
+        assert!(
+            elapsed < std::time::Duration::from_secs(6),
+            "{command:?}: {elapsed:?}"
+        );
+        assert!(stderr.contains("127.0.0.1:1"), "{command:?}: {stderr}");
+        assert!(!stderr.contains("secret"), "{command:?}: {stderr}");
+        assert!(!stderr.contains("pool timed out"), "{command:?}: {stderr}");
+    }
+}
