@@ -80,7 +80,7 @@ async fn by_jwt(state: &AppState, token: &str) -> Result<Authenticated, ApiError
     if !service.active {
         return Err(forbidden("Invalid token: service is archived"));
     }
-    let now = state.clock.now().unix_timestamp();
+    let now = state.app.clock().now().unix_timestamp();
     for key in keys.iter() {
         if !jwt::verify(token, &key.secret) {
             continue;

@@ -33,7 +33,7 @@ pub(crate) async fn post_bulk(
     let service = &auth.service;
     check_active(service)?;
     let app = &state.app;
-    let now = state.clock.now();
+    let now = state.app.clock().now();
     let request = request::bulk_request(&map, app.settings().bulk_max_rows, now)?;
     drop(map);
     let text = request.file.ok_or_else(request::either_rows_or_csv)?;

@@ -65,7 +65,8 @@ pub(crate) async fn get_notification(
         ApiError::validation(vec!["notification_id is not a valid UUID".to_owned()])
     })?;
     let notification = state
-        .store
+        .app
+        .store()
         .notification(auth.service.id, id)
         .await?
         .ok_or_else(|| ApiError::legacy_not_found("Notification not found in database"))?;
@@ -178,7 +179,11 @@ pub(crate) async fn list_notifications(
     let notifications = if filter.limit == 0 {
         Vec::new()
     } else {
-        state.store.notifications(auth.service.id, &filter).await?
+        state
+            .app
+            .store()
+            .notifications(auth.service.id, &filter)
+            .await?
     };
     let root = root_url(&state, &headers);
     let mut links = json!({"current": link(&root, &params, filter.older_than)});

@@ -62,7 +62,7 @@ async fn send(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let now = state.clock.now();
+    let now = state.app.clock().now();
     let map = object_body(headers, body)?;
     refuse_unstorable(&map)?;
     let request = send_request(kind, &map, now)?;

@@ -66,15 +66,9 @@ impl ApiSettings {
 /// Shared state of the API.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    /// The use cases every handler calls.
+    /// The use cases every handler calls (with the store and the clock they run on).
     pub app: App,
-    /// The app's store and clock, for the reads that are no use case.
-    pub store: Arc<dyn Store>,
-    pub clock: Arc<dyn Clock>,
     pub settings: Arc<ApiSettings>,
-    /// Signalled whenever a notification is accepted, so a worker in this process starts at
-    /// once instead of at its next poll (the app's).
-    pub accepted: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -89,9 +83,6 @@ impl AppState {
     /// The app's settings win over the same fields of `settings`.
     pub fn with_app(app: App, settings: ApiSettings) -> Self {
         Self {
-            store: Arc::clone(app.store()),
-            clock: Arc::clone(app.clock()),
-            accepted: Arc::clone(app.accepted()),
             app,
             settings: Arc::new(settings),
         }

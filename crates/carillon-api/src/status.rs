@@ -17,12 +17,12 @@ pub(crate) async fn status(
     if simple {
         return (StatusCode::OK, Json(json!({"status": "ok"})));
     }
-    match state.store.schema_version().await {
+    match state.app.store().schema_version().await {
         Ok(version) => (
             StatusCode::OK,
             Json(json!({
                 "status": "ok",
-                "current_time_utc": format(state.clock.now()),
+                "current_time_utc": format(state.app.clock().now()),
                 "commit_sha": state.settings.commit_sha,
                 "build_time": env!("CARILLON_BUILD_TIME"),
                 "db_version": version.to_string(),

@@ -63,7 +63,8 @@ pub(crate) async fn get_template(
 ) -> Result<Json<Value>, ApiError> {
     let id = template_id(&id)?;
     let template = state
-        .store
+        .app
+        .store()
         .template(auth.service.id, id)
         .await?
         .ok_or_else(not_found)?;
@@ -83,10 +84,11 @@ pub(crate) async fn get_template_version(
         Err(_) => return Err(ApiError::legacy_not_found("Not found")),
     };
     let template = if version == 0 {
-        state.store.template(auth.service.id, id).await?
+        state.app.store().template(auth.service.id, id).await?
     } else {
         state
-            .store
+            .app
+            .store()
             .template_version(auth.service.id, id, version)
             .await?
     }
@@ -121,7 +123,7 @@ pub(crate) async fn list_templates(
     let templates = if letters && kind.is_none() {
         Vec::new()
     } else {
-        state.store.templates(auth.service.id, kind).await?
+        state.app.store().templates(auth.service.id, kind).await?
     };
     Ok(Json(
         json!({"templates": templates.iter().map(template_json).collect::<Vec<_>>()}),
