@@ -328,7 +328,7 @@ impl TestApp {
                 "status stayed {} (wanted {status})",
                 got["status"]
             );
-            tokio::task::yield_now().await;
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     }
 

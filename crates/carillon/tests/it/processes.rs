@@ -17,6 +17,7 @@ on_both_backends! {
         let second = app.another_server(test_settings()).await;
         let third = app.another_server(default_settings()).await;
         let mut accepted = 0;
+        let started = std::time::Instant::now();
         for n in 0..60 {
             let url = [app.url.as_str(), second.as_str(), third.as_str()][n % 3];
             match app.send_email_via(url, &app.live).await {
@@ -25,8 +26,14 @@ on_both_backends! {
                 other => panic!("unexpected {other}"),
             }
         }
-        // The window refills by 40 per 60 s: at most a token or two can come back meanwhile.
-        assert!((40..=42).contains(&accepted), "accepted {accepted} of 60 with a limit of 40");
+        // The window refills by 40 per 60 s: what came back meanwhile depends on how long the
+        // sends took (a loaded machine is slower), never more than one token per 1.5 s.
+        let refilled = (started.elapsed().as_secs_f64() * 40.0 / 60.0).ceil() as usize;
+        assert!(
+            (40..=41 + refilled).contains(&accepted),
+            "accepted {accepted} of 60 with a limit of 40 in {:?}",
+            started.elapsed()
+        );
     }
 
     daily_limit_holds_across_processes(app) {
@@ -55,7 +62,7 @@ on_both_backends! {
                 break;
             }
             assert!(std::time::Instant::now() < deadline, "revocation not seen after {:?}", ttl * 10);
-            tokio::task::yield_now().await;
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     }
 }
