@@ -54,7 +54,7 @@ pub(crate) fn stop(mut child: Child) {
             Instant::now() < deadline,
             "carillon did not stop within 10 s of SIGTERM"
         );
-        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -108,7 +108,7 @@ async fn demo_serves_sends_and_is_idempotent() {
             break;
         }
         assert!(Instant::now() < deadline, "never delivered: {got}");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let sms = client
         .post(format!("{api}/v2/notifications/sms"))

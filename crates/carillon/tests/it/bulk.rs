@@ -226,7 +226,7 @@ on_both_backends! {
         let deadline = Instant::now() + Duration::from_secs(60);
         while crate::crash::delivered(app).await == 0 {
             assert!(Instant::now() < deadline, "the first worker delivered nothing");
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
         first.kill().unwrap();
         first.wait().unwrap();
@@ -240,13 +240,13 @@ on_both_backends! {
                 break;
             }
             assert!(Instant::now() < deadline, "job stuck at {counts:?}");
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
         // The restarted worker's housekeeping moves the job on.
         let deadline = Instant::now() + Duration::from_secs(30);
         while app.store.job(app.service.id, id).await.unwrap().unwrap().status != JobStatus::Finished {
             assert!(Instant::now() < deadline, "the job never finished");
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
         second.kill().unwrap();
         second.wait().unwrap();

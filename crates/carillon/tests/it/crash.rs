@@ -59,7 +59,7 @@ on_both_backends! {
         let deadline = Instant::now() + Duration::from_secs(60);
         while delivered(app).await == 0 {
             assert!(Instant::now() < deadline, "the first worker delivered nothing");
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
         first.kill().unwrap();
         first.wait().unwrap();
@@ -74,7 +74,7 @@ on_both_backends! {
                 break;
             }
             assert!(Instant::now() < deadline, "only {done} of {TOTAL} delivered after the restart");
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
         second.kill().unwrap();
         second.wait().unwrap();

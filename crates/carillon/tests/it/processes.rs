@@ -62,7 +62,7 @@ on_both_backends! {
                 break;
             }
             assert!(std::time::Instant::now() < deadline, "revocation not seen after {:?}", ttl * 10);
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 }
