@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn(urls::check_host))
         .layer(middleware::from_fn_with_state(headers, headers::set))
         .layer(middleware::from_fn(observe::log_and_measure))
         .layer(observe::propagate_request_id())

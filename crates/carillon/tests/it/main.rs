@@ -17,6 +17,7 @@ mod delivery;
 mod hardening;
 mod harness;
 mod headers;
+mod hosts;
 mod nul;
 mod openapi;
 mod processes;
