@@ -27,6 +27,7 @@ mod receipts;
 mod receiver;
 mod send;
 pub(crate) mod send_bulk_worker;
+mod sending_domain;
 pub(crate) mod smtp;
 mod templates;
 mod wake;
