@@ -22,6 +22,7 @@ mod nul;
 mod openapi;
 mod processes;
 mod properties;
+mod python_json;
 mod read;
 mod receipts;
 mod receiver;
