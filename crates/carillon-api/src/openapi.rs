@@ -323,8 +323,8 @@ mod tests {
     #[test]
     fn template_version_zero_is_documented_as_the_latest() {
         let doc = document();
-        let parameters = &doc["paths"]["/v2/template/{template_id}/version/{version}"]["get"]
-            ["parameters"];
+        let parameters =
+            &doc["paths"]["/v2/template/{template_id}/version/{version}"]["get"]["parameters"];
         let version = parameters
             .as_array()
             .unwrap()

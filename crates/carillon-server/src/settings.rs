@@ -339,23 +339,27 @@ mod tests {
 
     #[test]
     fn a_real_email_provider_without_a_sending_domain_is_warned_about() {
-        let outbox = ServerSettings::new(
-            Database::Sqlite("x.db".into()),
-            MasterKey::generate(),
-        );
+        let outbox = ServerSettings::new(Database::Sqlite("x.db".into()), MasterKey::generate());
         assert_eq!(
             outbox.sending_domain,
             carillon_domain::PLACEHOLDER_SENDING_DOMAIN,
             "the default is the placeholder"
         );
         assert!(outbox.sending_domain.ends_with(".invalid"));
-        assert_eq!(outbox.sending_domain_warning(), None, "the outbox sends nothing");
+        assert_eq!(
+            outbox.sending_domain_warning(),
+            None,
+            "the outbox sends nothing"
+        );
         let smtp = ServerSettings {
             email: EmailProviderChoice::parse("smtp://relay.example.ca:25", None).unwrap(),
             ..outbox.clone()
         };
         let warning = smtp.sending_domain_warning().unwrap();
-        assert!(warning.contains("SMTP") && warning.contains("--sending-domain"), "{warning}");
+        assert!(
+            warning.contains("SMTP") && warning.contains("--sending-domain"),
+            "{warning}"
+        );
         let ses = ServerSettings {
             email: EmailProviderChoice::parse("ses", None).unwrap(),
             ..outbox.clone()

@@ -140,7 +140,14 @@ mod tests {
 
     #[test]
     fn what_is_not_json_stays_refused() {
-        for bad in [r"{nope", r#"["\ud800"#, r#"["\ud800\"#, r#"["\uzzzz"]"#, "[NaN]", "[1e]"] {
+        for bad in [
+            r"{nope",
+            r#"["\ud800"#,
+            r#"["\ud800\"#,
+            r#"["\uzzzz"]"#,
+            "[NaN]",
+            "[1e]",
+        ] {
             assert!(parse(bad.as_bytes()).is_err(), "{bad}");
         }
         // Outside strings a backslash is never rewritten into something valid.
@@ -150,7 +157,9 @@ mod tests {
     #[test]
     fn integers_keep_their_digits_and_floats_print_as_before() {
         let forty = "1234567890123456789012345678901234567890";
-        let value = parsed(&format!("[{forty}, -{forty}, -0, 7, 1.50, 1e2, 2.5e-3, 1e999, -1E999]"));
+        let value = parsed(&format!(
+            "[{forty}, -{forty}, -0, 7, 1.50, 1e2, 2.5e-3, 1e999, -1E999]"
+        ));
         let texts: Vec<String> = value
             .as_array()
             .unwrap()

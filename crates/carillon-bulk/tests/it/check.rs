@@ -211,7 +211,11 @@ fn nul_in_a_stored_cell_is_reported_by_row_and_column() {
                 d@example.ca,Di,r\0,\n\
                 e@example.ca,\0,,\n";
     let (report, rows) = run(file.as_bytes(), Format::Csv, email_spec(&["name"]));
-    assert_eq!(rows.len(), 1, "only the row whose NUL nobody reads is sendable");
+    assert_eq!(
+        rows.len(),
+        1,
+        "only the row whose NUL nobody reads is sendable"
+    );
     assert_eq!(rows[0].to, "a@example.ca");
     let found: Vec<(usize, String, Problem)> = report
         .problems

@@ -33,9 +33,10 @@ const REFUSED: &str = "The Host header must be a host name, an IPv4 address or a
 #[tokio::test]
 async fn a_host_that_is_not_one_is_a_400_and_never_reaches_a_link() {
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
-    let send = json!({"email_address": "a@example.ca", "template_id": app.email_template.id.to_string(),
+    let send =
+        json!({"email_address": "a@example.ca", "template_id": app.email_template.id.to_string(),
                       "personalisation": {"name": "A", "code": "1"}})
-    .to_string();
+        .to_string();
     for host in [
         "evil.example\"><script>alert(1)</script>",
         "a'b",
@@ -48,7 +49,10 @@ async fn a_host_that_is_not_one_is_a_400_and_never_reaches_a_link() {
     ] {
         for (head, body) in [
             ("GET /v2/notifications HTTP/1.1".to_owned(), String::new()),
-            ("POST /v2/notifications/email HTTP/1.1".to_owned(), send.clone()),
+            (
+                "POST /v2/notifications/email HTTP/1.1".to_owned(),
+                send.clone(),
+            ),
             ("GET /_status HTTP/1.1".to_owned(), String::new()),
         ] {
             let (status, answer) = raw(&app, &format!("{head}\r\nHost: {host}"), &body).await;
@@ -74,9 +78,18 @@ async fn a_host_that_is_not_one_is_a_400_and_never_reaches_a_link() {
 #[tokio::test]
 async fn names_and_addresses_with_ports_make_the_links() {
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
-    for host in ["notify.example.ca:8443", "carillon_api", "10.1.2.3:6011", "[::1]:6011"] {
-        let (status, answer) =
-            raw(&app, &format!("GET /v2/notifications HTTP/1.1\r\nHost: {host}"), "").await;
+    for host in [
+        "notify.example.ca:8443",
+        "carillon_api",
+        "10.1.2.3:6011",
+        "[::1]:6011",
+    ] {
+        let (status, answer) = raw(
+            &app,
+            &format!("GET /v2/notifications HTTP/1.1\r\nHost: {host}"),
+            "",
+        )
+        .await;
         assert_eq!(status, 200, "{host}: {answer}");
         assert_eq!(
             answer["links"]["current"],

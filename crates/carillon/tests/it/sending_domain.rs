@@ -43,13 +43,22 @@ fn a_real_email_provider_without_a_sending_domain_is_warned_about_at_start() {
         .find(|line| line.contains("no sending domain is set"))
         .unwrap_or_else(|| panic!("no warning in {lines:#?}"));
     assert!(warning.contains("WARN"), "{warning}");
-    assert!(warning.contains("@sending-domain-not-set.invalid"), "{warning}");
+    assert!(
+        warning.contains("@sending-domain-not-set.invalid"),
+        "{warning}"
+    );
     assert!(warning.contains("--sending-domain"), "{warning}");
 
     let set = [&smtp[..], &["--sending-domain", "notify.example.ca"]].concat();
     let lines = lines_at_start(&set);
-    assert!(!lines.iter().any(|l| l.contains("sending domain")), "{lines:#?}");
+    assert!(
+        !lines.iter().any(|l| l.contains("sending domain")),
+        "{lines:#?}"
+    );
     // The outbox sends nothing anywhere: no warning either.
     let lines = lines_at_start(&[]);
-    assert!(!lines.iter().any(|l| l.contains("sending domain")), "{lines:#?}");
+    assert!(
+        !lines.iter().any(|l| l.contains("sending domain")),
+        "{lines:#?}"
+    );
 }
