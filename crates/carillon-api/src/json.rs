@@ -1,4 +1,7 @@
-//! Reading JSON request bodies and describing JSON values the way GC Notify's validator does.
+//! Reading JSON request bodies (as leniently as GC Notify's Python does) and describing JSON
+//! values the way GC Notify's validator does.
+
+mod python;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -42,7 +45,7 @@ pub(crate) fn object_body(
              Content-Type was not 'application/json'.",
         ));
     }
-    let value: Value = serde_json::from_slice(body).map_err(|_| {
+    let value: Value = python::parse(body).map_err(|_| {
         ApiError::bad_request(
             "Error decoding arguments: Failed to decode JSON object: the body is not valid JSON",
         )
@@ -58,8 +61,8 @@ pub(crate) fn object_body(
 
 /// Refuses a body holding a NUL character (`\u0000`) in any string or key: PostgreSQL text
 /// cannot store it, so both backends refuse it here, before anything is stored, with one
-/// message per top-level field that holds one. (serde_json already refuses lone surrogates,
-/// the only other JSON text PostgreSQL could not hold.)
+/// message per top-level field that holds one. (Lone surrogates, the only other JSON text
+/// PostgreSQL could not hold, were replaced when the body was parsed.)
 pub(crate) fn refuse_unstorable(body: &Map<String, Value>) -> Result<(), ApiError> {
     let errors: Vec<String> = body
         .iter()
@@ -153,11 +156,11 @@ mod tests {
             object_body(&headers, &bad).unwrap_err().kind,
             "BadRequestError"
         );
-        // A lone surrogate is not text at all (nor storable): refused as undecodable.
+        // A lone surrogate, which Python reads, is the replacement character.
         let surrogate = Bytes::from_static(b"{\"reference\": \"\\ud800\"}");
         assert_eq!(
-            object_body(&headers, &surrogate).unwrap_err().kind,
-            "BadRequestError"
+            object_body(&headers, &surrogate).unwrap()["reference"],
+            "\u{FFFD}"
         );
         let list = Bytes::from_static(b"[1]");
         assert_eq!(

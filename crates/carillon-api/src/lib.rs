@@ -32,7 +32,10 @@ pub use carillon_app::Writer;
 pub use carillon_domain::{Clock, SystemClock};
 pub use datetime::format as format_datetime;
 pub use error::ApiError;
-pub use openapi::{OPERATIONS as DOCUMENTED_OPERATIONS, document as openapi_document};
+pub use openapi::{
+    OPERATIONS as DOCUMENTED_OPERATIONS, document as openapi_document,
+    document_in as openapi_document_in,
+};
 pub use state::{ApiSettings, AppState};
 
 /// The API's routes.
@@ -63,9 +66,12 @@ pub fn router(state: AppState) -> Router {
         .route("/v2/template/{id}/preview", post(templates::preview))
         .route("/v2/templates", get(templates::list_templates))
         .route("/v2/openapi.json", get(openapi::serve))
+        .route("/v2/openapi-en", get(openapi::serve))
+        .route("/v2/openapi-fr", get(openapi::serve_french))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn(urls::check_host))
         .layer(middleware::from_fn_with_state(headers, headers::set))
         .layer(middleware::from_fn(observe::log_and_measure))
         .layer(observe::propagate_request_id())

@@ -1,7 +1,11 @@
-//! The OpenAPI 3 description of the v2 API, served at `/v2/openapi.json`. A test requests every
-//! documented operation, so the document and the routes cannot drift apart.
+//! The OpenAPI 3 description of the v2 API, served in English at `/v2/openapi.json` and, at
+//! GC Notify's paths, in English at `/v2/openapi-en` and in French at `/v2/openapi-fr`. A test
+//! requests every documented operation, so the document and the routes cannot drift apart.
+
+mod french;
 
 use axum::Json;
+use carillon_domain::Language;
 use serde_json::{Value, json};
 
 /// Every operation the document describes, as (method, path).
@@ -179,7 +183,10 @@ pub fn document() -> Value {
             }},
             "/v2/template/{template_id}/version/{version}": {"get": {
                 "summary": "Get one version of a template", "operationId": "getTemplateVersion",
-                "parameters": [path_param("template_id", "uuid"), {"name": "version", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}],
+                // GC Notify's route takes any digits, and 0 (falsy in its Python) is the latest.
+                "parameters": [path_param("template_id", "uuid"), {"name": "version", "in": "path", "required": true,
+                    "description": "The version number; 0 means the latest version, as in GC Notify.",
+                    "schema": {"type": "integer", "minimum": 0}}],
                 "responses": merge(ok(200, "Template"), errors(&[400, 401, 403, 404]))
             }},
             "/v2/template/{template_id}/preview": {"post": {
@@ -211,8 +218,23 @@ pub fn document() -> Value {
     })
 }
 
+/// The document in `language`.
+pub fn document_in(language: Language) -> Value {
+    let mut document = document();
+    if language == Language::French {
+        french::translate(&mut document);
+    }
+    document
+}
+
+/// `/v2/openapi.json` and `/v2/openapi-en`. Served as JSON, which YAML readers read too.
 pub(crate) async fn serve() -> Json<Value> {
     Json(document())
+}
+
+/// `/v2/openapi-fr`.
+pub(crate) async fn serve_french() -> Json<Value> {
+    Json(document_in(Language::French))
 }
 
 #[cfg(test)]
@@ -239,5 +261,76 @@ mod tests {
         documented.sort();
         listed.sort();
         assert_eq!(documented, listed);
+    }
+
+    /// Every title, summary and description, with where it is.
+    fn prose(value: &Value, at: &str, found: &mut Vec<(String, String)>) {
+        match value {
+            Value::Object(map) => {
+                for (key, value) in map {
+                    let here = format!("{at}/{key}");
+                    match value {
+                        Value::String(text) if french::PROSE.contains(&key.as_str()) => {
+                            found.push((here, text.clone()));
+                        }
+                        other => prose(other, &here, found),
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    prose(item, &format!("{at}/{i}"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_text_is_translated_and_nothing_else_changes() {
+        let (english, french) = (document(), document_in(Language::French));
+        let (mut en, mut fr) = (Vec::new(), Vec::new());
+        prose(&english, "", &mut en);
+        prose(&french, "", &mut fr);
+        assert!(en.iter().filter(|(at, _)| at.ends_with("/summary")).count() >= 12);
+        assert_eq!(en.len(), fr.len());
+        for ((at, en), (_, fr)) in en.iter().zip(&fr) {
+            assert_ne!(en, fr, "{at} is not translated");
+        }
+        // Only the prose differs: the same paths, schemas and codes.
+        let mut back = french;
+        fn restore(french: &mut Value, english: &Value) {
+            match (french, english) {
+                (Value::Object(f), Value::Object(e)) => {
+                    for (key, value) in f.iter_mut() {
+                        if french::PROSE.contains(&key.as_str()) && value.is_string() {
+                            value.clone_from(&e[key]);
+                        } else {
+                            restore(value, &e[key]);
+                        }
+                    }
+                }
+                (Value::Array(f), Value::Array(e)) => {
+                    f.iter_mut().zip(e).for_each(|(f, e)| restore(f, e));
+                }
+                _ => {}
+            }
+        }
+        restore(&mut back, &english);
+        assert_eq!(back, english);
+    }
+
+    #[test]
+    fn template_version_zero_is_documented_as_the_latest() {
+        let doc = document();
+        let parameters =
+            &doc["paths"]["/v2/template/{template_id}/version/{version}"]["get"]["parameters"];
+        let version = parameters
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "version")
+            .unwrap();
+        assert_eq!(version["schema"]["minimum"], 0);
     }
 }

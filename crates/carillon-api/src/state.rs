@@ -38,7 +38,7 @@ pub struct ApiSettings {
 impl Default for ApiSettings {
     fn default() -> Self {
         Self {
-            sending_domain: "notification.canada.ca".to_owned(),
+            sending_domain: carillon_domain::PLACEHOLDER_SENDING_DOMAIN.to_owned(),
             default_sms_sender: "CANADA.CA".to_owned(),
             public_url: None,
             hsts: None,

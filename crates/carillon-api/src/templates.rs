@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::auth::Authenticated;
 use crate::datetime::format;
 use crate::error::ApiError;
-use crate::json::{object_body, read_body, repr};
+use crate::json::{object_body, read_body, refuse_unstorable, repr};
 
 fn template_id(text: &str) -> Result<TemplateId, ApiError> {
     TemplateId::parse(text)
@@ -139,6 +139,8 @@ pub(crate) async fn preview(
 ) -> Result<Json<Value>, ApiError> {
     let id = template_id(&id)?;
     let map = object_body(&headers, &read_body(body)?)?;
+    // Nothing is stored, but what a send would refuse, its preview refuses too.
+    refuse_unstorable(&map)?;
     let personalisation = match map.get("personalisation") {
         None => Map::new(),
         Some(Value::Object(p)) => p.clone(),

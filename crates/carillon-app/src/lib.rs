@@ -56,7 +56,7 @@ pub struct AppSettings {
 impl Default for AppSettings {
     fn default() -> Self {
         Self {
-            sending_domain: "notification.canada.ca".to_owned(),
+            sending_domain: carillon_domain::PLACEHOLDER_SENDING_DOMAIN.to_owned(),
             default_sms_sender: "CANADA.CA".to_owned(),
             cache_ttl: Duration::from_secs(5),
             bulk_max_rows: 50_000,

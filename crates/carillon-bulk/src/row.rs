@@ -1,6 +1,8 @@
 //! One data row checked against the template: its recipient, its placeholder values and its
 //! reference, or the cells that are wrong.
 
+use std::collections::BTreeSet;
+
 use carillon_domain::{NotificationType, Recipient, RecipientError};
 use carillon_render::{Personalisation, SMS_CHAR_COUNT_LIMIT, downgrade};
 use serde_json::{Map, Value as Json};
@@ -28,6 +30,9 @@ pub enum Problem {
     InvalidRecipient(RecipientError),
     /// An SMS value too long to fit with the template.
     TooLong,
+    /// The cell holds a NUL character (U+0000), which PostgreSQL text cannot store: refused
+    /// on either backend, so a file is checked the same wherever it is sent.
+    Unstorable,
 }
 
 impl std::fmt::Display for Problem {
@@ -40,6 +45,9 @@ impl std::fmt::Display for Problem {
                 "Maximum {SMS_CHAR_COUNT_LIMIT} characters. Some messages may be too long due \
                  to custom content."
             ),
+            Problem::Unstorable => {
+                f.write_str("Contains a character that cannot be stored (U+0000)")
+            }
         }
     }
 }
@@ -146,12 +154,32 @@ pub(crate) fn check_row(
     // (column index, problem): reported left to right as GC Notify lists them.
     let mut problems: Vec<(usize, CellProblem)> = Vec::new();
 
+    // Cells that would be stored and cannot be: reported instead of any other problem.
+    let unstorable: BTreeSet<usize> = columns
+        .recipient
+        .iter()
+        .map(|(i, _)| *i)
+        .chain(columns.placeholders.iter().flat_map(|p| p.columns.clone()))
+        .chain(columns.reference)
+        .filter(|&i| cell(i).contains('\0'))
+        .collect();
+    for &at in &unstorable {
+        problems.push((
+            at,
+            CellProblem {
+                column: columns.headers.get(at).cloned().unwrap_or_default(),
+                problem: Problem::Unstorable,
+            },
+        ));
+    }
+
     let given = columns
         .recipient
         .iter()
         .find(|(i, _)| !cell(*i).is_empty())
         .map(|(i, header)| (*i, cell(*i), header));
     let recipient = match given {
+        Some((at, _, _)) if unstorable.contains(&at) => None,
         None => {
             let (at, header) = columns.recipient.first().cloned().unwrap_or_default();
             problems.push((
@@ -180,6 +208,9 @@ pub(crate) fn check_row(
 
     let mut values = Vec::with_capacity(columns.placeholders.len());
     for placeholder in &columns.placeholders {
+        if placeholder.columns.iter().any(|i| unstorable.contains(i)) {
+            continue;
+        }
         let at = placeholder.columns.first().copied().unwrap_or_default();
         let mut items: Vec<String> = placeholder
             .columns

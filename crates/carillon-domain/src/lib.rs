@@ -28,7 +28,9 @@ pub use language::Language;
 pub use notification::{NewNotification, Notification, NotificationFilter};
 pub use recipient::{EmailAddress, PhoneNumber, Recipient, RecipientError};
 pub use sender::{ReplyTo, SafelistEntry, SmsSender};
-pub use sending::{EmailLocalPart, EmailLocalPartError, SmsFrom, SmsFromError};
+pub use sending::{
+    EmailLocalPart, EmailLocalPartError, PLACEHOLDER_SENDING_DOMAIN, SmsFrom, SmsFromError,
+};
 pub use service::{NewService, Permission, Service};
 pub use status::{NotificationStatus, NotificationType, UnknownStatus};
 pub use template::{NewTemplate, ProcessType, Template, TemplateUpdate};

@@ -1,6 +1,12 @@
 //! What a recipient sees as the sender: the local part of a service's From address and the
 //! sender text of its text messages, each checked by GC Notify's rules when it is made.
 
+/// The sending domain of an install that has not set one: under `.invalid`, the top-level
+/// domain reserved never to exist (RFC 2606, RFC 6761), so mail sent with it can never pass
+/// as another organisation's (GC Notify's own `notification.canada.ca` was the default
+/// before), and its name says what to do wherever it shows (the outbox, `from_email`).
+pub const PLACEHOLDER_SENDING_DOMAIN: &str = "sending-domain-not-set.invalid";
+
 /// Implements `Display`, `AsRef<str>`, `TryFrom<String>` and serde (as a string, parsed when
 /// read) for a newtype over `String` with a `parse` constructor.
 macro_rules! text_newtype {

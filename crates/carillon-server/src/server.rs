@@ -232,6 +232,11 @@ impl Server {
                 "delivery receipts are accepted from any SNS topic: set CARILLON_SNS_TOPIC_ARNS"
             );
         }
+        if role.runs_workers()
+            && let Some(warning) = self.settings.sending_domain_warning()
+        {
+            tracing::warn!("{warning}");
+        }
         let (stop, stopped) = watch::channel(false);
         let metrics = match listeners.metrics {
             Some(listener) => {

@@ -259,6 +259,26 @@ impl ServerSettings {
             || matches!(self.sms, SmsProviderChoice::Sns { .. })
     }
 
+    /// The warning to give at start when email goes to a real provider (SMTP or SES) from
+    /// the placeholder sending domain: recipients would see an address nobody owns, and
+    /// relays refuse it. `None` when the domain was set, or email stays in the outbox.
+    #[must_use]
+    pub fn sending_domain_warning(&self) -> Option<String> {
+        let provider = match self.email {
+            EmailProviderChoice::Outbox => return None,
+            EmailProviderChoice::Smtp(_) => "an SMTP relay",
+            EmailProviderChoice::Ses { .. } => "Amazon SES",
+        };
+        (self.sending_domain == carillon_domain::PLACEHOLDER_SENDING_DOMAIN).then(|| {
+            format!(
+                "email goes to {provider} but no sending domain is set: messages are sent \
+                 from <service>@{}, which nobody can receive and relays may refuse; set \
+                 --sending-domain (CARILLON_SENDING_DOMAIN) to a domain you send email for",
+                self.sending_domain
+            )
+        })
+    }
+
     /// The API's settings.
     pub(crate) fn api(&self) -> carillon_api::ApiSettings {
         carillon_api::ApiSettings {
@@ -315,6 +335,41 @@ mod tests {
             named.to_string(),
             "SQLite database /var/lib/carillon/carillon.db"
         );
+    }
+
+    #[test]
+    fn a_real_email_provider_without_a_sending_domain_is_warned_about() {
+        let outbox = ServerSettings::new(Database::Sqlite("x.db".into()), MasterKey::generate());
+        assert_eq!(
+            outbox.sending_domain,
+            carillon_domain::PLACEHOLDER_SENDING_DOMAIN,
+            "the default is the placeholder"
+        );
+        assert!(outbox.sending_domain.ends_with(".invalid"));
+        assert_eq!(
+            outbox.sending_domain_warning(),
+            None,
+            "the outbox sends nothing"
+        );
+        let smtp = ServerSettings {
+            email: EmailProviderChoice::parse("smtp://relay.example.ca:25", None).unwrap(),
+            ..outbox.clone()
+        };
+        let warning = smtp.sending_domain_warning().unwrap();
+        assert!(
+            warning.contains("SMTP") && warning.contains("--sending-domain"),
+            "{warning}"
+        );
+        let ses = ServerSettings {
+            email: EmailProviderChoice::parse("ses", None).unwrap(),
+            ..outbox.clone()
+        };
+        assert!(ses.sending_domain_warning().unwrap().contains("SES"));
+        let set = ServerSettings {
+            sending_domain: "notify.example.ca".to_owned(),
+            ..smtp
+        };
+        assert_eq!(set.sending_domain_warning(), None);
     }
 
     #[test]

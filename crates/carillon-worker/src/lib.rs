@@ -52,7 +52,7 @@ impl Default for WorkerSettings {
             batch_size: 200,
             lease: Duration::minutes(5),
             idle_poll: StdDuration::from_secs(1),
-            sending_domain: "notification.canada.ca".to_owned(),
+            sending_domain: carillon_domain::PLACEHOLDER_SENDING_DOMAIN.to_owned(),
             branding: Branding::None,
             concurrency: 2,
         }

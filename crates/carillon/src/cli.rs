@@ -51,7 +51,8 @@ pub(crate) struct GlobalArgs {
         hide_env_values = true
     )]
     pub(crate) master_key: Option<String>,
-    /// Domain of From addresses (`<service email_from>@<domain>`).
+    /// Domain of From addresses (`<service email_from>@<domain>`); set it before sending real
+    /// email (default: the placeholder `sending-domain-not-set.invalid`).
     #[arg(long, global = true, env = "CARILLON_SENDING_DOMAIN")]
     pub(crate) sending_domain: Option<String>,
     /// Public base URL used in links the API returns (default: the request's host).

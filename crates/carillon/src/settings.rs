@@ -170,7 +170,7 @@ impl Settings {
                 .sending_domain
                 .clone()
                 .or(file.sending_domain)
-                .unwrap_or_else(|| "notification.canada.ca".to_owned()),
+                .unwrap_or_else(|| carillon_domain::PLACEHOLDER_SENDING_DOMAIN.to_owned()),
             public_url: args.public_url.clone().or(file.public_url),
             log_format: args
                 .log_format

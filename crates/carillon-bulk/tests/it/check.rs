@@ -1,5 +1,6 @@
 use carillon_bulk::{
-    CellValue, Duplicate, FileError, Format, HeaderProblem, Options, TemplateSpec, check, read_rows,
+    CellValue, Duplicate, FileError, Format, HeaderProblem, Options, Problem, TemplateSpec, check,
+    read_rows,
 };
 use carillon_domain::NotificationType;
 
@@ -196,4 +197,56 @@ fn the_row_cap_counts_every_row() {
         "Too many rows. Maximum number of rows allowed is 10"
     );
     assert!(!report.is_sendable());
+}
+
+/// A NUL (U+0000) cannot be stored by PostgreSQL: a cell that would be stored and holds one
+/// is reported by row and column instead of any other problem, on every backend alike; a
+/// NUL in a column nothing reads is left alone.
+#[test]
+fn nul_in_a_stored_cell_is_reported_by_row_and_column() {
+    let file = "email address,name,reference,notes\n\
+                a@example.ca,Ada,r1,x\0y\n\
+                b\0@example.ca,Bo,r2,\n\
+                c@example.ca,C\0y,,\n\
+                d@example.ca,Di,r\0,\n\
+                e@example.ca,\0,,\n";
+    let (report, rows) = run(file.as_bytes(), Format::Csv, email_spec(&["name"]));
+    assert_eq!(
+        rows.len(),
+        1,
+        "only the row whose NUL nobody reads is sendable"
+    );
+    assert_eq!(rows[0].to, "a@example.ca");
+    let found: Vec<(usize, String, Problem)> = report
+        .problems
+        .iter()
+        .flat_map(|row| {
+            row.cells
+                .iter()
+                .map(move |cell| (row.row, cell.column.clone(), cell.problem.clone()))
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (3, "email address".to_owned(), Problem::Unstorable),
+            (4, "name".to_owned(), Problem::Unstorable),
+            (5, "reference".to_owned(), Problem::Unstorable),
+            (6, "name".to_owned(), Problem::Unstorable),
+        ]
+    );
+    let human = report.to_string();
+    assert!(
+        human.contains(
+            "row 3, column \"email address\": Contains a character that cannot be stored (U+0000)"
+        ),
+        "{human}"
+    );
+    assert!(
+        report.rows_message().unwrap().contains(
+            "Row 1 - `email address`: Contains a character that cannot be stored (U+0000)."
+        ),
+        "{}",
+        report.rows_message().unwrap()
+    );
 }

@@ -19,7 +19,7 @@ on_both_backends! {
         assert!(got["sent_at"].is_string() && got["completed_at"].is_string(), "{got}");
         let kept = app.store.outbox_message(NotificationId::parse(id).unwrap()).await.unwrap().expect("in the outbox");
         assert_eq!(kept.to, "ada@example.ca");
-        assert_eq!(kept.from, r#""Test Service" <test.service@notification.canada.ca>"#);
+        assert_eq!(kept.from, r#""Test Service" <test.service@sending-domain-not-set.invalid>"#, "the placeholder domain by default");
         assert_eq!(kept.subject.as_deref(), Some("Hello Ada"));
         let html = kept.html.unwrap();
         assert!(html.contains("<strong>123456</strong>") && html.starts_with("<!DOCTYPE html>"), "{html}");

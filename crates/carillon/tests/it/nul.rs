@@ -1,6 +1,7 @@
-//! A NUL character (U+0000), which PostgreSQL text cannot hold, in any stored field or in the
-//! `reference` filter is a 400 in GC Notify's format on both backends; nothing is stored, and
-//! valid requests sent at the same time all succeed.
+//! A NUL character (U+0000), which PostgreSQL text cannot hold, in any stored field, in the
+//! `reference` filter or in a preview is a 400 in GC Notify's format on both backends, and in a
+//! `send-bulk` file a problem of its row and column; nothing is stored, and valid requests sent
+//! at the same time all succeed.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -99,6 +100,29 @@ on_both_backends! {
         assert!(app.store.jobs(app.service.id).await.unwrap().is_empty());
         let (status, body) = app.post("/v2/notifications/bulk", &app.live, &job("people.csv", rows)).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+
+    nul_in_a_preview_is_a_400(app) {
+        let path = format!("/v2/template/{}/preview", app.email_template.id);
+        let (status, body) = app.post(&path, &app.live, &json!({"personalisation": {"name": "A\u{0}", "code": "1"}})).await;
+        assert_refused(status, &body, "personalisation");
+        let (status, body) = app.post(&path, &app.live, &json!({"personalisation": {"name": "A", "code": "1"}})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+
+    nul_in_a_send_bulk_file_is_reported_by_row_and_column(app) {
+        set_limits(app, 1_000, 1_000).await;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("people.csv");
+        std::fs::write(&file, "email address,name,code,reference\na@example.ca,Ada,1,r1\nb@example.ca,B\0o,2,r2\nc@example.ca,Cy,3,r\x003\n").unwrap();
+        let template = app.email_template.id.to_string();
+        let out = crate::bulk::carillon(app, &["send-bulk", file.to_str().unwrap(), "--template", &template]);
+        let report = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{report}");
+        assert!(report.contains("2 rows cannot be sent"), "{report}");
+        assert!(report.contains("row 3, column \"name\": Contains a character that cannot be stored (U+0000)"), "{report}");
+        assert!(report.contains("row 4, column \"reference\": Contains a character that cannot be stored (U+0000)"), "{report}");
+        assert!(app.store.jobs(app.service.id).await.unwrap().is_empty(), "nothing stored");
     }
 
     nul_in_the_reference_filter_is_a_400(app) {

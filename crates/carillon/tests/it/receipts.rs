@@ -142,7 +142,7 @@ fn ses_event(event: Value, reference: &str) -> String {
 on_both_backends! {
     receipts_move_statuses(app) {
         let Some(moto) = moto_url() else { return };
-        let config = moto_config(&moto, "notification.canada.ca").await;
+        let config = moto_config(&moto, carillon_domain::PLACEHOLDER_SENDING_DOMAIN).await;
         let (certs, hits) = cert_server().await;
         let api = app
             .another_server(carillon_server::ServerSettings {

@@ -16,7 +16,7 @@ on_both_backends! {
         assert_eq!(body["reference"], "ref-1");
         assert_eq!(body["content"]["subject"], "Hello Ada");
         assert_eq!(body["content"]["body"], "Dear Ada,\n\nYour code is **123456**.");
-        assert_eq!(body["content"]["from_email"], "test.service@notification.canada.ca");
+        assert_eq!(body["content"]["from_email"], "test.service@sending-domain-not-set.invalid", "the placeholder domain by default");
         assert_eq!(body["template"]["version"], 1);
         assert!(body["uri"].as_str().unwrap().ends_with(&format!("/v2/notifications/{id}")));
         assert!(body["template"]["uri"].as_str().unwrap().contains(&format!("/services/{}/templates/", app.service.id)));
