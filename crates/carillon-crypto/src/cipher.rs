@@ -1,8 +1,9 @@
-//! Encryption at rest and lookup hashes, with two subkeys derived from the master key.
+//! Encryption at rest and lookup hashes, with three subkeys derived from the master key.
 //!
 //! Subkeys are HKDF-Expand(SHA-256) outputs with the master key as the pseudorandom key
 //! (RFC 5869 §3.3: a uniformly random key needs no extract step) and distinct labels, so the
-//! encryption key and the lookup key are independent. One block of HKDF-Expand is
+//! encryption key and the two lookup keys (one for secrets and recipients, one for client
+//! references) are independent. One block of HKDF-Expand is
 //! HMAC-SHA256(key, label ‖ 0x01), which is what [`derive`] computes.
 //!
 //! Ciphertext layout (version 1): `0x01 ‖ nonce (24 bytes) ‖ XChaCha20-Poly1305 ciphertext ‖
@@ -23,6 +24,7 @@ pub const FORMAT_VERSION: u8 = 0x01;
 
 const ENCRYPTION_LABEL: &[u8] = b"carillon encryption v1";
 const LOOKUP_LABEL: &[u8] = b"carillon lookup v1";
+const REFERENCE_LABEL: &[u8] = b"carillon client reference lookup v1";
 const NONCE_LEN: usize = 24;
 const TAG_LEN: usize = 16;
 const HEADER_LEN: usize = 1 + NONCE_LEN;
@@ -37,6 +39,7 @@ fn derive(master: &[u8; 32], label: &[u8]) -> Zeroizing<[u8; 32]> {
 pub struct Cipher {
     aead: XChaCha20Poly1305,
     lookup_key: Zeroizing<[u8; 32]>,
+    reference_key: Zeroizing<[u8; 32]>,
 }
 
 impl fmt::Debug for Cipher {
@@ -65,6 +68,7 @@ impl Cipher {
         Self {
             aead,
             lookup_key: derive(master, LOOKUP_LABEL),
+            reference_key: derive(master, REFERENCE_LABEL),
         }
     }
 
@@ -136,6 +140,21 @@ impl Cipher {
     pub fn lookup_hash(&self, value: &str) -> [u8; 32] {
         mac::hmac_sha256(self.lookup_key.as_slice(), &[value.as_bytes()])
     }
+
+    /// A deterministic keyed hash of a client reference within `scope` (the owning service's
+    /// id), for finding notifications by their encrypted reference: HMAC-SHA256 under a subkey
+    /// of its own, so a reference's hash never matches the hash of an API key secret or a
+    /// recipient, and the same reference in two scopes hashes differently (a copy of the
+    /// database does not show which services share references). Exact: no normalisation, as
+    /// GC Notify compares references exactly.
+    pub fn reference_hash(&self, scope: &[u8], reference: &str) -> [u8; 32] {
+        // The scope's length first, so no (scope, reference) pair runs into another.
+        let scope_len = u64::try_from(scope.len()).unwrap_or(u64::MAX).to_be_bytes();
+        mac::hmac_sha256(
+            self.reference_key.as_slice(),
+            &[&scope_len, scope, reference.as_bytes()],
+        )
+    }
 }
 
 #[cfg(test)]
@@ -148,7 +167,7 @@ mod tests {
     #[test]
     fn subkeys_are_hkdf_expand_with_the_master_key_as_prk() {
         let master = [0x42; 32];
-        for label in [ENCRYPTION_LABEL, LOOKUP_LABEL] {
+        for label in [ENCRYPTION_LABEL, LOOKUP_LABEL, REFERENCE_LABEL] {
             let hkdf = Hkdf::<Sha256>::from_prk(&master).unwrap();
             let mut expected = [0u8; 32];
             hkdf.expand(label, &mut expected).unwrap();
@@ -158,6 +177,35 @@ mod tests {
             *derive(&master, ENCRYPTION_LABEL),
             *derive(&master, LOOKUP_LABEL)
         );
+        assert_ne!(
+            *derive(&master, LOOKUP_LABEL),
+            *derive(&master, REFERENCE_LABEL)
+        );
+    }
+
+    #[test]
+    fn reference_hashes_are_keyed_scoped_and_exact() {
+        let cipher = Cipher::new([3; 32]);
+        let hash = cipher.reference_hash(b"service-a", "ref-1");
+        assert_eq!(hash, cipher.reference_hash(b"service-a", "ref-1"));
+        assert_ne!(hash, cipher.reference_hash(b"service-b", "ref-1"));
+        assert_ne!(hash, cipher.reference_hash(b"service-a", "REF-1"));
+        assert_ne!(hash, cipher.reference_hash(b"service-a", "ref-1 "));
+        // The scope and the reference do not run together.
+        assert_ne!(
+            cipher.reference_hash(b"ab", "c"),
+            cipher.reference_hash(b"a", "bc")
+        );
+        assert_ne!(
+            hash,
+            Cipher::new([4; 32]).reference_hash(b"service-a", "ref-1")
+        );
+        assert_ne!(hash, cipher.lookup_hash("ref-1"));
+        let expected = mac::hmac_sha256(
+            &*derive(&[3; 32], REFERENCE_LABEL),
+            &[&9_u64.to_be_bytes(), b"service-a", b"ref-1"],
+        );
+        assert_eq!(hash, expected);
     }
 
     #[test]

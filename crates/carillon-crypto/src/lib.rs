@@ -2,9 +2,10 @@
 //! secrets at rest, keyed lookup hashes, API key strings and JWT (HS256) verification.
 //!
 //! Everything here derives from one [`MasterKey`] (32 random bytes, kept as base64 in the
-//! deployment's configuration). A [`Cipher`] derives two independent subkeys from it, one to
-//! encrypt (XChaCha20-Poly1305) and one to compute lookup hashes (HMAC-SHA256), so a leaked
-//! lookup hash says nothing about the encryption key. [`api_key`] reads and writes GC Notify's
+//! deployment's configuration). A [`Cipher`] derives independent subkeys from it, one to
+//! encrypt (XChaCha20-Poly1305) and two to compute lookup hashes (HMAC-SHA256: secrets and
+//! recipients, client references), so a leaked lookup hash says nothing about the encryption
+//! key. [`api_key`] reads and writes GC Notify's
 //! `gcntfy-…` key strings and [`jwt`] checks the HS256 tokens GC Notify's clients send.
 //!
 //! The crate is a leaf: it depends on no other Carillon crate, so identifiers cross its

@@ -28,7 +28,7 @@ const CLAIM: &str = "WITH head AS (SELECT seq, service_id, due_at FROM callback_
         WHERE rank <= $5 ORDER BY due_at, seq LIMIT $3) \
     SELECT q.seq, q.service_id, q.kind, q.notification_id, q.complaint_id, \
         q.status, q.provider_response, q.status_at, q.sent_at, q.attempts, c.url, \
-        c.bearer_token, c.suspended, n.personal, n.client_reference, \
+        c.bearer_token, c.suspended, n.personal, \
         n.kind AS notification_kind, n.created_at AS notification_created_at, \
         k.complaint_date \
     FROM callback_queue q \
@@ -81,7 +81,6 @@ pub(crate) async fn claim(
                 bearer_token: col(row, "bearer_token")?,
                 suspended: col(row, "suspended")?,
                 personal: col(row, "personal")?,
-                client_reference: col(row, "client_reference")?,
                 notification_kind: col(row, "notification_kind")?,
                 notification_created_at: col(row, "notification_created_at")?,
                 complaint_date: col(row, "complaint_date")?,

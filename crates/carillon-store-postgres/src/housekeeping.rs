@@ -13,7 +13,8 @@ use crate::error::{col, db_err};
 
 /// Purges up to `$2` notifications past their service's retention at `$1` (retention counts
 /// 24-hour days, whatever the session's time zone), finished, personal data not yet purged:
-/// their outbox entries go and `personal` becomes NULL. Services (a few rows) drive the loop,
+/// their outbox entries go and `personal` (client reference included) and the reference's
+/// lookup hash become NULL. Services (a few rows) drive the loop,
 /// so each one's rows are read through `notifications_retention` up to its own cutoff. In no
 /// particular order: an order would let the planner read and sort all of a small service's
 /// expired rows rather than stop at the limit. Rows are locked `SKIP LOCKED` (a worker
@@ -28,7 +29,8 @@ const PURGE: &str = "WITH candidates AS ( \
             LIMIT $2 FOR UPDATE SKIP LOCKED) n \
         LIMIT $2), \
     purged AS ( \
-        UPDATE notifications SET personal = NULL \
+        UPDATE notifications SET personal = NULL, client_reference_hash = NULL, \
+            client_reference = NULL \
         WHERE id IN (SELECT id FROM candidates) \
         RETURNING id), \
     gone AS ( \

@@ -76,13 +76,8 @@ pub(crate) async fn create(
             .map(|row| seal(store, &row.notification))
             .collect::<StoreResult<Vec<_>>>()?;
         let mut columns = Columns::default();
-        for (row, personal) in batch.iter().zip(&sealed) {
-            columns.push_job_row(
-                &row.notification,
-                personal,
-                *job.id.as_uuid(),
-                row.row_number,
-            )?;
+        for (row, sealed) in batch.iter().zip(&sealed) {
+            columns.push_job_row(&row.notification, sealed, *job.id.as_uuid(), row.row_number)?;
         }
         insert_rows(&mut tx, &columns).await?;
     }

@@ -6,6 +6,7 @@
 
 mod callback_queue;
 mod callbacks;
+mod clear_references;
 mod codec;
 mod delivery;
 mod error;
@@ -54,12 +55,14 @@ pub struct PgStore {
 
 impl PgStore {
     /// Connects to the database at `url` (`postgres://user@host:port/database`) with a pool of
-    /// [`DEFAULT_POOL_SIZE`] and brings its schema up to date. `cipher` seals personal data
-    /// and API key secrets.
+    /// [`DEFAULT_POOL_SIZE`] and brings its schema up to date, sealing client references that
+    /// an older version stored in clear. `cipher` seals personal data and API key secrets.
     ///
     /// # Errors
     /// [`StoreError::Other`] for a malformed URL or a failed migration,
-    /// [`StoreError::Unavailable`] when the server cannot be reached.
+    /// [`StoreError::Unavailable`] when the server cannot be reached, [`StoreError::Corrupt`]
+    /// when references stored in clear must be sealed and the personal data does not decrypt
+    /// with `cipher` (another master key).
     pub async fn connect(url: &str, cipher: Cipher) -> Result<Self, StoreError> {
         let options: PgConnectOptions = url
             .parse()
@@ -89,7 +92,14 @@ impl PgStore {
             .await
             .map_err(|e| StoreError::Other(format!("migrating the database: {e}")))?;
         let wake = std::sync::Arc::new(wake::Wake::new(pool.clone()));
-        Ok(Self { pool, cipher, wake })
+        let store = Self { pool, cipher, wake };
+        // Before anything is read: a reference still in clear is not found by its hash.
+        if let Err(error) = clear_references::seal_all(&store).await {
+            // Closed, not dropped: nothing of this attempt lingers behind the caller's back.
+            store.close().await;
+            return Err(error);
+        }
+        Ok(store)
     }
 
     /// Closes every connection.

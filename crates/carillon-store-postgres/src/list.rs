@@ -9,11 +9,11 @@ use sqlx::postgres::PgRow;
 use sqlx::{Postgres, QueryBuilder};
 
 use crate::PgStore;
-use crate::codec::{count, from_priority, key_type, kind, open_personal, status};
+use crate::codec::{count, from_priority, key_type, kind, open_personal, reference_hash, status};
 use crate::error::{col, corrupt, db_err};
 
 pub(crate) const COLUMNS: &str = "id, service_id, template_id, template_version, api_key_id, key_type, \
-    kind, status, priority, billable_units, attempts, client_reference, sender, \
+    kind, status, priority, billable_units, attempts, sender, \
     created_by_name, personal, created_at, scheduled_for, sent_at, updated_at, \
     provider_reference, provider_response";
 
@@ -61,9 +61,10 @@ pub(crate) async fn filtered(
             .push(")");
     }
     if let Some(reference) = &filter.client_reference {
+        // References are sealed; their keyed hash finds them (equality is all GC Notify offers).
         query
-            .push(" AND client_reference = ")
-            .push_bind(reference.as_str());
+            .push(" AND client_reference_hash = ")
+            .push_bind(reference_hash(&store.cipher, service, reference).to_vec());
     }
     if let Some(key_type) = filter.key_type {
         query.push(" AND key_type = ").push_bind(key_type.as_str());
@@ -103,7 +104,7 @@ pub(crate) fn decode(store: &PgStore, row: &PgRow) -> StoreResult<Notification> 
         personalisation: personal.personalisation,
         body: personal.body,
         subject: personal.subject,
-        client_reference: col(row, "client_reference")?,
+        client_reference: personal.reference,
         sender: col(row, "sender")?,
         process_type: from_priority(col(row, "priority")?)?,
         billable_units: count(col::<i32>(row, "billable_units")?, "billable_units")?,

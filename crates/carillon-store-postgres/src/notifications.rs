@@ -11,10 +11,11 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::PgStore;
-use crate::codec::{PersonalRef, opt_truncate, priority, seal_personal, to_int, truncate};
+use crate::codec::{opt_truncate, priority, seal_notification, to_int, truncate};
 use crate::error::db_err;
 use crate::limits::{lock_counters, save_counters};
 use carillon_domain::{KeyType, Notification, NotificationFilter, NotificationId, ServiceId};
+use carillon_store::support::SealedNotification;
 use carillon_store::{Counter, RateLimit};
 
 /// The batch's columns, one array each, for `UNNEST`: one statement text whatever the batch
@@ -30,7 +31,7 @@ pub(crate) struct Columns<'a> {
     kind: Vec<&'a str>,
     priority: Vec<i16>,
     billable_units: Vec<i32>,
-    client_reference: Vec<Option<&'a str>>,
+    client_reference_hash: Vec<Option<&'a [u8]>>,
     sender: Vec<Option<&'a str>>,
     personal: Vec<&'a [u8]>,
     created_at: Vec<OffsetDateTime>,
@@ -44,11 +45,11 @@ impl<'a> Columns<'a> {
     pub(crate) fn push_job_row(
         &mut self,
         new: &'a NewNotification,
-        personal: &'a [u8],
+        sealed: &'a SealedNotification,
         job: Uuid,
         row_number: u32,
     ) -> StoreResult<()> {
-        self.push(new, personal)?;
+        self.push(new, sealed)?;
         if let (Some(id), Some(number)) = (self.job_id.last_mut(), self.job_row_number.last_mut()) {
             *id = Some(job);
             *number = Some(to_int(row_number, "job_row_number")?);
@@ -56,7 +57,11 @@ impl<'a> Columns<'a> {
         Ok(())
     }
 
-    fn push(&mut self, new: &'a NewNotification, personal: &'a [u8]) -> StoreResult<()> {
+    fn push(
+        &mut self,
+        new: &'a NewNotification,
+        sealed: &'a SealedNotification,
+    ) -> StoreResult<()> {
         let created_at = truncate(new.created_at);
         self.id.push(*new.id.as_uuid());
         self.service_id.push(*new.service_id.as_uuid());
@@ -68,9 +73,10 @@ impl<'a> Columns<'a> {
         self.priority.push(priority(new.process_type));
         self.billable_units
             .push(to_int(new.billable_units, "billable_units")?);
-        self.client_reference.push(new.client_reference.as_deref());
+        self.client_reference_hash
+            .push(sealed.reference_hash.as_ref().map(<[u8; 32]>::as_slice));
         self.sender.push(new.sender.as_deref());
-        self.personal.push(personal);
+        self.personal.push(&sealed.personal);
         self.created_at.push(created_at);
         self.scheduled_for.push(opt_truncate(new.scheduled_for));
         self.job_id.push(None);
@@ -85,34 +91,25 @@ impl<'a> Columns<'a> {
 macro_rules! insert_rows_sql {
     () => {
         "INSERT INTO notifications (id, service_id, template_id, template_version, api_key_id, \
-             key_type, kind, priority, billable_units, client_reference, sender, personal, \
+             key_type, kind, priority, billable_units, client_reference_hash, sender, personal, \
              created_at, scheduled_for, next_attempt_at, status, attempts, job_id, \
              job_row_number) \
          SELECT u.id, u.service_id, u.template_id, u.template_version, u.api_key_id, \
-             u.key_type, u.kind, u.priority, u.billable_units, u.client_reference, u.sender, \
-             u.personal, u.created_at, u.scheduled_for, u.scheduled_for, 'created', 0, \
+             u.key_type, u.kind, u.priority, u.billable_units, u.client_reference_hash, \
+             u.sender, u.personal, u.created_at, u.scheduled_for, u.scheduled_for, 'created', 0, \
              u.job_id, u.job_row_number \
          FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::int4[], $5::uuid[], $6::text[], \
-             $7::text[], $8::int2[], $9::int4[], $10::text[], $11::text[], $12::bytea[], \
+             $7::text[], $8::int2[], $9::int4[], $10::bytea[], $11::text[], $12::bytea[], \
              $13::timestamptz[], $14::timestamptz[], $15::uuid[], $16::int4[]) WITH ORDINALITY \
              AS u(id, service_id, template_id, template_version, api_key_id, key_type, kind, \
-                 priority, billable_units, client_reference, sender, personal, created_at, \
+                 priority, billable_units, client_reference_hash, sender, personal, created_at, \
                  scheduled_for, job_id, job_row_number, ord) \
          ORDER BY u.ord"
     };
 }
 
-pub(crate) fn seal(store: &PgStore, new: &NewNotification) -> StoreResult<Vec<u8>> {
-    seal_personal(
-        &store.cipher,
-        &PersonalRef {
-            to: &new.to,
-            normalised_to: &new.normalised_to,
-            personalisation: &new.personalisation,
-            body: &new.body,
-            subject: new.subject.as_deref(),
-        },
-    )
+pub(crate) fn seal(store: &PgStore, new: &NewNotification) -> StoreResult<SealedNotification> {
+    seal_notification(&store.cipher, new)
 }
 
 pub(crate) async fn insert(
@@ -145,11 +142,11 @@ pub(crate) async fn insert(
 async fn insert_within_limits(
     store: &PgStore,
     batch: &[(NewNotification, Vec<CounterLimit>)],
-    sealed: &[Vec<u8>],
+    sealed: &[SealedNotification],
 ) -> StoreResult<bool> {
     let mut columns = Columns::default();
-    for ((new, _), personal) in batch.iter().zip(sealed) {
-        columns.push(new, personal)?;
+    for ((new, _), sealed) in batch.iter().zip(sealed) {
+        columns.push(new, sealed)?;
     }
     let totals = batch_totals(batch);
     let services: Vec<Uuid> = totals.keys().map(|k| k.0).collect();
@@ -219,16 +216,16 @@ fn clamp(value: u64) -> i64 {
 async fn insert_exact(
     store: &PgStore,
     batch: &[(NewNotification, Vec<CounterLimit>)],
-    sealed: &[Vec<u8>],
+    sealed: &[SealedNotification],
 ) -> StoreResult<Vec<InsertOutcome>> {
     let mut tx = store.pool.begin().await.map_err(db_err)?;
     let before = lock_counters(&mut tx, batch).await?;
     let mut after = before.clone();
     let outcomes = decide(batch, &mut after);
     let mut columns = Columns::default();
-    for (((new, _), outcome), personal) in batch.iter().zip(&outcomes).zip(sealed) {
+    for (((new, _), outcome), sealed) in batch.iter().zip(&outcomes).zip(sealed) {
         if *outcome == InsertOutcome::Inserted {
-            columns.push(new, personal)?;
+            columns.push(new, sealed)?;
         }
     }
     if !columns.id.is_empty() {
@@ -257,7 +254,7 @@ fn bind_rows<'q>(
         .bind(&columns.kind)
         .bind(&columns.priority)
         .bind(&columns.billable_units)
-        .bind(&columns.client_reference)
+        .bind(&columns.client_reference_hash)
         .bind(&columns.sender)
         .bind(&columns.personal)
         .bind(&columns.created_at)

@@ -126,6 +126,8 @@ async fn store() -> Option<TestStore> {
 
 carillon_store::conformance_tests!(store());
 
+#[path = "postgres/reference.rs"]
+mod reference;
 #[path = "postgres/retention.rs"]
 mod retention;
 
@@ -138,8 +140,10 @@ const SAFELISTED: &str = "safelisted.person.31337@example.com";
 const SECRET: &str = "5f0c8b1e-9d3a-4c7b-8e2f-a1b2c3d4e5f6";
 /// A callback's bearer token: a secret too.
 const TOKEN: &str = "callback-bearer-token-0xC0FFEE";
-/// Not personal, so stored in clear: proves the search below would find plaintext.
-const REFERENCE: &str = "CLEAR-REFERENCE-CONTROL-777";
+/// A client reference: services put case numbers and names in them, so sealed too.
+const REFERENCE: &str = "Client.Reference.Case-90210";
+/// Not personal (a sender), so stored in clear: proves the search below would find plaintext.
+const CONTROL: &str = "CLEAR-SENDER-CONTROL-777";
 
 /// Stores one of everything personal and returns the notification.
 async fn store_personal_data(store: &dyn Store) -> NewNotification {
@@ -202,7 +206,7 @@ async fn store_personal_data(store: &dyn Store) -> NewNotification {
         body: format!("Your code is {CODE}"),
         subject: Some(SUBJECT.into()),
         client_reference: Some(REFERENCE.into()),
-        sender: None,
+        sender: Some(CONTROL.into()),
         process_type: ProcessType::Priority,
         billable_units: 1,
         scheduled_for: None,
@@ -221,6 +225,7 @@ async fn store_personal_data(store: &dyn Store) -> NewNotification {
         (read.to.as_str(), read.body.as_str()),
         (RECIPIENT, new.body.as_str())
     );
+    assert_eq!(read.client_reference.as_deref(), Some(REFERENCE));
     new
 }
 
@@ -262,12 +267,12 @@ async fn personal_data_is_not_stored_in_clear() {
         let raw = raw_rows(&mut conn, table).await;
         if table == "notifications" {
             assert!(
-                contains(&raw, REFERENCE),
+                contains(&raw, CONTROL),
                 "the search does not see stored text"
             );
         }
         for needle in [
-            RECIPIENT, NORMALISED, CODE, SUBJECT, SAFELISTED, SECRET, TOKEN,
+            RECIPIENT, NORMALISED, CODE, SUBJECT, SAFELISTED, SECRET, TOKEN, REFERENCE,
         ] {
             if contains(&raw, needle) {
                 found.push(format!("{needle:?} in {table}"));
@@ -463,7 +468,7 @@ async fn connecting_again_finds_the_schema_migrated() {
         PgStore::connect_with(options, 1, cipher()),
     );
     for store in [a.unwrap(), b.unwrap()] {
-        assert_eq!(store.schema_version().await.unwrap(), 7);
+        assert_eq!(store.schema_version().await.unwrap(), 9);
         store.close().await;
     }
 }

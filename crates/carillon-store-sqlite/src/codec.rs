@@ -7,8 +7,8 @@ use carillon_store::{StoreError, StoreResult};
 use time::OffsetDateTime;
 
 pub(crate) use carillon_store::support::{
-    PersonalRef, from_micros, key_type, kind, micros, open_personal, open_text, process_type,
-    seal_personal, status, truncate,
+    from_micros, key_type, kind, micros, open_personal, open_text, process_type, reference_hash,
+    seal_notification, status, truncate,
 };
 
 use crate::error::corrupt;

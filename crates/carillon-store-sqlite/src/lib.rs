@@ -7,6 +7,7 @@
 
 mod callback_queue;
 mod callbacks;
+mod clear_references;
 mod codec;
 mod delivery;
 mod error;
@@ -50,10 +51,13 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens the database at `path` (creating the file if missing) and brings its schema up to
-    /// date. `cipher` seals personal data and API key secrets.
+    /// date, sealing client references that an older version stored in clear. `cipher` seals
+    /// personal data and API key secrets.
     ///
     /// # Errors
-    /// [`StoreError::Unavailable`] when the file cannot be opened, or the migration error.
+    /// [`StoreError::Unavailable`] when the file cannot be opened, the migration error, or
+    /// [`StoreError::Corrupt`] when references stored in clear must be sealed and the personal
+    /// data does not decrypt with `cipher` (another master key).
     pub async fn open(path: &Path, cipher: Cipher) -> Result<Self, StoreError> {
         // Settings every connection needs; WAL is a property of the file, so the writer sets it.
         let base = SqliteConnectOptions::new()
@@ -91,11 +95,18 @@ impl SqliteStore {
             .connect_with(base.read_only(true))
             .await
             .map_err(db_err)?;
-        Ok(Self {
+        let store = Self {
             writer,
             readers,
             cipher,
-        })
+        };
+        // Before anything is read: a reference still in clear is not found by its hash.
+        if let Err(error) = clear_references::seal_all(&store).await {
+            // Closed, not dropped: nothing of this attempt lingers behind the caller's back.
+            store.close().await;
+            return Err(error);
+        }
+        Ok(store)
     }
 
     /// Closes every connection, checkpointing the WAL into the database file.

@@ -10,12 +10,13 @@ use sqlx::{QueryBuilder, Sqlite};
 
 use crate::SqliteStore;
 use crate::codec::{
-    count, from_micros, from_priority, key_type, kind, open_personal, opt_from_micros, status,
+    count, from_micros, from_priority, key_type, kind, open_personal, opt_from_micros,
+    reference_hash, status,
 };
 use crate::error::{col, corrupt, db_err};
 
 pub(crate) const COLUMNS: &str = "id, service_id, template_id, template_version, api_key_id, key_type, \
-    kind, status, priority, billable_units, attempts, client_reference, sender, \
+    kind, status, priority, billable_units, attempts, sender, \
     created_by_name, personal, created_at, scheduled_for, sent_at, updated_at, \
     provider_reference, provider_response";
 
@@ -67,9 +68,10 @@ pub(crate) async fn filtered(
         query.push(")");
     }
     if let Some(reference) = &filter.client_reference {
+        // References are sealed; their keyed hash finds them (equality is all GC Notify offers).
         query
-            .push(" AND client_reference = ")
-            .push_bind(reference.as_str());
+            .push(" AND client_reference_hash = ")
+            .push_bind(reference_hash(&store.cipher, service, reference).to_vec());
     }
     if let Some(key_type) = filter.key_type {
         query.push(" AND key_type = ").push_bind(key_type.as_str());
@@ -113,7 +115,7 @@ pub(crate) fn decode(store: &SqliteStore, row: &SqliteRow) -> StoreResult<Notifi
         personalisation: personal.personalisation,
         body: personal.body,
         subject: personal.subject,
-        client_reference: col(row, "client_reference")?,
+        client_reference: personal.reference,
         sender: col(row, "sender")?,
         process_type: from_priority(col(row, "priority")?)?,
         billable_units: count(col(row, "billable_units")?, "billable_units")?,

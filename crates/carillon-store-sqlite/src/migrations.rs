@@ -36,6 +36,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "worker heartbeat",
         include_str!("../migrations/0007_worker_heartbeat.sql"),
     ),
+    (
+        9,
+        "sealed client reference",
+        include_str!("../migrations/0009_sealed_client_reference.sql"),
+    ),
 ];
 
 /// A migrator for every migration (tracked in `_sqlx_migrations`, as `sqlx migrate` would).

@@ -7,7 +7,7 @@ use carillon_store::{CounterLimit, InsertOutcome, StoreResult};
 use sqlx::{QueryBuilder, Sqlite};
 
 use crate::SqliteStore;
-use crate::codec::{PersonalRef, micros, opt_micros, priority, seal_personal, to_i64};
+use crate::codec::{micros, opt_micros, priority, seal_notification, to_i64};
 use crate::error::db_err;
 use crate::limits::{load_counters, save_counters};
 use carillon_domain::{KeyType, Notification, NotificationFilter, NotificationId, ServiceId};
@@ -33,7 +33,9 @@ pub(crate) struct Prepared<'a> {
     new: &'a NewNotification,
     /// The job and row number, for a row of a bulk send.
     pub(crate) job: Option<(uuid::Uuid, i64)>,
+    /// Sealed personal data, client reference included.
     personal: Vec<u8>,
+    reference_hash: Option<[u8; 32]>,
     billable_units: i64,
     created_at: i64,
     scheduled_for: Option<i64>,
@@ -43,20 +45,12 @@ pub(crate) fn prepare<'a>(
     store: &SqliteStore,
     new: &'a NewNotification,
 ) -> StoreResult<Prepared<'a>> {
-    let personal = seal_personal(
-        &store.cipher,
-        &PersonalRef {
-            to: &new.to,
-            normalised_to: &new.normalised_to,
-            personalisation: &new.personalisation,
-            body: &new.body,
-            subject: new.subject.as_deref(),
-        },
-    )?;
+    let sealed = seal_notification(&store.cipher, new)?;
     Ok(Prepared {
         new,
         job: None,
-        personal,
+        personal: sealed.personal,
+        reference_hash: sealed.reference_hash,
         billable_units: to_i64(new.billable_units, "billable_units")?,
         created_at: micros(new.created_at),
         scheduled_for: opt_micros(new.scheduled_for),
@@ -107,7 +101,7 @@ pub(crate) async fn insert_rows(
 ) -> StoreResult<()> {
     let mut query = QueryBuilder::<Sqlite>::new(
         "INSERT INTO notifications (id, service_id, template_id, template_version, api_key_id, \
-         key_type, kind, priority, billable_units, client_reference, sender, personal, \
+         key_type, kind, priority, billable_units, client_reference_hash, sender, personal, \
          created_at, scheduled_for, next_attempt_at, status, attempts, job_id, job_row_number) ",
     );
     query.push_values(rows, |mut values, row| {
@@ -122,7 +116,7 @@ pub(crate) async fn insert_rows(
             .push_bind(new.kind.as_str())
             .push_bind(priority(new.process_type))
             .push_bind(row.billable_units)
-            .push_bind(new.client_reference.as_deref())
+            .push_bind(row.reference_hash.as_ref().map(<[u8; 32]>::as_slice))
             .push_bind(new.sender.as_deref())
             .push_bind(row.personal.as_slice())
             .push_bind(row.created_at)

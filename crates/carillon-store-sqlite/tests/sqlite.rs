@@ -48,6 +48,8 @@ async fn store() -> Option<TestStore> {
 
 carillon_store::conformance_tests!(store());
 
+#[path = "sqlite/reference.rs"]
+mod reference;
 #[path = "sqlite/retention.rs"]
 mod retention;
 
@@ -60,8 +62,10 @@ const SAFELISTED: &str = "safelisted.person.31337@example.com";
 const SECRET: &str = "5f0c8b1e-9d3a-4c7b-8e2f-a1b2c3d4e5f6";
 /// A callback's bearer token: a secret too.
 const TOKEN: &str = "callback-bearer-token-0xC0FFEE";
-/// Not personal, so stored in clear: proves the search below would find plaintext.
-const REFERENCE: &str = "CLEAR-REFERENCE-CONTROL-777";
+/// A client reference: services put case numbers and names in them, so sealed too.
+const REFERENCE: &str = "Client.Reference.Case-90210";
+/// Not personal (a sender), so stored in clear: proves the search below would find plaintext.
+const CONTROL: &str = "CLEAR-SENDER-CONTROL-777";
 
 /// Stores one of everything personal and returns the notification.
 async fn store_personal_data(store: &dyn Store) -> NewNotification {
@@ -124,7 +128,7 @@ async fn store_personal_data(store: &dyn Store) -> NewNotification {
         body: format!("Your code is {CODE}"),
         subject: Some(SUBJECT.into()),
         client_reference: Some(REFERENCE.into()),
-        sender: None,
+        sender: Some(CONTROL.into()),
         process_type: ProcessType::Priority,
         billable_units: 1,
         scheduled_for: None,
@@ -143,6 +147,7 @@ async fn store_personal_data(store: &dyn Store) -> NewNotification {
         (read.to.as_str(), read.body.as_str()),
         (RECIPIENT, new.body.as_str())
     );
+    assert_eq!(read.client_reference.as_deref(), Some(REFERENCE));
     new
 }
 
@@ -154,7 +159,7 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 
 fn find_plaintext(haystack: &[u8], where_: &str) -> Vec<String> {
     [
-        RECIPIENT, NORMALISED, CODE, SUBJECT, SAFELISTED, SECRET, TOKEN,
+        RECIPIENT, NORMALISED, CODE, SUBJECT, SAFELISTED, SECRET, TOKEN, REFERENCE,
     ]
     .iter()
     .filter(|needle| contains(haystack, needle))
@@ -196,7 +201,7 @@ async fn personal_data_is_not_stored_in_clear() {
         let raw = raw_rows(&path, table).await;
         if table == "notifications" {
             assert!(
-                contains(&raw, REFERENCE),
+                contains(&raw, CONTROL),
                 "the search does not see stored text"
             );
         }
@@ -206,7 +211,7 @@ async fn personal_data_is_not_stored_in_clear() {
     test.close().await;
     let file = std::fs::read(&path).unwrap();
     assert!(
-        contains(&file, REFERENCE),
+        contains(&file, CONTROL),
         "the search does not see stored text"
     );
     found.extend(find_plaintext(&file, "the database file"));
@@ -223,7 +228,7 @@ async fn reopening_keeps_data_and_settings() {
     test.close().await;
     let path = test.dir.path().join("carillon.db");
     let reopened = SqliteStore::open(&path, cipher()).await.unwrap();
-    assert_eq!(reopened.schema_version().await.unwrap(), 7);
+    assert_eq!(reopened.schema_version().await.unwrap(), 9);
     let read = reopened
         .notification(new.service_id, new.id)
         .await

@@ -27,6 +27,7 @@ mod listing;
 mod notifications;
 mod outbox;
 mod receipts;
+mod references;
 mod retention;
 mod senders;
 mod services;
@@ -45,6 +46,7 @@ pub use listing::*;
 pub use notifications::*;
 pub use outbox::*;
 pub use receipts::*;
+pub use references::*;
 pub use retention::*;
 pub use senders::*;
 pub use services::*;
@@ -96,6 +98,8 @@ macro_rules! conformance_tests {
             listing_newest_first_with_limit,
             listing_filters,
             listing_older_than_cursor,
+            references_found_exactly_within_their_service,
+            references_of_bulk_rows_found,
             take_rate_grants_up_to_limit,
             take_rate_refills_over_time,
             take_rate_separate_per_key_type_and_service,

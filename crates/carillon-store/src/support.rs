@@ -17,8 +17,13 @@ use time::{OffsetDateTime, UtcOffset};
 use uuid::Uuid;
 
 mod callbacks;
+mod reference;
 
 pub use callbacks::{QueuedRow, due_callback, parse_callback_kind};
+pub use reference::{
+    CLEAR_REFERENCE_BATCH, ClearReference, SealedNotification, SealedReference, reference_hash,
+    seal_clear_reference, seal_notification,
+};
 
 use crate::{
     Counter, CounterLimit, InsertOutcome, OutboxMessage, RateLimit, StoreError, StoreResult,
@@ -66,6 +71,8 @@ pub fn status(text: &str) -> StoreResult<NotificationStatus> {
 }
 
 /// The personal data of a notification, sealed as one value. Short keys keep rows small.
+/// The client reference (`r`) is left out when there is none, and rows sealed before it was
+/// included (database version 8 and older) read back without one.
 #[derive(Serialize)]
 pub struct PersonalRef<'a> {
     #[serde(rename = "t")]
@@ -78,6 +85,8 @@ pub struct PersonalRef<'a> {
     pub body: &'a str,
     #[serde(rename = "s")]
     pub subject: Option<&'a str>,
+    #[serde(rename = "r", skip_serializing_if = "Option::is_none")]
+    pub reference: Option<&'a str>,
 }
 
 /// [`PersonalRef`] read back.
@@ -93,6 +102,8 @@ pub struct Personal {
     pub body: String,
     #[serde(rename = "s")]
     pub subject: Option<String>,
+    #[serde(rename = "r", default)]
+    pub reference: Option<String>,
 }
 
 // Personal data stays out of logs.

@@ -33,8 +33,8 @@ pub struct QueuedRow {
     pub url: Option<String>,
     pub bearer_token: Option<Vec<u8>>,
     pub suspended: Option<bool>,
+    /// Sealed: the recipient and the client reference are read from it.
     pub personal: Option<Vec<u8>>,
-    pub client_reference: Option<String>,
     pub notification_kind: Option<String>,
     pub notification_created_at: Option<OffsetDateTime>,
     pub complaint_date: Option<OffsetDateTime>,
@@ -69,12 +69,13 @@ pub fn due_callback(cipher: &Cipher, row: QueuedRow) -> StoreResult<DueCallback>
         .personal
         .as_deref()
         .ok_or_else(|| missing("recipient"))?;
-    let to = open_personal(cipher, personal)?.to;
+    let personal = open_personal(cipher, personal)?;
+    let (to, reference) = (personal.to, personal.reference);
     let notification_id = NotificationId::from_uuid(row.notification_id);
     let notice = match parse_callback_kind(&row.kind)? {
         CallbackKind::DeliveryStatus => Notice::Status(StatusNotice {
             notification_id,
-            reference: row.client_reference,
+            reference,
             to,
             status: status(row.status.as_deref().ok_or_else(|| missing("status"))?)?,
             kind: kind(
@@ -92,7 +93,7 @@ pub fn due_callback(cipher: &Cipher, row: QueuedRow) -> StoreResult<DueCallback>
         CallbackKind::Complaint => Notice::Complaint(ComplaintNotice {
             notification_id,
             complaint_id: row.complaint_id.ok_or_else(|| missing("complaint"))?,
-            reference: row.client_reference,
+            reference,
             to,
             complaint_date: row
                 .complaint_date

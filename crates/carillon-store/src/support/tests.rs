@@ -54,8 +54,9 @@ fn personal_data_keeps_its_stored_keys_and_reads_back() {
         personalisation: &personalisation,
         body: "Hello",
         subject: Some("Hi"),
+        reference: None,
     };
-    // Existing databases hold exactly this shape.
+    // Existing databases hold exactly this shape (without a reference, as version 8 wrote).
     assert_eq!(
         serde_json::to_string(&personal).ok().as_deref(),
         Some(
@@ -71,6 +72,97 @@ fn personal_data_keeps_its_stored_keys_and_reads_back() {
     assert_eq!(back.personalisation, personalisation);
     assert_eq!(back.body, "Hello");
     assert_eq!(back.subject.as_deref(), Some("Hi"));
+    assert_eq!(back.reference, None);
+}
+
+#[test]
+fn the_client_reference_is_sealed_with_the_personal_data() {
+    let personalisation = json!({});
+    let personal = PersonalRef {
+        to: "ada@example.com",
+        normalised_to: "ada@example.com",
+        personalisation: &personalisation,
+        body: "Hello",
+        subject: None,
+        reference: Some("case-42"),
+    };
+    assert_eq!(
+        serde_json::to_string(&personal).ok().as_deref(),
+        Some(
+            r#"{"t":"ada@example.com","n":"ada@example.com","p":{},"b":"Hello","s":null,"r":"case-42"}"#
+        )
+    );
+    let sealed = seal_personal(&cipher(), &personal).unwrap_or_default();
+    let back = open_personal(&cipher(), &sealed)
+        .ok()
+        .and_then(|p| p.reference);
+    assert_eq!(back.as_deref(), Some("case-42"));
+}
+
+/// A row stored before references were sealed gets its reference inside `personal` and a
+/// lookup hash equal to the one a new notification of the service gets; a purged row keeps
+/// nothing.
+#[test]
+fn a_clear_reference_is_moved_into_the_sealed_personal_data() {
+    let personalisation = json!({"name": "Ada"});
+    let old = PersonalRef {
+        to: "ada@example.com",
+        normalised_to: "ada@example.com",
+        personalisation: &personalisation,
+        body: "Hello",
+        subject: Some("Hi"),
+        reference: None,
+    };
+    let service = Uuid::from_u128(9);
+    let row = ClearReference {
+        seq: 3,
+        service_id: service,
+        personal: seal_personal(&cipher(), &old).ok(),
+        reference: "old-ref".into(),
+    };
+    let Ok(sealed) = seal_clear_reference(&cipher(), row) else {
+        panic!("the old row did not convert");
+    };
+    assert_eq!(sealed.seq, 3);
+    let Some(Ok(back)) = sealed.personal.map(|p| open_personal(&cipher(), &p)) else {
+        panic!("the converted row did not open");
+    };
+    assert_eq!(back.reference.as_deref(), Some("old-ref"));
+    assert_eq!(
+        (back.to.as_str(), back.body.as_str()),
+        ("ada@example.com", "Hello")
+    );
+    assert_eq!(back.personalisation, personalisation);
+    assert_eq!(
+        sealed.reference_hash,
+        Some(reference_hash(
+            &cipher(),
+            ServiceId::from_uuid(service),
+            "old-ref"
+        ))
+    );
+
+    let purged = ClearReference {
+        seq: 4,
+        service_id: service,
+        personal: None,
+        reference: "old-ref".into(),
+    };
+    let Ok(purged) = seal_clear_reference(&cipher(), purged) else {
+        panic!("the purged row did not convert");
+    };
+    assert_eq!((purged.personal, purged.reference_hash), (None, None));
+
+    let wrong_key = ClearReference {
+        seq: 5,
+        service_id: service,
+        personal: seal_personal(&Cipher::new([8; 32]), &old).ok(),
+        reference: "old-ref".into(),
+    };
+    assert!(matches!(
+        seal_clear_reference(&cipher(), wrong_key),
+        Err(StoreError::Corrupt(_))
+    ));
 }
 
 #[test]
