@@ -157,7 +157,8 @@ impl App {
     }
 
     /// The service's template (its current version, archived or not) rendered with
-    /// `personalisation`, without the SMS prefix.
+    /// `personalisation`, without the SMS prefix. A message that is blank once personalised is
+    /// shown, as GC Notify's preview shows it; only sending refuses it.
     ///
     /// # Errors
     /// Not found, or the personalisation does not fit.
@@ -175,11 +176,12 @@ impl App {
         let values = Personalisation::from_json(personalisation);
         let (body, html, subject) = match self.parsed_template(&template).await? {
             ParsedTemplate::Email(parsed) => {
-                let email = parsed.render(&values)?;
+                // A preview shows a message that would be blank; only sending refuses it.
+                let email = parsed.preview(&values)?;
                 (email.body, Some(email.html), Some(email.subject))
             }
             ParsedTemplate::Sms(parsed) => {
-                let sms = parsed.render(&values, None)?;
+                let sms = parsed.preview(&values, None)?;
                 (sms.body, None, None)
             }
         };

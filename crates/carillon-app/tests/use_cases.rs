@@ -17,6 +17,7 @@ use carillon_app::{
 };
 use carillon_bulk::Format;
 use carillon_domain::{KeyType, NotificationStatus, NotificationType, Permission, TemplateUpdate};
+use carillon_render::RenderError;
 use carillon_store::{Counter, Period};
 use fixture::{Fixture, input};
 use serde_json::json;
@@ -138,6 +139,23 @@ on_both_backends! {
         let error = f.app.send(input).await.unwrap_err();
         let SendError::MissingPersonalisation { template_id, names } = &error else { panic!("{error:?}") };
         assert_eq!((*template_id, names.as_slice()), (f.email_template.id, ["code".to_owned()].as_slice()));
+        assert_eq!(f.sent_today().await, 0);
+    }
+
+    a_message_blank_once_personalised_previews_but_is_not_sent(f) {
+        let update = TemplateUpdate { content: Some("((code))".into()), ..TemplateUpdate::default() };
+        f.app.store()
+            .update_template(f.service.id, f.email_template.id, &update, time::OffsetDateTime::now_utc())
+            .await
+            .unwrap();
+        let blank = json!({"name": "Ada", "code": " "}).as_object().unwrap().clone();
+        // GC Notify's preview renders it; only sending refuses it.
+        let preview = f.app.preview(f.service.id, f.email_template.id, &blank).await.unwrap();
+        assert_eq!((preview.body.as_str(), preview.subject.as_deref()), (" ", Some("Code for Ada")));
+        let mut input = input(f, KeyType::Normal, "a@example.ca");
+        input.personalisation = blank;
+        let error = f.app.send(input).await.unwrap_err();
+        assert!(matches!(error, SendError::Render(RenderError::EmptyMessage)), "{error:?}");
         assert_eq!(f.sent_today().await, 0);
     }
 

@@ -4,6 +4,8 @@
 mod html;
 mod text;
 
+use std::borrow::Cow;
+
 use crate::Language;
 use crate::error::{EMAIL_CHAR_COUNT_LIMIT, RenderError, TemplateError};
 use crate::fill::{ListStyle, Resolved, Source};
@@ -14,6 +16,7 @@ use crate::typography::smarten;
 use crate::values::{Personalisation, Value};
 
 use html::HtmlWriter;
+pub(crate) use html::LINK_OPEN;
 use text::{Mode, TextWriter, finish_preheader, finish_text};
 
 /// A parsed email template.
@@ -60,7 +63,7 @@ impl EmailTemplate {
     /// [`TemplateError::TooManyPlaceholders`] for absurdly large templates.
     pub fn parse(subject: &str, body: &str) -> Result<Self, TemplateError> {
         let mut set = PlaceholderSet::default();
-        let subject = Source::parse(subject, &mut set);
+        let subject = Source::parse_decoded(subject, &mut set);
         let body_source = Source::parse(body, &mut set);
         let blocks = markdown::parse(body, &mut set)?;
         let language = blocks.iter().find_map(|block| match block {
@@ -94,12 +97,27 @@ impl EmailTemplate {
         self.body.fixed_len()
     }
 
-    /// Renders the email for one recipient.
+    /// Renders the email for one recipient, as it is sent.
     ///
     /// # Errors
     /// Missing placeholders (all of them, in order), an empty list value, a body over 50,000
     /// characters, or a body that is blank once personalised.
     pub fn render(&self, personalisation: &Personalisation) -> Result<RenderedEmail, RenderError> {
+        let email = self.preview(personalisation)?;
+        if email.body.trim().is_empty() {
+            return Err(RenderError::EmptyMessage);
+        }
+        Ok(email)
+    }
+
+    /// Renders the email for one recipient to be looked at: as [`Self::render`], but a body that
+    /// is blank once personalised is shown (blank) rather than refused, as GC Notify's preview
+    /// shows it. Only sending refuses it.
+    ///
+    /// # Errors
+    /// Missing placeholders (all of them, in order), an empty list value, or a body over 50,000
+    /// characters.
+    pub fn preview(&self, personalisation: &Personalisation) -> Result<RenderedEmail, RenderError> {
         let values = Resolved::new(&self.placeholders, personalisation)?;
         let mut body = String::with_capacity(self.body.fixed_len() + 64);
         self.body.fill(&values, ListStyle::Markdown, &mut body);
@@ -110,16 +128,13 @@ impl EmailTemplate {
                 actual: length,
             });
         }
-        if body.trim().is_empty() {
-            return Err(RenderError::EmptyMessage);
-        }
 
         let mut raw_subject = String::new();
         self.subject
             .fill(&values, ListStyle::Prose, &mut raw_subject);
         let mut smart = String::with_capacity(raw_subject.len());
         smarten(&raw_subject, None, &mut smart);
-        let subject = smart.split_whitespace().collect::<Vec<_>>().join(" ");
+        let subject = normalise_subject(&smart);
 
         let mut html = HtmlWriter {
             values: &values,
@@ -149,6 +164,48 @@ impl EmailTemplate {
             preheader: finish_preheader(&preview.out),
             language: self.language,
         })
+    }
+}
+
+/// Characters GC Notify deletes from subject lines: invisible, yet they split words in search
+/// and in screen readers.
+const OBSCURE_WHITESPACE: [char; 6] = [
+    '\u{180E}', '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}',
+];
+
+/// A subject on one line: obscure whitespace deleted, runs of whitespace made one space, no
+/// space at either end (GC Notify's `normalise_whitespace`). No-break spaces are kept, unlike
+/// in GC Notify: French typography writes `Objet&nbsp;:` to keep the colon with its word.
+fn normalise_subject(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars().filter(|c| !OBSCURE_WHITESPACE.contains(c)) {
+        // Python's `str.split()` also splits on the ASCII separators U+001C–U+001F.
+        let breaking = (c.is_whitespace() && !matches!(c, '\u{A0}' | '\u{2007}' | '\u{202F}'))
+            || ('\u{1C}'..='\u{1F}').contains(&c);
+        if breaking {
+            space = !out.is_empty();
+        } else {
+            if std::mem::take(&mut space) {
+                out.push(' ');
+            }
+            out.push(c);
+        }
+    }
+    // A no-break space at either end still goes, as GC Notify's `strip()` removes it.
+    match out.trim() {
+        trimmed if trimmed.len() == out.len() => out,
+        trimmed => trimmed.to_owned(),
+    }
+}
+
+/// A value as the email body shows it: GC Notify deletes U+2028 (LINE SEPARATOR), which some
+/// mail clients draw as a box.
+pub(crate) fn body_value(text: &str) -> Cow<'_, str> {
+    if text.contains('\u{2028}') {
+        Cow::Owned(text.replace('\u{2028}', ""))
+    } else {
+        Cow::Borrowed(text)
     }
 }
 

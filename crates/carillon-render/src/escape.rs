@@ -18,6 +18,17 @@ pub(crate) fn escape_html(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Turns the HTML character references of template text (`&nbsp;`, `&copy;`, `&#233;`) into
+/// the characters they name, as recipients of GC Notify's emails see them.
+///
+/// Only references ending in `;` are read, so `AT&T` and `?a=1&copy=2` stay as written, and
+/// references to NUL or control characters are left alone. The result is plain text that is
+/// escaped again wherever it enters HTML, so `&lt;script&gt;` ends as the text `<script>`,
+/// never as markup.
+pub(crate) fn decode_entities(text: &str) -> Cow<'_, str> {
+    html_escape::decode_html_entities(text)
+}
+
 /// Appends `text` escaped.
 pub(crate) fn push_escaped(text: &str, out: &mut String) {
     let mut from = 0;
@@ -95,6 +106,29 @@ mod tests {
             escape_html("<b a=\"x\">'&'</b>"),
             "&lt;b a=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/b&gt;"
         );
+    }
+
+    #[test]
+    fn entities_become_characters_but_never_markup() {
+        assert_eq!(
+            decode_entities("Bonjour&nbsp;! &copy; &amp; &#233;&#xE9;"),
+            "Bonjour\u{a0}! © & éé"
+        );
+        assert_eq!(
+            escape_html(&decode_entities("&lt;script&gt;")),
+            "&lt;script&gt;"
+        );
+        for kept in [
+            "AT&T",
+            "?a=1&copy=2",
+            "&nosuch;",
+            "&#0;",
+            "&#1;",
+            "&#x110000;",
+            "&",
+        ] {
+            assert_eq!(decode_entities(kept), kept);
+        }
     }
 
     #[test]

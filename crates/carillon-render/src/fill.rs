@@ -2,6 +2,7 @@
 //! `content.body` for email, the subject line, and the source of every SMS.
 
 use crate::error::RenderError;
+use crate::escape::decode_entities;
 use crate::placeholder::{Placeholder, PlaceholderSet, Segment, tokenize};
 use crate::values::{Personalisation, Value, join_prose};
 
@@ -28,15 +29,30 @@ pub(crate) enum ListStyle {
 }
 
 impl Source {
+    /// Template text as written: the API's `content.body` shows the template's own markdown.
     pub(crate) fn parse(text: &str, placeholders: &mut PlaceholderSet) -> Self {
+        Self::split(text, placeholders, |t| t.to_owned())
+    }
+
+    /// Template text as read (subject lines, SMS): HTML entities such as `&nbsp;` or `&amp;`
+    /// become the characters they name, as in the email body. Values are never decoded.
+    pub(crate) fn parse_decoded(text: &str, placeholders: &mut PlaceholderSet) -> Self {
+        Self::split(text, placeholders, |t| decode_entities(t).into_owned())
+    }
+
+    fn split(
+        text: &str,
+        placeholders: &mut PlaceholderSet,
+        fixed: impl Fn(&str) -> String,
+    ) -> Self {
         let pieces = tokenize(text)
             .into_iter()
             .map(|segment| match segment {
-                Segment::Text(t) => Piece::Text(t.to_owned()),
+                Segment::Text(t) => Piece::Text(fixed(t)),
                 Segment::Placeholder(name) => Piece::Value(placeholders.add(name, false)),
                 Segment::Conditional { name, text } => Piece::Conditional {
                     flag: placeholders.add(name, true),
-                    text: text.to_owned(),
+                    text: fixed(text),
                 },
             })
             .collect();

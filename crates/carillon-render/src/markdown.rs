@@ -6,7 +6,9 @@
 
 mod atoms;
 mod block;
+mod delimiters;
 mod inline;
+mod table;
 
 pub(crate) use atoms::Container;
 

@@ -17,7 +17,7 @@ impl SmsTemplate {
     /// Parses an SMS body. Parsing cannot fail: SMS text has no formatting to get wrong.
     pub fn parse(body: &str) -> Result<Self, TemplateError> {
         let mut set = PlaceholderSet::default();
-        let body = Source::parse(body, &mut set);
+        let body = Source::parse_decoded(body, &mut set);
         Ok(Self {
             body,
             placeholders: set.into_vec(),
@@ -29,13 +29,30 @@ impl SmsTemplate {
         &self.placeholders
     }
 
-    /// Renders the SMS for one recipient; `prefix` is the service name when the service
-    /// prefixes its messages.
+    /// Renders the SMS for one recipient, as it is sent; `prefix` is the service name when the
+    /// service prefixes its messages.
     ///
     /// # Errors
     /// Missing placeholders, an empty list value, more than 612 units with the prefix, or a
     /// blank message.
     pub fn render(
+        &self,
+        personalisation: &Personalisation,
+        prefix: Option<&str>,
+    ) -> Result<SmsMessage, RenderError> {
+        let message = self.preview(personalisation, prefix)?;
+        if message.body.trim().is_empty() {
+            return Err(RenderError::EmptyMessage);
+        }
+        Ok(message)
+    }
+
+    /// Renders the SMS for one recipient to be looked at: as [`Self::render`], but a message
+    /// that is blank once personalised is shown rather than refused, as in GC Notify's preview.
+    ///
+    /// # Errors
+    /// Missing placeholders, an empty list value, or more than 612 units with the prefix.
+    pub fn preview(
         &self,
         personalisation: &Personalisation,
         prefix: Option<&str>,
@@ -49,9 +66,6 @@ impl SmsTemplate {
                 limit: SMS_CHAR_COUNT_LIMIT,
                 actual: message.units,
             });
-        }
-        if message.body.trim().is_empty() {
-            return Err(RenderError::EmptyMessage);
         }
         Ok(message)
     }

@@ -22,14 +22,17 @@ impl Value {
     ];
 
     /// Whether a conditional block keyed on this value is shown.
+    ///
+    /// Text must be one of the words exactly, case aside, as GC Notify compares it: `" yes"`
+    /// and `"yes "` are false. (ASCII case folding is Python's `lower()` here: no non-ASCII
+    /// character lowers to a letter of these words but the Kelvin sign, to a `k` none has.)
+    /// A list is true when it has items; GC Notify compares the list's Python `repr`, which
+    /// is never one of the words (see docs/compatibility.md).
     pub fn is_truthy(&self) -> bool {
         match self {
-            Value::Text(text) => {
-                let trimmed = text.trim();
-                Self::TRUTHY
-                    .iter()
-                    .any(|word| trimmed.eq_ignore_ascii_case(word))
-            }
+            Value::Text(text) => Self::TRUTHY
+                .iter()
+                .any(|word| text.eq_ignore_ascii_case(word)),
             Value::List(items) => !items.is_empty(),
         }
     }
@@ -193,7 +196,9 @@ mod tests {
         ] {
             assert!(Value::from(word).is_truthy(), "{word}");
         }
-        for word in ["no", "", "0", "false", "non", "faux", "2"] {
+        for word in [
+            "no", "", "0", "false", "non", "faux", "2", " yes", "yes ", "\tyes", "y\n", "1.0",
+        ] {
             assert!(!Value::from(word).is_truthy(), "{word}");
         }
     }

@@ -1,6 +1,6 @@
 //! The HTML body fragment of an email: inline-styled markup that survives common mail clients.
 
-use super::list_items;
+use super::{body_value, list_items};
 use crate::escape::{escape_html, push_escaped, safe_href};
 use crate::fill::Resolved;
 use crate::markdown::{Block, Container, Inline, UrlPart};
@@ -15,7 +15,7 @@ const H3_OPEN: &str = "<h3 style=\"margin: 0 0 15px 0; padding: 0; font-size: 24
 const INSET_OPEN: &str = "<blockquote style=\"margin: 0 0 20px 0; border-left: 10px solid #B1B4B6; padding: 15px 0 0.1px 15px; font-size: 19px; line-height: 1.4;\">";
 const RULE: &str =
     "<hr style=\"border: 0; height: 1px; background: #B1B4B6; margin: 30px 0 30px 0;\">";
-const LINK_OPEN: &str =
+pub(crate) const LINK_OPEN: &str =
     "<a style=\"color: #1D70B8; word-wrap: break-word; word-break: break-word;\" href=\"";
 const BREAK: &str = "<br />";
 
@@ -211,7 +211,7 @@ impl HtmlWriter<'_, '_> {
             match part {
                 UrlPart::Static(text) => url.push_str(text),
                 UrlPart::Value(index) => match self.values.get(*index) {
-                    Value::Text(text) => url.push_str(text.trim()),
+                    Value::Text(text) => url.push_str(&body_value(text.trim())),
                     Value::List(items) => crate::values::join_prose(items, &mut url),
                 },
                 UrlPart::Conditional { flag, text } => {
@@ -226,7 +226,10 @@ impl HtmlWriter<'_, '_> {
 
     /// A personalisation value: escaped, line breaks kept, its own URLs linked.
     fn value_text(&mut self, text: &str, in_link: bool) {
-        let mut rest = text;
+        let text = body_value(text);
+        let mut rest = text.as_ref();
+        // After a link, quotes take their direction from its last character, not from markup.
+        let mut after_link = None;
         while !rest.is_empty() {
             let url_at = if in_link { None } else { find_url(rest) };
             let (plain, link) = match url_at {
@@ -240,7 +243,7 @@ impl HtmlWriter<'_, '_> {
                 if in_link {
                     push_text(&mut self.out, &escape_html(line));
                 } else {
-                    let before = last_text_char(&self.out);
+                    let before = after_link.take().or_else(|| last_text_char(&self.out));
                     let mut smart = String::with_capacity(line.len() + 4);
                     smarten(line, before, &mut smart);
                     push_text(&mut self.out, &escape_html(&smart));
@@ -251,6 +254,7 @@ impl HtmlWriter<'_, '_> {
                     self.link_open(url, None);
                     push_escaped(url, &mut self.out);
                     self.out.push_str("</a>");
+                    after_link = url.chars().last();
                     rest = &rest[end..];
                 }
                 _ => break,
@@ -292,12 +296,17 @@ pub(crate) fn find_url(text: &str) -> Option<(usize, usize)> {
             .chars()
             .last()
             .is_some_and(char::is_alphanumeric);
+        // A `"` inside is part of the URL, as in GC Notify (and percent-encoded in `href`);
+        // one at the end closes a quotation around it.
         let mut end = rest
             .char_indices()
-            .find(|(_, c)| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
+            .find(|(_, c)| c.is_whitespace() || matches!(c, '<' | '>'))
             .map_or(rest.len(), |(i, _)| i);
         while let Some(last) = rest[..end].chars().last() {
-            if !matches!(last, '.' | ',' | ':' | '\'' | ')' | ']' | ';' | '!' | '?') {
+            if !matches!(
+                last,
+                '.' | ',' | ':' | '"' | '\'' | ')' | ']' | ';' | '!' | '?'
+            ) {
                 break;
             }
             end -= last.len_utf8();

@@ -3,7 +3,7 @@
 use super::html::{find_url, push_text};
 use std::fmt::Write as _;
 
-use super::list_items;
+use super::{body_value, list_items};
 use crate::escape::safe_href;
 use crate::fill::Resolved;
 use crate::markdown::{Block, Inline, UrlPart};
@@ -221,7 +221,7 @@ impl TextWriter<'_, '_> {
             match part {
                 UrlPart::Static(text) => out.push_str(text),
                 UrlPart::Value(index) => match self.values.get(*index) {
-                    Value::Text(text) => out.push_str(text.trim()),
+                    Value::Text(text) => out.push_str(&body_value(text.trim())),
                     Value::List(items) => join_prose(items, out),
                 },
                 UrlPart::Conditional { flag, text } => {
@@ -235,7 +235,8 @@ impl TextWriter<'_, '_> {
 
     /// A personalisation value with typography, except inside URLs it holds.
     fn value(&mut self, text: &str) {
-        let mut rest = text;
+        let text = body_value(text);
+        let mut rest = text.as_ref();
         while !rest.is_empty() {
             let url_at = find_url(rest);
             let plain = url_at.map_or(rest, |(start, _)| &rest[..start]);

@@ -171,7 +171,8 @@ impl<'p> Atoms<'p> {
                     chars.next_if_eq(&'\n');
                     out.push('\n');
                 }
-                '\u{2028}' => out.push('\n'),
+                // GC Notify deletes LINE SEPARATOR from email bodies rather than breaking there.
+                '\u{2028}' => {}
                 c if (FIRST_ATOM..=0xF_FFFF).contains(&(c as u32)) => {
                     self.push(Atom::Literal(c), out)?;
                 }

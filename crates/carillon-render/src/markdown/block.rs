@@ -3,6 +3,7 @@
 //! Notify's list and inset grammar): `^` inset text, `•`/`*`/`-`/`1.` lists, hard line breaks.
 
 use super::atoms::{Atom, Atoms};
+use super::table::table_end;
 use super::{Block, Inline};
 
 /// Parses prepared text (atoms in place) into blocks.
@@ -11,6 +12,8 @@ pub(crate) struct Parser<'a, 'p> {
     pub(super) atoms: &'a mut Atoms<'p>,
     /// The last character of text emitted so far, for curly-quote direction.
     pub(super) last: Option<char>,
+    /// How many list items deep the parser is: mistune reads no tables in list items.
+    in_list: usize,
 }
 
 /// How a list item line starts.
@@ -101,7 +104,11 @@ fn fence(line: &str) -> Option<&str> {
 
 impl<'a, 'p> Parser<'a, 'p> {
     pub(crate) fn new(atoms: &'a mut Atoms<'p>) -> Self {
-        Self { atoms, last: None }
+        Self {
+            atoms,
+            last: None,
+            in_list: 0,
+        }
     }
 
     /// Parses a whole prepared document.
@@ -162,6 +169,9 @@ impl<'a, 'p> Parser<'a, 'p> {
             } else if let Some((level, text)) = heading(line).filter(|_| !tight) {
                 blocks.push(self.heading_block(level, text));
                 at += 1;
+            } else if let Some(end) = table_end(lines, at).filter(|_| self.in_list == 0) {
+                // GC Notify draws tables as nothing.
+                at = end;
             } else if let Some(level) = lines.get(at + 1).and_then(|next| underline(next)) {
                 blocks.push(self.heading_block(usize::from(level), line.trim()));
                 at += 2;
@@ -314,7 +324,9 @@ impl<'a, 'p> Parser<'a, 'p> {
             loose = loose
                 || item[..content_end].iter().any(|l| is_blank(l))
                 || (n + 1 < starts.len() && content_end < item.len());
+            self.in_list += 1;
             items.push(self.blocks(&item[..content_end], !loose));
+            self.in_list -= 1;
         }
         out.push(Block::List {
             ordered: first.ordered,

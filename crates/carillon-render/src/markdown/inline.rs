@@ -4,14 +4,17 @@
 
 use super::atoms::Atom;
 use super::block::Parser;
+use super::delimiters::{
+    closing_paren, code_span, find_double_close, find_single_close, matching_bracket, split_title,
+};
 use super::{Inline, Static, UrlPart};
-use crate::escape::escape_html;
+use crate::escape::{decode_entities, escape_html};
 use crate::typography::smarten;
 
 /// Characters a backslash makes literal.
 const ESCAPABLE: &str = "\\`*{}[]()#+-.!_>~|";
 
-fn is_word(c: char) -> bool {
+pub(super) fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
@@ -27,12 +30,14 @@ impl Parser<'_, '_> {
         if pending.text.is_empty() {
             return;
         }
-        let mut plain = String::with_capacity(pending.text.len() + 8);
+        // Entities are read after the markdown structure, so `&#42;` is a star, never emphasis.
+        let text = decode_entities(&pending.text);
+        let mut plain = String::with_capacity(text.len() + 8);
         if in_link {
             // GC Notify leaves link text alone: curly quotes would change what people copy.
-            plain.push_str(&pending.text);
+            plain.push_str(&text);
         } else {
-            smarten(&pending.text, self.last, &mut plain);
+            smarten(&text, self.last, &mut plain);
         }
         self.last = plain.chars().last().or(self.last);
         let html = escape_html(&plain).into_owned();
@@ -42,8 +47,15 @@ impl Parser<'_, '_> {
 
     fn push_node(&mut self, pending: &mut Pending, node: Inline, in_link: bool) {
         self.flush(pending, in_link);
-        if matches!(node, Inline::Value(_) | Inline::Conditional { .. }) {
-            // Values are usually words: a quote right after one closes rather than opens.
+        if matches!(
+            node,
+            Inline::Value(_)
+                | Inline::Conditional { .. }
+                | Inline::AutoLink(_)
+                | Inline::Link { .. }
+        ) {
+            // Values and links are usually words: a quote right after one closes rather than
+            // opens.
             self.last = Some('a');
         }
         pending.nodes.push(node);
@@ -161,14 +173,14 @@ impl Parser<'_, '_> {
                 Some(Atom::Literal(ch)) => fixed.push(*ch),
                 Some(atom) => {
                     if !fixed.is_empty() {
-                        parts.push(UrlPart::Static(std::mem::take(&mut fixed)));
+                        parts.push(static_url(&std::mem::take(&mut fixed)));
                     }
                     match atom {
                         Atom::Value(index) => parts.push(UrlPart::Value(*index)),
                         Atom::Conditional { flag, text, .. } => {
                             parts.push(UrlPart::Conditional {
                                 flag: *flag,
-                                text: text.clone(),
+                                text: decode_entities(text).into_owned(),
                             });
                         }
                         _ => {}
@@ -177,7 +189,7 @@ impl Parser<'_, '_> {
             }
         }
         if !fixed.is_empty() {
-            parts.push(UrlPart::Static(fixed));
+            parts.push(static_url(&fixed));
         }
         parts
     }
@@ -222,7 +234,7 @@ impl Parser<'_, '_> {
         self.last = saved;
         let node = Inline::Link {
             url: self.url_parts(url),
-            title: title.map(str::to_owned),
+            title: title.map(|t| decode_entities(t).into_owned()),
             children,
         };
         Some((close + 1 + 1 + end + 1, node))
@@ -259,139 +271,7 @@ impl Parser<'_, '_> {
     }
 }
 
-/// Length of the inner text of `**inner**` (or `__inner__`): the first closing pair after at
-/// least one character that is not followed by a third mark.
-fn find_double_close(body: &str, mark: char) -> Option<usize> {
-    let mut chars = body.char_indices();
-    chars.next()?;
-    for (i, c) in chars {
-        if c == mark && body[i + 1..].starts_with(mark) && !body[i + 2..].starts_with(mark) {
-            return Some(i);
-        }
-    }
-    None
-}
-
-/// Length of the inner text of `*inner*` (or `_inner_`): inner is made of pairs of marks and
-/// other characters; the closing mark is not followed by another (nor, for `_`, by a word).
-fn find_single_close(body: &str, mark: char, word: impl Fn(char) -> bool) -> Option<usize> {
-    let mut i = 0;
-    let mut elements = 0;
-    while i < body.len() {
-        let rest = &body[i..];
-        let c = rest.chars().next()?;
-        if c == mark {
-            let next = rest[1..].chars().next();
-            let closes = if mark == '_' {
-                !next.is_some_and(&word)
-            } else {
-                next != Some(mark)
-            };
-            if elements > 0 && closes && next != Some(mark) {
-                return Some(i);
-            }
-            if next == Some(mark) {
-                i += 2;
-                elements += 1;
-                continue;
-            }
-            return None;
-        }
-        i += c.len_utf8();
-        elements += 1;
-    }
-    None
-}
-
-/// Index of the `]` closing the `[` at the start of `body`, allowing one level of nesting.
-fn matching_bracket(body: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, c) in body.char_indices() {
-        match c {
-            '[' => depth += 1,
-            ']' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            '\n' if depth > 2 => return None,
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Index of the `)` ending a link target; parentheses inside a URL must balance
-/// (`https://en.wikipedia.org/wiki/Tax_(disambiguation)`).
-fn closing_paren(target: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, c) in target.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' if depth == 0 => return Some(i),
-            ')' => depth -= 1,
-            '\n' => return None,
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Splits `url "title"` or `url 'title'`.
-fn split_title(target: &str) -> (&str, Option<&str>) {
-    for quote in ['"', '\''] {
-        if let Some(stripped) = target.strip_suffix(quote)
-            && let Some(space) = stripped.rfind(|c: char| c.is_whitespace())
-            && let Some(title) = stripped[space..].trim_start().strip_prefix(quote)
-        {
-            return (stripped[..space].trim_end(), Some(title));
-        }
-    }
-    (target, None)
-}
-
-/// A code span: returns its length and its (trimmed) content.
-fn code_span(rest: &str) -> Option<(usize, &str)> {
-    let ticks = rest.bytes().take_while(|b| *b == b'`').count();
-    let fence = &rest[..ticks];
-    let body = &rest[ticks..];
-    let mut from = 0;
-    while let Some(found) = body[from..].find(fence) {
-        let close = from + found;
-        let run = body[close..].bytes().take_while(|b| *b == b'`').count();
-        if run == ticks && close > 0 {
-            return Some((ticks + close + ticks, body[..close].trim()));
-        }
-        from = close + run;
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn closing_delimiters() {
-        assert_eq!(find_double_close("bold** x", '*'), Some(4));
-        assert_eq!(find_double_close("*a***", '*'), Some(3));
-        assert_eq!(find_double_close("**", '*'), None);
-        assert_eq!(find_single_close("it* x", '*', is_word), Some(2));
-        assert_eq!(find_single_close("a**b* x", '*', is_word), Some(4));
-        assert_eq!(find_single_close("snake_case", '_', is_word), None);
-        assert_eq!(find_single_close("it_ x", '_', is_word), Some(2));
-    }
-
-    #[test]
-    fn titles_and_code() {
-        assert_eq!(
-            split_title("https://a.ca \"Home\""),
-            ("https://a.ca", Some("Home"))
-        );
-        assert_eq!(split_title("https://a.ca"), ("https://a.ca", None));
-        assert_eq!(code_span("`a` b"), Some((3, "a")));
-        assert_eq!(code_span("``a`b`` c"), Some((7, "a`b")));
-        assert_eq!(code_span("`open"), None);
-    }
+/// Fixed URL text: entities name characters there too (`?a=1&amp;b=2` is `?a=1&b=2`).
+fn static_url(text: &str) -> UrlPart {
+    UrlPart::Static(decode_entities(text).into_owned())
 }

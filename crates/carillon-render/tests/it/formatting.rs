@@ -28,7 +28,7 @@ formatting! {
     bold_and_italic: "**bold** __bold__ *italic* _italic_ snake_case_name 2 * 3", &[];
     hard_line_breaks: "line one\nline two\n\nnew paragraph", &[];
     images_are_dropped: "Before ![logo](https://x.ca/logo.png) after", &[];
-    tables_and_html_are_text: "| a | b |\n|---|---|\n| 1 | 2 |\n\n<b>not bold</b> <script>alert(1)</script>", &[];
+    tables_are_dropped_and_html_is_text: "| a | b |\n|---|---|\n| 1 | 2 |\n\n<b>not bold</b> <script>alert(1)</script>", &[];
     code_is_plain_text: "Use `code ((name))` here\n\n```\nfenced **not bold**\n```", &[("name", "Ada")];
     strikethrough_marks_are_dropped: "~~old~~ new", &[];
     backslash_escapes: "\\*not italic\\* and \\_plain\\_", &[];

@@ -5,4 +5,5 @@ mod common;
 mod corpus;
 mod formatting;
 mod fuzz_corpus;
+mod gc_differences;
 mod properties;
