@@ -23,6 +23,10 @@ use crate::settings::ConnectionSettings;
 /// resume quickly once a connection ends.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
+/// At most one warning that the cap is reached per this long: a server at its cap reaches it
+/// again each time a connection ends.
+const FULL_WARNING_INTERVAL: Duration = Duration::from_secs(60);
+
 /// Most connections served at once when the settings say none: three quarters of the
 /// open-file limit leave room for the database, providers and logs; above this many idle
 /// connections memory, not descriptors, runs out first.
@@ -49,7 +53,17 @@ pub(crate) async fn serve(
         stopped,
     };
     tokio::pin!(shutdown);
+    let mut warned_full: Option<Instant> = None;
     loop {
+        if permits.available_permits() == 0
+            && warned_full.is_none_or(|at| at.elapsed() >= FULL_WARNING_INTERVAL)
+        {
+            tracing::warn!(
+                max_connections,
+                "every connection is in use: new clients wait in the backlog"
+            );
+            warned_full = Some(Instant::now());
+        }
         // At the cap, no accept happens: new clients wait in the kernel's backlog, and are
         // served as soon as a connection ends, instead of being accepted and dropped.
         let permit = tokio::select! {
