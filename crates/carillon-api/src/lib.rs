@@ -38,6 +38,9 @@ pub use openapi::{
 };
 pub use state::{ApiSettings, AppState};
 
+/// The bulk-send route, whose bodies may be larger than the others'.
+pub const BULK_PATH: &str = "/v2/notifications/bulk";
+
 /// The API's routes.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.settings.body_limit;
@@ -49,7 +52,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v2/notifications/sms", post(send::post_sms))
         .route("/v2/notifications/letter", post(send::post_letter))
         .route(
-            "/v2/notifications/bulk",
+            BULK_PATH,
             post(bulk::post_bulk).layer(DefaultBodyLimit::max(state.settings.bulk_body_limit)),
         )
         .route(

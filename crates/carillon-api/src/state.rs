@@ -52,6 +52,16 @@ impl Default for ApiSettings {
 }
 
 impl ApiSettings {
+    /// The largest body a request for `path` may carry, as the router enforces it: the
+    /// server refuses a larger declared `Content-Length` before reading any of the body.
+    pub fn body_limit_for(&self, path: &str) -> usize {
+        if path == crate::BULK_PATH {
+            self.bulk_body_limit
+        } else {
+            self.body_limit
+        }
+    }
+
     /// What the use cases need of these settings.
     pub fn app_settings(&self) -> AppSettings {
         AppSettings {

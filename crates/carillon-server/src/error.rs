@@ -57,9 +57,6 @@ pub enum ServerError {
         /// Why not.
         source: std::io::Error,
     },
-    /// Serving HTTP failed.
-    #[error("serving HTTP: {0}")]
-    Serve(std::io::Error),
     /// The Prometheus recorder could not be installed.
     #[error("installing the metrics recorder: {0}")]
     Metrics(String),

@@ -4,8 +4,11 @@
 //! the API, the delivery workers, the callback dispatcher and the metrics listener until
 //! shutdown.
 
+mod activity;
 mod backend;
 mod error;
+mod guard;
+mod listen;
 mod metrics;
 mod private;
 mod providers;
@@ -18,7 +21,8 @@ pub use private::create_private_dir;
 pub use providers::Providers;
 pub use server::{Listeners, Server};
 pub use settings::{
-    Database, EmailProviderChoice, Role, ServerSettings, SmsProviderChoice, SnsSettings,
+    ConnectionSettings, Database, EmailProviderChoice, Role, ServerSettings, SmsProviderChoice,
+    SnsSettings,
 };
 
 pub use carillon_crypto::MasterKey;

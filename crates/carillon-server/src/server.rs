@@ -15,8 +15,12 @@ use tokio::sync::{Notify, watch};
 
 use crate::backend::{OpenMode, open_store};
 use crate::error::ServerError;
+use crate::guard::RequestLimits;
 use crate::providers::Providers;
 use crate::settings::ServerSettings;
+
+/// Connections the metrics listener serves at once: it has a scraper or two.
+const METRICS_MAX_CONNECTIONS: usize = 64;
 
 /// Everything one process runs, ready to serve. Cloning shares the store, the API's state and
 /// the accepted-notification signal.
@@ -198,6 +202,36 @@ impl Server {
         .with_clock(Arc::clone(self.app.clock())))
     }
 
+    /// The connection cap of the API's listener: the configured one, else one sized from
+    /// the open-file limit, which is first raised to its hard limit.
+    fn max_connections(&self) -> usize {
+        let open_files = crate::listen::raise_open_file_limit();
+        match self.settings.connections.max_connections {
+            Some(max) => {
+                let max = max.get();
+                let fits =
+                    open_files.is_none_or(|limit| u64::try_from(max).is_ok_and(|max| max < limit));
+                if !fits {
+                    tracing::warn!(
+                        max_connections = max,
+                        open_files = ?open_files,
+                        "the connection cap is above the open-file limit: accepting will fail (and be retried) before it is reached"
+                    );
+                }
+                max
+            }
+            None => crate::listen::default_max_connections(open_files),
+        }
+    }
+
+    /// What each request is held to before it reaches the routes.
+    fn request_limits(&self) -> RequestLimits {
+        RequestLimits {
+            api: Arc::clone(&self.state.settings),
+            body_timeout: self.settings.connections.body_timeout,
+        }
+    }
+
     /// Binds what the settings ask for: the public listener when the role serves the API,
     /// the metrics listener when one is configured. Callers learn the ports before serving.
     ///
@@ -246,11 +280,15 @@ impl Server {
                 let until = async move {
                     let _ = stopped.wait_for(|stop| *stop).await;
                 };
-                Some(tokio::spawn(async move {
-                    axum::serve(listener, app)
-                        .with_graceful_shutdown(until)
-                        .await
-                }))
+                let serving = crate::listen::serve(
+                    listener,
+                    app,
+                    self.settings.connections,
+                    self.request_limits(),
+                    METRICS_MAX_CONNECTIONS,
+                    until,
+                );
+                Some(tokio::spawn(serving))
             }
             None => None,
         };
@@ -263,19 +301,22 @@ impl Server {
         } else {
             None
         };
-        let served = match listeners.api.filter(|_| role.serves_api()) {
+        match listeners.api.filter(|_| role.serves_api()) {
             Some(listener) => {
-                tracing::info!(address = ?listener.local_addr().ok(), "serving the API");
-                axum::serve(listener, self.router())
-                    .with_graceful_shutdown(shutdown)
-                    .await
-                    .map_err(ServerError::Serve)
+                let max_connections = self.max_connections();
+                tracing::info!(address = ?listener.local_addr().ok(), max_connections, "serving the API");
+                crate::listen::serve(
+                    listener,
+                    self.router(),
+                    self.settings.connections,
+                    self.request_limits(),
+                    max_connections,
+                    shutdown,
+                )
+                .await;
             }
-            None => {
-                shutdown.await;
-                Ok(())
-            }
-        };
+            None => shutdown.await,
+        }
         let _ = stop.send(true);
         if let Some((worker, dispatcher)) = workers {
             worker
@@ -288,10 +329,8 @@ impl Server {
         if let Some(metrics) = metrics {
             metrics
                 .await
-                .map_err(|_| ServerError::Panicked("metrics listener"))?
-                .map_err(ServerError::Serve)?;
+                .map_err(|_| ServerError::Panicked("metrics listener"))?;
         }
-        served?;
         tracing::info!("stopped");
         Ok(())
     }

@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -181,6 +182,38 @@ pub struct SnsSettings {
     pub trusted_origins: Vec<String>,
 }
 
+/// How long clients may take and how many are served at once, per listener.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionSettings {
+    /// Longest a client may take to send a request's line and headers, counted from the
+    /// connection's opening or from the first byte of a later request; the connection is
+    /// then closed.
+    pub header_timeout: Duration,
+    /// Longest a request's body may take to arrive in full, counted from its head; a late
+    /// body is answered 408 and the connection closed.
+    pub body_timeout: Duration,
+    /// Longest a kept-alive connection may wait for its next request.
+    pub idle_timeout: Duration,
+    /// Most connections served at once; more clients wait in the kernel's backlog until one
+    /// ends. `None`: three quarters of the open-file limit, at most 16,384.
+    pub max_connections: Option<NonZeroUsize>,
+}
+
+impl Default for ConnectionSettings {
+    /// 10 s for a head (a client sends it in one packet; 10 s allows very slow links), 60 s
+    /// for a body (a 2 MiB send at 35 kB/s, a 64 MiB bulk file at 1.1 MB/s), 75 s idle (as
+    /// nginx: longer than the 60 s after which load balancers such as AWS's close idle
+    /// connections, so a balancer never reuses one the server has just closed).
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(75),
+            max_connections: None,
+        }
+    }
+}
+
 /// Everything a server needs, already parsed.
 #[derive(Debug, Clone)]
 pub struct ServerSettings {
@@ -220,6 +253,8 @@ pub struct ServerSettings {
     pub bulk_max_rows: usize,
     /// How long services, keys, templates and senders are cached in each process.
     pub cache_ttl: Duration,
+    /// Timeouts and the connection cap of the API's listener.
+    pub connections: ConnectionSettings,
 }
 
 impl ServerSettings {
@@ -250,6 +285,7 @@ impl ServerSettings {
             bulk_body_limit: api.bulk_body_limit,
             bulk_max_rows: api.bulk_max_rows,
             cache_ttl: api.cache_ttl,
+            connections: ConnectionSettings::default(),
         }
     }
 

@@ -220,6 +220,26 @@ pub(crate) struct ServeArgs {
     /// Retries of a callback after its first try (GC Notify: 5).
     #[arg(long, env = "CARILLON_CALLBACK_MAX_RETRIES", default_value_t = 5)]
     pub(crate) callback_max_retries: u32,
+    /// Seconds a client may take to send a request's line and headers (from connecting, or
+    /// from the first byte of a later request); the connection is then closed.
+    #[arg(long, env = "CARILLON_HEADER_TIMEOUT_SECONDS", default_value_t = 10,
+        value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) header_timeout_seconds: u32,
+    /// Seconds a request's body may take to arrive in full, from its head; a late body is
+    /// answered 408.
+    #[arg(long, env = "CARILLON_BODY_TIMEOUT_SECONDS", default_value_t = 60,
+        value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) body_timeout_seconds: u32,
+    /// Seconds a kept-alive connection may wait for its next request.
+    #[arg(long, env = "CARILLON_IDLE_TIMEOUT_SECONDS", default_value_t = 75,
+        value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) idle_timeout_seconds: u32,
+    /// Most client connections served at once; more wait in the kernel's backlog until one
+    /// ends. Default: three quarters of the open-file limit (raised to its hard limit at
+    /// start), at most 16,384.
+    #[arg(long, env = "CARILLON_MAX_CONNECTIONS",
+        value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) max_connections: Option<u32>,
     /// Most rows a bulk send (`POST /v2/notifications/bulk`) may hold (GC Notify: 50,000).
     #[arg(long, env = "CARILLON_BULK_MAX_ROWS", default_value_t = 50_000)]
     pub(crate) bulk_max_rows: usize,

@@ -1,14 +1,19 @@
 //! `serve` and `demo`: turns the resolved settings into the server library's, then serves
 //! until SIGINT or SIGTERM.
 
+use std::num::NonZeroUsize;
+use std::time::Duration;
+
 use anyhow::{Context, Result, bail};
 use carillon_render::{BannerOrder, Branding};
-use carillon_server::{CallbackSettings, OpenMode, Server, ServerSettings, WorkerSettings};
+use carillon_server::{
+    CallbackSettings, ConnectionSettings, OpenMode, Server, ServerSettings, WorkerSettings,
+};
 use clap::ArgMatches;
 use clap::parser::ValueSource;
 
 use crate::cli::{Role, ServeArgs};
-use crate::settings::Settings;
+use crate::settings::{ServeFileSettings, Settings};
 
 /// Which `serve`/`demo` flags were given on the command line or in the environment: the
 /// TOML file's values win over clap's defaults only.
@@ -62,6 +67,7 @@ pub(crate) fn server_settings(
         Role::Api => carillon_server::Role::Api,
         Role::Worker => carillon_server::Role::Worker,
     };
+    let connections = connection_settings(args, given, file)?;
     let master_key = settings.master_key(OpenMode::Create)?;
     Ok(ServerSettings {
         role,
@@ -90,7 +96,51 @@ pub(crate) fn server_settings(
             ..CallbackSettings::default()
         },
         bulk_max_rows: given.pick("bulk_max_rows", args.bulk_max_rows, file.bulk_max_rows),
+        connections,
         ..ServerSettings::new(settings.database.clone(), master_key)
+    })
+}
+
+/// The timeouts and connection cap, from the flags or the file (whose values clap has not
+/// checked: none may be zero).
+fn connection_settings(
+    args: &ServeArgs,
+    given: Given<'_>,
+    file: &ServeFileSettings,
+) -> Result<ConnectionSettings> {
+    let seconds = |id: &str, from_args: u32, from_file: Option<u32>| {
+        let value = given.pick(id, from_args, from_file);
+        if value == 0 {
+            bail!("{id} must be at least 1");
+        }
+        Ok(Duration::from_secs(u64::from(value)))
+    };
+    let max_connections = match args.max_connections.or(file.max_connections) {
+        Some(max) => Some(
+            usize::try_from(max)
+                .ok()
+                .and_then(NonZeroUsize::new)
+                .context("max_connections must be at least 1")?,
+        ),
+        None => None,
+    };
+    Ok(ConnectionSettings {
+        header_timeout: seconds(
+            "header_timeout_seconds",
+            args.header_timeout_seconds,
+            file.header_timeout_seconds,
+        )?,
+        body_timeout: seconds(
+            "body_timeout_seconds",
+            args.body_timeout_seconds,
+            file.body_timeout_seconds,
+        )?,
+        idle_timeout: seconds(
+            "idle_timeout_seconds",
+            args.idle_timeout_seconds,
+            file.idle_timeout_seconds,
+        )?,
+        max_connections,
     })
 }
 

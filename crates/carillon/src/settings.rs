@@ -45,6 +45,10 @@ struct FileSettings {
     callback_retry_seconds: Option<u32>,
     callback_max_retries: Option<u32>,
     bulk_max_rows: Option<usize>,
+    header_timeout_seconds: Option<u32>,
+    body_timeout_seconds: Option<u32>,
+    idle_timeout_seconds: Option<u32>,
+    max_connections: Option<u32>,
 }
 
 /// The file's settings of `serve` and `demo`, used where their flags are not given.
@@ -59,6 +63,10 @@ pub(crate) struct ServeFileSettings {
     pub(crate) callback_retry_seconds: Option<u32>,
     pub(crate) callback_max_retries: Option<u32>,
     pub(crate) bulk_max_rows: Option<usize>,
+    pub(crate) header_timeout_seconds: Option<u32>,
+    pub(crate) body_timeout_seconds: Option<u32>,
+    pub(crate) idle_timeout_seconds: Option<u32>,
+    pub(crate) max_connections: Option<u32>,
 }
 
 /// Everything a command needs to know.
@@ -200,6 +208,10 @@ impl Settings {
                 callback_retry_seconds: file.callback_retry_seconds,
                 callback_max_retries: file.callback_max_retries,
                 bulk_max_rows: file.bulk_max_rows,
+                header_timeout_seconds: file.header_timeout_seconds,
+                body_timeout_seconds: file.body_timeout_seconds,
+                idle_timeout_seconds: file.idle_timeout_seconds,
+                max_connections: file.max_connections,
             },
         })
     }

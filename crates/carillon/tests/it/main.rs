@@ -12,6 +12,7 @@ mod callbacks;
 mod callbacks_bench;
 mod callbacks_cli;
 mod concurrency;
+mod connections;
 pub(crate) mod crash;
 mod delivery;
 mod hardening;
