@@ -14,6 +14,7 @@ mod callbacks_cli;
 mod concurrency;
 pub(crate) mod crash;
 mod delivery;
+mod fault;
 mod hardening;
 mod harness;
 mod headers;
