@@ -139,12 +139,7 @@ pub(crate) async fn take_one(
         Err(size) => size,
     };
     let store = &state.store;
-    let granted = retrying(async || {
-        store
-            .take_rate(service, key_type, requested, rate, now)
-            .await
-    })
-    .await?;
+    let granted = retrying(|| store.take_rate(service, key_type, requested, rate, now)).await?;
     if granted == 0 {
         return Ok(false);
     }

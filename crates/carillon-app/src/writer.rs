@@ -177,11 +177,13 @@ async fn isolate(
 ) {
     let mut failed = vec![(batch, replies, error)];
     while let Some((mut batch, mut replies, error)) = failed.pop() {
-        if batch.len() == 1 && retry.ambiguous && matches!(error, StoreError::Conflict(_)) {
-            if let Some(outcome) = stored_before(store, &batch[0].0).await {
-                answer(replies, vec![outcome]);
-                continue;
-            }
+        if batch.len() == 1
+            && retry.ambiguous
+            && matches!(error, StoreError::Conflict(_))
+            && let Some(outcome) = stored_before(store, &batch[0].0).await
+        {
+            answer(replies, vec![outcome]);
+            continue;
         }
         if batch.len() == 1 || matches!(error, StoreError::Unavailable(_)) {
             for reply in replies {
