@@ -21,6 +21,7 @@ pub mod senders;
 pub mod services;
 pub mod template_admin;
 pub mod templates;
+mod transient;
 mod writer;
 
 use std::sync::Arc;

@@ -10,13 +10,14 @@ use carillon_domain::{
 use carillon_store::StoreError;
 
 use crate::App;
+use crate::transient::retrying;
 
 impl App {
     pub async fn cached_service(&self, id: ServiceId) -> Result<Option<Service>, StoreError> {
         let store = &self.store;
         self.caches
             .services
-            .get_or_load(&id, async || store.service(id).await)
+            .get_or_load(&id, async || retrying(|| store.service(id)).await)
             .await
     }
 
@@ -24,7 +25,9 @@ impl App {
         let store = &self.store;
         self.caches
             .keys
-            .get_or_load(&id, async || store.api_keys(id).await.map(Arc::new))
+            .get_or_load(&id, async || {
+                retrying(|| store.api_keys(id)).await.map(Arc::new)
+            })
             .await
     }
 
@@ -33,7 +36,9 @@ impl App {
         let key = secret.to_owned();
         self.caches
             .key_by_secret
-            .get_or_load(&key, async || store.api_key_by_secret(secret).await)
+            .get_or_load(&key, async || {
+                retrying(|| store.api_key_by_secret(secret)).await
+            })
             .await
     }
 
@@ -45,7 +50,9 @@ impl App {
         let store = &self.store;
         self.caches
             .templates
-            .get_or_load(&(service, id), async || store.template(service, id).await)
+            .get_or_load(&(service, id), async || {
+                retrying(|| store.template(service, id)).await
+            })
             .await
     }
 
@@ -53,7 +60,9 @@ impl App {
         let store = &self.store;
         self.caches
             .reply_tos
-            .get_or_load(&id, async || store.reply_tos(id).await.map(Arc::new))
+            .get_or_load(&id, async || {
+                retrying(|| store.reply_tos(id)).await.map(Arc::new)
+            })
             .await
     }
 
@@ -64,7 +73,9 @@ impl App {
         let store = &self.store;
         self.caches
             .sms_senders
-            .get_or_load(&id, async || store.sms_senders(id).await.map(Arc::new))
+            .get_or_load(&id, async || {
+                retrying(|| store.sms_senders(id)).await.map(Arc::new)
+            })
             .await
     }
 
@@ -75,7 +86,9 @@ impl App {
         let store = &self.store;
         self.caches
             .safelists
-            .get_or_load(&id, async || store.safelist(id).await.map(Arc::new))
+            .get_or_load(&id, async || {
+                retrying(|| store.safelist(id)).await.map(Arc::new)
+            })
             .await
     }
 }

@@ -15,6 +15,7 @@ use carillon_store::{RateLimit, StoreError};
 use time::OffsetDateTime;
 
 use crate::App;
+use crate::transient::retrying;
 
 const LEASE_LIFETIME: Duration = Duration::from_secs(1);
 
@@ -137,10 +138,8 @@ pub(crate) async fn take_one(
         Ok(()) => return Ok(true),
         Err(size) => size,
     };
-    let granted = state
-        .store
-        .take_rate(service, key_type, requested, rate, now)
-        .await?;
+    let store = &state.store;
+    let granted = retrying(|| store.take_rate(service, key_type, requested, rate, now)).await?;
     if granted == 0 {
         return Ok(false);
     }

@@ -3,17 +3,29 @@
 //! Each request hands its row to the writer and waits for the commit; the 201 is only sent
 //! once the row is durable. While one batch commits, the next requests queue up and go in the
 //! next batch, so a busy server makes few, large transactions and an idle one answers at once.
+//!
+//! A transaction that fails because the database is briefly unreachable (a PostgreSQL restart
+//! or failover, a busy SQLite file) is tried again for a few seconds before any request is
+//! answered with an error: the client's request was valid and should not fail for it.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use carillon_domain::NewNotification;
 use carillon_store::{CounterLimit, InsertOutcome, NotificationStore, Store, StoreError};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
+// How long a batch is retried while the database is unavailable, as reads are: a PostgreSQL
+// restart takes well under a second; a request waits at most this long more than otherwise.
+use crate::transient::RETRY_FOR;
+
 /// Most rows in one transaction.
 const MAX_BATCH: usize = 512;
 /// Transactions in flight at once (PostgreSQL commits in parallel; SQLite serialises anyway).
 const WRITERS: usize = 2;
+/// The first pause between retries, doubled each time up to [`MAX_PAUSE`].
+const FIRST_PAUSE: Duration = Duration::from_millis(25);
+const MAX_PAUSE: Duration = Duration::from_millis(500);
 
 /// One request's row and the limits it counts against.
 type Row = (NewNotification, Vec<CounterLimit>);
@@ -35,16 +47,20 @@ pub struct Writer {
 impl Writer {
     /// Starts the writer tasks on the current Tokio runtime.
     pub fn start(store: &Arc<dyn Store>) -> Self {
-        Self::start_with(&(Arc::clone(store) as Arc<dyn NotificationStore>))
+        Self::start_with(
+            &(Arc::clone(store) as Arc<dyn NotificationStore>),
+            RETRY_FOR,
+        )
     }
 
-    /// Starts the writer tasks over just the notification storage they write to (lets a test
-    /// put a store that fails on purpose in between).
-    pub fn start_with(store: &Arc<dyn NotificationStore>) -> Self {
+    /// Starts the writer tasks over just the notification storage they write to, retrying an
+    /// unavailable database for `retry_for` (lets a test put a store that fails on purpose in
+    /// between, and wait less).
+    pub fn start_with(store: &Arc<dyn NotificationStore>, retry_for: Duration) -> Self {
         let (jobs, receiver) = mpsc::channel::<Job>(MAX_BATCH * 8);
         let receiver = Arc::new(Mutex::new(receiver));
         for _ in 0..WRITERS {
-            tokio::spawn(run(Arc::clone(store), Arc::clone(&receiver)));
+            tokio::spawn(run(Arc::clone(store), Arc::clone(&receiver), retry_for));
         }
         Self { jobs }
     }
@@ -68,7 +84,11 @@ impl Writer {
     }
 }
 
-async fn run(store: Arc<dyn NotificationStore>, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) {
+async fn run(
+    store: Arc<dyn NotificationStore>,
+    receiver: Arc<Mutex<mpsc::Receiver<Job>>>,
+    retry_for: Duration,
+) {
     loop {
         let mut jobs = Vec::with_capacity(16);
         {
@@ -89,31 +109,82 @@ async fn run(store: Arc<dyn NotificationStore>, receiver: Arc<Mutex<mpsc::Receiv
             .map(|job| ((job.notification, job.limits), job.reply))
             .unzip();
         metrics::histogram!("carillon_insert_batch_size").record(batch.len() as f64);
-        commit(store.as_ref(), batch, replies).await;
+        let retry = Retry {
+            until: tokio::time::Instant::now() + retry_for,
+            ambiguous: false,
+        };
+        commit(store.as_ref(), batch, replies, retry).await;
+    }
+}
+
+/// Retrying a batch while the database is unavailable.
+#[derive(Debug, Clone, Copy)]
+struct Retry {
+    /// When to stop retrying and answer with the error.
+    until: tokio::time::Instant,
+    /// Whether an attempt failed in a way that may have committed anyway (the connection was
+    /// lost after the commit was sent): a retry's conflict on a row's id then means the row
+    /// is already stored, not that it clashes with another.
+    ambiguous: bool,
+}
+
+/// Inserts `batch`, trying again while the database is unavailable and time remains.
+async fn insert(
+    store: &dyn NotificationStore,
+    batch: &[Row],
+    retry: &mut Retry,
+) -> Result<Vec<InsertOutcome>, StoreError> {
+    let mut pause = FIRST_PAUSE;
+    loop {
+        match store.insert_notifications(batch).await {
+            Err(StoreError::Unavailable(reason)) if tokio::time::Instant::now() < retry.until => {
+                retry.ambiguous = true;
+                metrics::counter!("carillon_insert_batch_retries_total").increment(1);
+                tracing::warn!(%reason, rows = batch.len(), "database unavailable; retrying the batch");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(MAX_PAUSE);
+            }
+            other => return other,
+        }
     }
 }
 
 /// Commits a batch and answers each request: one call when it succeeds.
-async fn commit(store: &dyn NotificationStore, batch: Vec<Row>, replies: Vec<Reply>) {
-    match store.insert_notifications(&batch).await {
+async fn commit(
+    store: &dyn NotificationStore,
+    batch: Vec<Row>,
+    replies: Vec<Reply>,
+    mut retry: Retry,
+) {
+    match insert(store, &batch, &mut retry).await {
         Ok(outcomes) => answer(replies, outcomes),
-        Err(error) => isolate(store, batch, replies, error).await,
+        Err(error) => isolate(store, batch, replies, error, retry).await,
     }
 }
 
-/// After a batch's transaction failed (nothing of it is stored): splits it in halves and
+/// After a batch's transaction failed (nothing of it is stored, unless an attempt's answer
+/// was lost: see [`Retry::ambiguous`]): splits it in halves and
 /// tries each again, down to single rows, so the rows that caused the failure get its error
 /// and every other row is committed. One bad request cannot fail other requests, other
-/// services' included. An unreachable database is not the rows' fault: the whole batch gets
-/// that error at once rather than the server being hammered with retries.
+/// services' included. An unreachable database is not the rows' fault: once retrying has
+/// run out of time, the whole batch gets that error at once.
 async fn isolate(
     store: &dyn NotificationStore,
     batch: Vec<Row>,
     replies: Vec<Reply>,
     error: StoreError,
+    mut retry: Retry,
 ) {
     let mut failed = vec![(batch, replies, error)];
     while let Some((mut batch, mut replies, error)) = failed.pop() {
+        if batch.len() == 1
+            && retry.ambiguous
+            && matches!(error, StoreError::Conflict(_))
+            && let Some(outcome) = stored_before(store, &batch[0].0).await
+        {
+            answer(replies, vec![outcome]);
+            continue;
+        }
         if batch.len() == 1 || matches!(error, StoreError::Unavailable(_)) {
             for reply in replies {
                 let _ = reply.send(Err(copy(&error)));
@@ -125,11 +196,23 @@ async fn isolate(
         let second = (batch.split_off(half), replies.split_off(half));
         // Both halves are tried now; a failed one waits on the stack to be split in turn.
         for (batch, replies) in [(batch, replies), second] {
-            match store.insert_notifications(&batch).await {
+            match insert(store, &batch, &mut retry).await {
                 Ok(outcomes) => answer(replies, outcomes),
                 Err(error) => failed.push((batch, replies, error)),
             }
         }
+    }
+}
+
+/// `Inserted` when an attempt that failed ambiguously did commit `row` (ids are made by the
+/// API, never reused, so a stored row with this id and service is this request's).
+async fn stored_before(
+    store: &dyn NotificationStore,
+    row: &NewNotification,
+) -> Option<InsertOutcome> {
+    match store.notification(row.service_id, row.id).await {
+        Ok(Some(_)) => Some(InsertOutcome::Inserted),
+        _ => None,
     }
 }
 

@@ -1,6 +1,8 @@
 //! The group-commit writer isolates failures, on SQLite and on PostgreSQL: when a batch's
 //! transaction fails because of some of its rows, those rows get the error and every other
-//! row of the batch is committed, counted once, and answered as inserted.
+//! row of the batch is committed, counted once, and answered as inserted. And a database that
+//! is briefly unavailable (a PostgreSQL restart) fails no request: the batch is tried again,
+//! and a row an interrupted attempt did commit is answered as inserted, stored and counted once.
 //!
 //! PostgreSQL needs `CARILLON_TEST_POSTGRES_URL`; see `carillon_test_support::stores`.
 
@@ -12,6 +14,7 @@
 mod fixture;
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use carillon_app::Writer;
@@ -30,13 +33,36 @@ use time::OffsetDateTime;
 /// The reference of the rows the database "refuses".
 const REFUSED: &str = "refuse me";
 
-/// Delegates to a real store, but fails any batch holding a row whose reference is
-/// [`REFUSED`], as a database refusing one row fails the whole transaction.
+/// How [`Refusing`] fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    /// Any batch holding a row whose reference is [`REFUSED`], as a database refusing one
+    /// row fails the whole transaction.
+    RefuseReference,
+    /// The first `n` calls, with nothing stored, as while PostgreSQL restarts.
+    Unavailable(usize),
+    /// The first `n` calls commit, then report the connection lost (the answer to a commit
+    /// that did happen never arrives).
+    LoseAnswer(usize),
+}
+
+/// Delegates to a real store, but fails as its [`Fault`] says.
 #[derive(Debug)]
 struct Refusing {
     inner: Arc<dyn carillon_store::Store>,
+    fault: Fault,
     /// The size of every batch tried, and whether it failed.
     calls: Mutex<Vec<(usize, bool)>>,
+}
+
+impl Refusing {
+    fn new(f: &Fixture, fault: Fault) -> Arc<Self> {
+        Arc::new(Self {
+            inner: Arc::clone(f.app.store()),
+            fault,
+            calls: Mutex::new(Vec::new()),
+        })
+    }
 }
 
 #[async_trait]
@@ -45,14 +71,30 @@ impl NotificationStore for Refusing {
         &self,
         batch: &[(NewNotification, Vec<CounterLimit>)],
     ) -> StoreResult<Vec<InsertOutcome>> {
-        let refused = batch
-            .iter()
-            .any(|(n, _)| n.client_reference.as_deref() == Some(REFUSED));
-        self.calls.lock().unwrap().push((batch.len(), refused));
-        if refused {
-            return Err(StoreError::Other("forced: the row cannot be stored".into()));
+        let call = self.calls.lock().unwrap().len();
+        let (fails, commits) = match self.fault {
+            Fault::RefuseReference => (
+                batch
+                    .iter()
+                    .any(|(n, _)| n.client_reference.as_deref() == Some(REFUSED)),
+                false,
+            ),
+            Fault::Unavailable(n) => (call < n, false),
+            Fault::LoseAnswer(n) => (call < n, call < n),
+        };
+        self.calls.lock().unwrap().push((batch.len(), fails));
+        match (fails, self.fault) {
+            (false, _) => self.inner.insert_notifications(batch).await,
+            (true, Fault::RefuseReference) => {
+                Err(StoreError::Other("forced: the row cannot be stored".into()))
+            }
+            (true, _) => {
+                if commits {
+                    self.inner.insert_notifications(batch).await?;
+                }
+                Err(StoreError::Unavailable("forced: connection lost".into()))
+            }
         }
-        self.inner.insert_notifications(batch).await
     }
 
     async fn notification(
@@ -113,18 +155,120 @@ fn row(f: &Fixture, n: usize, reference: &str, now: OffsetDateTime) -> NewNotifi
     }
 }
 
-async fn a_bad_row_fails_only_itself(f: &Fixture) {
-    let store = Arc::new(Refusing {
-        inner: Arc::clone(f.app.store()),
-        calls: Mutex::new(Vec::new()),
-    });
-    let writer = Writer::start_with(&(Arc::clone(&store) as Arc<dyn NotificationStore>));
-    let now = OffsetDateTime::now_utc();
-    let counter = Counter {
+fn writer(store: &Arc<Refusing>, retry_for: Duration) -> Writer {
+    Writer::start_with(
+        &(Arc::clone(store) as Arc<dyn NotificationStore>),
+        retry_for,
+    )
+}
+
+fn daily(f: &Fixture, now: OffsetDateTime) -> Counter {
+    Counter {
         service_id: f.service.id,
         kind: NotificationType::Email,
         period: Period::Day(now.date()),
-    };
+    }
+}
+
+/// Sends `count` valid rows at once (so they share batches), counted against `counter`;
+/// returns each row's id and answer.
+async fn send_at_once(
+    f: &Fixture,
+    writer: &Writer,
+    counter: &Counter,
+    count: usize,
+) -> Vec<(NotificationId, Result<InsertOutcome, StoreError>)> {
+    let now = OffsetDateTime::now_utc();
+    let requests: Vec<_> = (0..count)
+        .map(|n| {
+            let notification = row(f, n, &format!("valid {n}"), now);
+            let id = notification.id;
+            let limits = vec![CounterLimit {
+                counter: counter.clone(),
+                amount: 1,
+                ceiling: 1_000,
+            }];
+            let writer = writer.clone();
+            (
+                id,
+                tokio::spawn(async move { writer.insert(notification, limits).await }),
+            )
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for (id, answer) in requests {
+        answers.push((id, answer.await.unwrap()));
+    }
+    answers
+}
+
+/// Every row answered as inserted, stored, and counted once.
+async fn all_inserted_once(
+    f: &Fixture,
+    counter: &Counter,
+    answers: &[(NotificationId, Result<InsertOutcome, StoreError>)],
+) {
+    for (id, answer) in answers {
+        assert!(matches!(answer, Ok(InsertOutcome::Inserted)), "{answer:?}");
+        let stored = f.app.store().notification(f.service.id, *id).await.unwrap();
+        assert!(stored.is_some(), "an inserted row is stored");
+    }
+    assert_eq!(
+        f.app.store().counter(counter).await.unwrap(),
+        answers.len() as u64
+    );
+}
+
+async fn an_unavailable_database_is_retried(f: &Fixture) {
+    let store = Refusing::new(f, Fault::Unavailable(3));
+    let counter = daily(f, OffsetDateTime::now_utc());
+    let answers = send_at_once(f, &writer(&store, Duration::from_secs(10)), &counter, 8).await;
+    all_inserted_once(f, &counter, &answers).await;
+    let calls = store.calls.lock().unwrap().clone();
+    assert_eq!(
+        calls.iter().filter(|&&(_, failed)| failed).count(),
+        3,
+        "{calls:?}"
+    );
+}
+
+async fn a_lost_commit_answer_is_not_an_error(f: &Fixture) {
+    let store = Refusing::new(f, Fault::LoseAnswer(1));
+    let counter = daily(f, OffsetDateTime::now_utc());
+    let answers = send_at_once(f, &writer(&store, Duration::from_secs(10)), &counter, 8).await;
+    // The first batch was committed once, though its first attempt said it failed.
+    all_inserted_once(f, &counter, &answers).await;
+}
+
+async fn a_long_outage_is_answered_unavailable(f: &Fixture) {
+    let store = Refusing::new(f, Fault::Unavailable(usize::MAX));
+    let counter = daily(f, OffsetDateTime::now_utc());
+    let answers = send_at_once(f, &writer(&store, Duration::from_millis(300)), &counter, 4).await;
+    for (id, answer) in &answers {
+        assert!(
+            matches!(answer, Err(StoreError::Unavailable(_))),
+            "{answer:?}"
+        );
+        assert!(
+            f.app
+                .store()
+                .notification(f.service.id, *id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+    assert!(
+        store.calls.lock().unwrap().len() > 1,
+        "retried before giving up"
+    );
+}
+
+async fn a_bad_row_fails_only_itself(f: &Fixture) {
+    let store = Refusing::new(f, Fault::RefuseReference);
+    let writer = writer(&store, Duration::from_secs(1));
+    let now = OffsetDateTime::now_utc();
+    let counter = daily(f, now);
     // Rows 3 and 11 are refused; the others are valid and counted against a daily limit.
     let refused = [3, 11];
     let mut requests = Vec::new();
@@ -180,11 +324,8 @@ async fn a_bad_row_fails_only_itself(f: &Fixture) {
 }
 
 async fn a_good_batch_is_one_call(f: &Fixture) {
-    let store = Arc::new(Refusing {
-        inner: Arc::clone(f.app.store()),
-        calls: Mutex::new(Vec::new()),
-    });
-    let writer = Writer::start_with(&(Arc::clone(&store) as Arc<dyn NotificationStore>));
+    let store = Refusing::new(f, Fault::RefuseReference);
+    let writer = writer(&store, Duration::from_secs(1));
     let now = OffsetDateTime::now_utc();
     let answers: Vec<_> = (0..8)
         .map(|n| {
@@ -221,4 +362,10 @@ macro_rules! on_both_backends {
     )*};
 }
 
-on_both_backends!(a_bad_row_fails_only_itself, a_good_batch_is_one_call);
+on_both_backends!(
+    a_bad_row_fails_only_itself,
+    a_good_batch_is_one_call,
+    an_unavailable_database_is_retried,
+    a_lost_commit_answer_is_not_an_error,
+    a_long_outage_is_answered_unavailable
+);

@@ -6,6 +6,7 @@
 
 pub mod callbacks;
 mod housekeeping;
+mod record;
 mod render;
 pub mod retry;
 mod simulate;
@@ -175,6 +176,7 @@ impl Worker {
     /// Storage errors; providers' failures become outcomes, not errors.
     pub async fn run_once(&self) -> Result<usize, StoreError> {
         let now = self.clock.now();
+        let claimed_at = tokio::time::Instant::now();
         let claimed = self
             .store
             .claim_notifications(now, now + self.settings.lease, self.settings.batch_size)
@@ -243,7 +245,8 @@ impl Worker {
                 outcomes.push(after_provider(notification, result, now));
             }
         }
-        self.store.record_outcomes(&outcomes).await?;
+        let until = record::deadline(claimed_at, self.settings.lease);
+        record::outcomes(self.store.as_ref(), &outcomes, until).await?;
         if let Some(callbacks) = &self.callbacks {
             callbacks.notify_one();
         }

@@ -15,6 +15,7 @@ mod concurrency;
 mod connections;
 pub(crate) mod crash;
 mod delivery;
+mod fault;
 mod hardening;
 mod harness;
 mod headers;
