@@ -398,7 +398,7 @@ mod tests {
         );
         let ses = ServerSettings {
             email: EmailProviderChoice::parse("ses", None).unwrap(),
-            ..outbox.clone()
+            ..outbox
         };
         assert!(ses.sending_domain_warning().unwrap().contains("SES"));
         let set = ServerSettings {
