@@ -6,11 +6,13 @@
 //! never steps over rows that are not due. A claim first makes the waiting rows that have come
 //! due ready, then takes ready rows in lane and `seq` order; both statements lock with
 //! `FOR UPDATE SKIP LOCKED`, so processes share the queue without overlap and never wait for
-//! each other.
+//! each other. Ready rows are claimed one lane at a time, each from its floor (`floors.rs`), so
+//! an idle poll does not walk the entries that finished rows leave behind until VACUUM.
 
 use std::collections::BTreeMap;
+use std::time::Instant;
 
-use carillon_domain::Notification;
+use carillon_domain::{Notification, NotificationStatus};
 use carillon_store::{Outcome, StoreResult};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -18,6 +20,7 @@ use uuid::Uuid;
 use crate::PgStore;
 use crate::codec::{opt_truncate, truncate};
 use crate::error::{col, db_err};
+use crate::floors::{LANES, Learned};
 use crate::list::{COLUMNS, decode};
 use carillon_store::{Receipt, ReceiptOutcome};
 
@@ -25,31 +28,46 @@ use carillon_store::{Receipt, ReceiptOutcome};
 /// bulk send) a claim does a bounded amount of work and the rest follow, oldest due first.
 const PROMOTE_AT_LEAST: u32 = 1_000;
 
-/// Makes waiting rows whose time has come ready (and forgets expired leases).
+/// Makes waiting rows whose time has come ready (and forgets expired leases), reading the
+/// waiting index from `$3` (see `floors.rs`), and answers how many it made ready and the newest
+/// `seq` handed out so far (read before the lanes are: see `Floors::learn`).
 /// `id = ANY(ARRAY(…))` rather than `id IN (…)`: with the limit a parameter, a generic plan
 /// may otherwise join the subquery to a sequential scan of the whole table.
-const PROMOTE: &str = "UPDATE notifications SET next_attempt_at = NULL, locked_until = NULL \
-    WHERE id = ANY(ARRAY(SELECT id FROM notifications \
-        WHERE status = 'created' AND next_attempt_at IS NOT NULL AND next_attempt_at <= $1 \
-            AND (scheduled_for IS NULL OR scheduled_for <= $1) \
-        ORDER BY next_attempt_at, seq LIMIT $2 FOR UPDATE SKIP LOCKED))";
+pub(crate) const PROMOTE: &str = "WITH promoted AS (UPDATE notifications \
+        SET next_attempt_at = NULL, locked_until = NULL \
+        WHERE id = ANY(ARRAY(SELECT id FROM notifications \
+            WHERE status = 'created' AND next_attempt_at IS NOT NULL \
+                AND next_attempt_at >= $3 AND next_attempt_at <= $1 \
+                AND (scheduled_for IS NULL OR scheduled_for <= $1) \
+            ORDER BY next_attempt_at, seq LIMIT $2 FOR UPDATE SKIP LOCKED)) \
+        RETURNING 1) \
+    SELECT (SELECT count(*) FROM promoted) AS promoted, \
+        pg_sequence_last_value(pg_get_serial_sequence('notifications', 'seq')::regclass) \
+            AS last_seq";
 
-/// Claims ready rows: `status = 'created' AND next_attempt_at IS NULL` selects the partial
-/// index `notifications_ready`, which is in (priority, seq) order. The other conditions
+/// Claims ready rows of lane `$4` from `seq` `$5` on: `status = 'created' AND
+/// next_attempt_at IS NULL` selects the partial index `notifications_ready`, which is in
+/// (priority, seq) order, so the lane and floor bound the index scan. The other conditions
 /// always hold for a ready row; they are there for rows a concurrent claim took after this
 /// statement's snapshot (rechecked on the newest version). Until the lease ends the row waits
 /// (`next_attempt_at`), so a worker that dies leaves it to be claimed again.
-fn claim_sql() -> String {
+pub(crate) fn claim_sql() -> String {
     format!(
         "UPDATE notifications \
          SET locked_until = $2, next_attempt_at = $2, attempts = attempts + 1 \
          WHERE id = ANY(ARRAY(SELECT id FROM notifications \
              WHERE status = 'created' AND next_attempt_at IS NULL \
+                 AND priority = $4 AND seq >= $5 \
                  AND (locked_until IS NULL OR locked_until <= $1) \
                  AND (scheduled_for IS NULL OR scheduled_for <= $1) \
              ORDER BY priority, seq LIMIT $3 FOR UPDATE SKIP LOCKED)) \
          RETURNING seq, {COLUMNS}"
     )
+}
+
+/// The lowest time PostgreSQL stores: "read waiting rows from the start".
+fn earliest() -> OffsetDateTime {
+    time::macros::datetime!(-4712-01-01 00:00 UTC)
 }
 
 pub(crate) async fn claim(
@@ -62,21 +80,52 @@ pub(crate) async fn claim(
         return Ok(Vec::new());
     }
     let now = truncate(now);
-    // Both statements commit on their own: promotion is idempotent, and a row made ready is
+    let (epoch, heard_all) = store.wake.epoch();
+    let mut plan = store.floors.plan(epoch, heard_all, now, Instant::now());
+    // Each statement commits on its own: promotion is idempotent, and a row made ready is
     // claimable by any process.
-    sqlx::query(PROMOTE)
+    let promote_limit = limit.max(PROMOTE_AT_LEAST);
+    let (promoted, last_seq): (i64, Option<i64>) = sqlx::query_as(PROMOTE)
         .bind(now)
-        .bind(i64::from(limit.max(PROMOTE_AT_LEAST)))
-        .execute(&store.pool)
+        .bind(i64::from(promote_limit))
+        .bind(plan.due_from.unwrap_or_else(earliest))
+        .fetch_one(&store.pool)
         .await
         .map_err(db_err)?;
-    let rows = sqlx::query(sqlx::AssertSqlSafe(claim_sql()))
-        .bind(now)
-        .bind(truncate(lease_until))
-        .bind(i64::from(limit))
-        .fetch_all(&store.pool)
-        .await
-        .map_err(db_err)?;
+    if promoted > 0 {
+        // Promoted rows keep their old `seq`, below the floors: this claim reads the lanes
+        // whole, and what it learns is dropped.
+        store.wake.changed();
+        plan.lanes = [0; LANES];
+    }
+    let mut rows = Vec::new();
+    let mut lanes_exhausted = [false; LANES];
+    for (lane, floor) in plan.lanes.iter().enumerate() {
+        let wanted = i64::from(limit) - i64::try_from(rows.len()).unwrap_or(i64::MAX);
+        if wanted <= 0 {
+            break;
+        }
+        let claimed = sqlx::query(sqlx::AssertSqlSafe(claim_sql()))
+            .bind(now)
+            .bind(truncate(lease_until))
+            .bind(wanted)
+            .bind(i16::try_from(lane).unwrap_or(i16::MAX))
+            .bind(*floor)
+            .fetch_all(&store.pool)
+            .await
+            .map_err(db_err)?;
+        lanes_exhausted[lane] = i64::try_from(claimed.len()).unwrap_or(i64::MAX) < wanted;
+        rows.extend(claimed);
+    }
+    let learned = Learned {
+        lanes_exhausted,
+        due_exhausted: promoted < i64::from(promote_limit),
+        last_seq,
+        now,
+    };
+    store
+        .floors
+        .learn(&plan, learned, store.wake.epoch().0, Instant::now());
     // RETURNING comes in no particular order.
     let mut claimed = rows
         .iter()
@@ -112,6 +161,9 @@ pub(crate) async fn record(store: &PgStore, outcomes: &[Outcome]) -> StoreResult
     if latest.is_empty() {
         return Ok(());
     }
+    let requeued = latest
+        .values()
+        .any(|outcome| outcome.status == NotificationStatus::Created);
     let mut columns = Columns::default();
     for (id, outcome) in latest {
         columns.id.push(id);
@@ -157,6 +209,10 @@ pub(crate) async fn record(store: &PgStore, outcomes: &[Outcome]) -> StoreResult
     .execute(&store.pool)
     .await
     .map_err(db_err)?;
+    if requeued {
+        // Back in the queue with its old `seq` or due time, perhaps below a floor.
+        store.wake.changed();
+    }
     Ok(())
 }
 

@@ -82,6 +82,8 @@ pub(crate) async fn create(
         insert_rows(&mut tx, &columns).await?;
     }
     tx.commit().await.map_err(db_err)?;
+    // The rows' `seq`s were handed out long before this commit: claims must look again.
+    store.wake.announce();
     Ok(JobOutcome::Created)
 }
 

@@ -10,6 +10,7 @@ mod clear_references;
 mod codec;
 mod delivery;
 mod error;
+mod floors;
 mod housekeeping;
 mod jobs;
 mod keys;
@@ -51,6 +52,7 @@ pub struct PgStore {
     pool: PgPool,
     cipher: Cipher,
     wake: std::sync::Arc<wake::Wake>,
+    floors: std::sync::Arc<floors::Floors>,
 }
 
 impl PgStore {
@@ -91,8 +93,14 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Other(format!("migrating the database: {e}")))?;
+        warn_if_autovacuum_off(&pool).await;
         let wake = std::sync::Arc::new(wake::Wake::new(pool.clone()));
-        let store = Self { pool, cipher, wake };
+        let store = Self {
+            pool,
+            cipher,
+            wake,
+            floors: std::sync::Arc::default(),
+        };
         // Before anything is read: a reference still in clear is not found by its hash.
         if let Err(error) = clear_references::seal_all(&store).await {
             // Closed, not dropped: nothing of this attempt lingers behind the caller's back.
@@ -130,5 +138,37 @@ async fn first_connection(options: &PgConnectOptions) -> Result<(), StoreError> 
         Ok(Err(error @ sqlx::Error::Database(_))) => Err(db_err(error)),
         Ok(Err(sqlx::Error::Io(error))) => Err(unreachable(error.to_string())),
         Ok(Err(error)) => Err(unreachable(error.to_string())),
+    }
+}
+
+/// Says once, at start, what running without autovacuum costs: finished rows stay in the
+/// table and its indexes until someone runs VACUUM. Claims do not slow down (`floors.rs`), but
+/// listings, housekeeping and the disk do.
+async fn warn_if_autovacuum_off(pool: &PgPool) {
+    let setting: Result<String, _> = sqlx::query_scalar("SHOW autovacuum").fetch_one(pool).await;
+    if let Some(warning) = setting.ok().as_deref().and_then(autovacuum_warning) {
+        tracing::warn!("{warning}");
+    }
+}
+
+/// The warning for a value of PostgreSQL's `autovacuum` setting, if it needs one.
+fn autovacuum_warning(setting: &str) -> Option<&'static str> {
+    (setting.trim().eq_ignore_ascii_case("off")).then_some(
+        "PostgreSQL's autovacuum is off: every delivered notification leaves dead row versions \
+         in the notifications table and its indexes until VACUUM runs, so the table and the \
+         indexes grow, and listings and housekeeping read more with every run. Turn \
+         autovacuum on, or run VACUUM (ANALYZE) notifications regularly",
+    )
+}
+
+#[cfg(test)]
+mod autovacuum_tests {
+    use super::autovacuum_warning;
+
+    #[test]
+    fn only_an_autovacuum_that_is_off_is_warned_about() {
+        assert!(autovacuum_warning("off").is_some());
+        assert!(autovacuum_warning("OFF").is_some());
+        assert!(autovacuum_warning("on").is_none());
     }
 }

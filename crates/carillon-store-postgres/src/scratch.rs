@@ -64,7 +64,8 @@ pub(crate) async fn scratch() -> Option<(Scratch, PgStore)> {
         .unwrap();
     conn.close().await.unwrap();
     let options = admin.clone().database(&name);
-    let store = PgStore::connect_with(options, 1, Cipher::new([7; 32]))
+    // Two: one for the statements, one for the queued-work listener of the tests that start it.
+    let store = PgStore::connect_with(options, 2, Cipher::new([7; 32]))
         .await
         .unwrap();
     Some((Scratch { admin, name }, store))

@@ -9,6 +9,8 @@ use sqlx::{Connection, Executor, PgConnection};
 use super::{PROMOTE, claim_sql};
 use crate::scratch::scratch;
 
+mod idle;
+
 /// Lane 0: 10,000 held by a claim; lane 1: 10,000 to retry in an hour; lane 2: 10,000
 /// scheduled for tomorrow, then 500 due. All stored before the due ones, so they come first
 /// in (priority, seq) order.
@@ -39,6 +41,15 @@ async fn plan(conn: &mut PgConnection, statement: &str) -> String {
     lines.join("\n")
 }
 
+/// How many rows the plan's UPDATE changed (`Update on notifications … (actual rows=N …`).
+fn updated(plan: &str) -> Option<&str> {
+    let line = plan
+        .lines()
+        .find(|line| line.contains("Update on notifications"))?;
+    let rows = line.split("actual rows=").nth(1)?;
+    rows.split_whitespace().next()
+}
+
 #[tokio::test]
 async fn claims_read_only_due_rows_with_either_plan() {
     let Some((_scratch, store)) = scratch().await else {
@@ -50,16 +61,27 @@ async fn claims_read_only_due_rows_with_either_plan() {
         let mut tx = conn.begin().await.unwrap();
         let setup = format!(
             "SET LOCAL plan_cache_mode = {mode};
-             PREPARE promote_plan(timestamptz, bigint) AS {PROMOTE};
-             PREPARE claim_plan(timestamptz, timestamptz, bigint) AS {};",
+             PREPARE promote_plan(timestamptz, bigint, timestamptz) AS {PROMOTE};
+             PREPARE claim_plan(timestamptz, timestamptz, bigint, smallint, bigint) AS {};",
             claim_sql()
         );
         tx.execute(sqlx::AssertSqlSafe(setup)).await.unwrap();
         let now = "'2026-11-22 12:00:00Z'";
-        let promote = plan(&mut tx, &format!("EXECUTE promote_plan({now}, 1000)")).await;
+        let promote = plan(
+            &mut tx,
+            &format!("EXECUTE promote_plan({now}, 1000, '-infinity')"),
+        )
+        .await;
+        let lease = "'2026-11-22 12:01:00Z'";
         let claim = plan(
             &mut tx,
-            &format!("EXECUTE claim_plan({now}, '2026-11-22 12:01:00Z', 100)"),
+            &format!("EXECUTE claim_plan({now}, {lease}, 100, 2, 0)"),
+        )
+        .await;
+        // Lanes 0 and 1 hold nothing ready: their index ranges are empty.
+        let empty_lane = plan(
+            &mut tx,
+            &format!("EXECUTE claim_plan({now}, {lease}, 100, 0, 0)"),
         )
         .await;
         tx.rollback().await.unwrap();
@@ -72,21 +94,16 @@ async fn claims_read_only_due_rows_with_either_plan() {
             promote.contains("Index Scan using notifications_waiting"),
             "{mode}\n{promote}"
         );
-        assert!(
-            promote.contains("Update on notifications (actual rows=0"),
-            "{mode}\n{promote}"
-        );
+        assert_eq!(updated(&promote), Some("0"), "{mode}\n{promote}");
         // The claim reads the first 100 due rows and nothing else, then finds them by id.
         assert!(
             claim.contains("Index Scan using notifications_ready"),
             "{mode}\n{claim}"
         );
         assert!(claim.contains("on notifications_pkey"), "{mode}\n{claim}");
-        assert!(
-            claim.contains("Update on notifications (actual rows=100"),
-            "{mode}\n{claim}"
-        );
-        for plan in [&promote, &claim] {
+        assert_eq!(updated(&claim), Some("100"), "{mode}\n{claim}");
+        assert_eq!(updated(&empty_lane), Some("0"), "{mode}\n{empty_lane}");
+        for plan in [&promote, &claim, &empty_lane] {
             assert!(!plan.contains("Rows Removed by Filter"), "{mode}\n{plan}");
             assert!(!plan.contains("Seq Scan"), "{mode}\n{plan}");
         }
