@@ -1,4 +1,4 @@
-//! Sealing the client references that versions before migration 9 stored in clear: moved into
+//! Sealing the client references that versions before migration 8 stored in clear: moved into
 //! each row's sealed personal data, with their lookup hash, when the store connects. SQL cannot
 //! seal or hash, so this runs in Rust, one transaction per batch. Rows are locked while they
 //! are converted, so processes connecting at once share the work and a purge running meanwhile

@@ -38,9 +38,9 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0007_worker_heartbeat.sql"),
     ),
     (
-        9,
+        8,
         "sealed client reference",
-        include_str!("../migrations/0009_sealed_client_reference.sql"),
+        include_str!("../migrations/0008_sealed_client_reference.sql"),
     ),
 ];
 

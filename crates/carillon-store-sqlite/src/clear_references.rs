@@ -1,4 +1,4 @@
-//! Sealing the client references that versions before migration 9 stored in clear: moved into
+//! Sealing the client references that versions before migration 8 stored in clear: moved into
 //! each row's sealed personal data, with their lookup hash, when the store opens. SQL cannot
 //! seal or hash, so this runs in Rust, one `BEGIN IMMEDIATE` transaction per batch.
 
