@@ -271,6 +271,9 @@ impl Server {
         {
             tracing::warn!("{warning}");
         }
+        if let Some(warning) = self.store.maintenance_warning().await {
+            tracing::warn!("{warning}");
+        }
         let (stop, stopped) = watch::channel(false);
         let metrics = match listeners.metrics {
             Some(listener) => {

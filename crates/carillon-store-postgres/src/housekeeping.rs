@@ -133,6 +133,10 @@ impl carillon_store::HousekeepingStore for PgStore {
         Ok(version.unwrap_or(0))
     }
 
+    async fn maintenance_warning(&self) -> Option<&'static str> {
+        crate::autovacuum_warning_for(&self.pool).await
+    }
+
     async fn purge_personal_data(&self, now: OffsetDateTime, batch: u32) -> StoreResult<u64> {
         purge(self, now, batch).await
     }

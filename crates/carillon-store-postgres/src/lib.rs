@@ -93,7 +93,6 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Other(format!("migrating the database: {e}")))?;
-        warn_if_autovacuum_off(&pool).await;
         let wake = std::sync::Arc::new(wake::Wake::new(pool.clone()));
         let store = Self {
             pool,
@@ -141,14 +140,12 @@ async fn first_connection(options: &PgConnectOptions) -> Result<(), StoreError> 
     }
 }
 
-/// Says once, at start, what running without autovacuum costs: finished rows stay in the
-/// table and its indexes until someone runs VACUUM. Claims do not slow down (`floors.rs`), but
-/// listings, housekeeping and the disk do.
-async fn warn_if_autovacuum_off(pool: &PgPool) {
+/// What running without autovacuum costs, when it is off: finished rows stay in the table and
+/// its indexes until someone runs VACUUM. Claims do not slow down (`floors.rs`), but listings,
+/// housekeeping and the disk do.
+async fn autovacuum_warning_for(pool: &PgPool) -> Option<&'static str> {
     let setting: Result<String, _> = sqlx::query_scalar("SHOW autovacuum").fetch_one(pool).await;
-    if let Some(warning) = setting.ok().as_deref().and_then(autovacuum_warning) {
-        tracing::warn!("{warning}");
-    }
+    setting.ok().as_deref().and_then(autovacuum_warning)
 }
 
 /// The warning for a value of PostgreSQL's `autovacuum` setting, if it needs one.

@@ -474,6 +474,26 @@ async fn connecting_again_finds_the_schema_migrated() {
 }
 
 #[tokio::test]
+async fn the_maintenance_warning_follows_the_server_autovacuum_setting() {
+    let Some(test) = store().await else { return };
+    let mut conn = PgConnection::connect_with(&test.admin).await.unwrap();
+    let setting: String = sqlx::query_scalar("SHOW autovacuum")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let warning = test.maintenance_warning().await;
+    assert_eq!(
+        warning.is_some(),
+        setting == "off",
+        "autovacuum = {setting}: {warning:?}"
+    );
+    if let Some(warning) = warning {
+        assert!(warning.contains("VACUUM"), "{warning}");
+    }
+}
+
+#[tokio::test]
 async fn a_malformed_url_is_refused() {
     let result = PgStore::connect("mysql://nope", cipher()).await;
     assert!(result.is_err());

@@ -270,6 +270,13 @@ pub trait HousekeepingStore: Send + Sync {
     /// The schema version the database is at, for `/_status`.
     async fn schema_version(&self) -> StoreResult<i64>;
 
+    /// What the database's own configuration will cost a long-running process, if anything
+    /// (PostgreSQL: autovacuum turned off). Servers log it once at start; one-off commands
+    /// don't, so their output stays what the user asked for.
+    async fn maintenance_warning(&self) -> Option<&'static str> {
+        None
+    }
+
     /// Purges the personal data of up to `batch` notifications created longer ago than their
     /// service's `retention_days` (whole 24-hour days before `now`) whose status is final (not
     /// `created`, `sending` or `pending`): the sealed recipient, personalisation, body and
