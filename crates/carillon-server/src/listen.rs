@@ -4,6 +4,7 @@
 //! request, takes longer than its timeout.
 
 use std::io;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -141,7 +142,9 @@ impl Connection {
             .max_headers(PARSER_MAX_HEADERS)
             .max_header_size(PARSER_MAX_HEAD_BYTES)
             .serve_connection(io, guard);
-        tokio::pin!(connection);
+        // Boxed so that it can be polled without hyper shutting the socket down (see below)
+        // and then taken apart.
+        let mut connection = Box::pin(connection);
         let mut draining = false;
         loop {
             if !draining && *self.stopped.borrow() {
@@ -150,11 +153,11 @@ impl Connection {
             }
             let deadline = activity.deadline();
             tokio::select! {
-                ended = connection.as_mut() => {
+                ended = std::future::poll_fn(|cx| connection.as_mut().poll_without_shutdown(cx)) => {
                     if let Err(error) = ended {
                         tracing::debug!(%error, "connection ended with an error");
                     }
-                    return;
+                    break;
                 }
                 () = sleep_until(deadline) => {
                     if activity.expired(Instant::now()) {
@@ -172,7 +175,37 @@ impl Connection {
                 }
             }
         }
+        let socket = Pin::into_inner(connection).into_parts().io.into_inner();
+        linger(socket.into_inner()).await;
     }
+}
+
+/// How long, and how many bytes, a closing connection still reads and discards (see [`linger`]).
+const LINGER_TIME: Duration = Duration::from_secs(2);
+const LINGER_BYTES: usize = 4 * 1024 * 1024;
+
+/// Closes a connection the way HTTP servers must when they answer before reading a whole
+/// request (a 413 to a body over the limit, a 408): the answer is sent and the sending side
+/// shut, then what the client is still sending is read and thrown away for a moment. Closing
+/// with unread data would make the kernel reset the connection, and a client still writing
+/// its body would see "connection reset" instead of the answer (RFC 9112 §9.6). Bounded in
+/// time and bytes, so a client cannot hold the connection this way.
+async fn linger(mut stream: TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    if stream.shutdown().await.is_err() {
+        return;
+    }
+    let mut discarded = 0;
+    let mut buffer = vec![0; 64 * 1024];
+    let _ = tokio::time::timeout(LINGER_TIME, async {
+        while discarded < LINGER_BYTES {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(read) => discarded += read,
+            }
+        }
+    })
+    .await;
 }
 
 /// Sleeps until `deadline`, or forever without one.

@@ -268,6 +268,38 @@ async fn a_declared_body_over_the_limit_is_refused_before_it_is_sent() {
 }
 
 #[tokio::test]
+async fn a_client_still_sending_an_over_limit_body_can_finish_and_read_the_413() {
+    // Most clients write their whole body before reading: the 413 comes while they are still
+    // writing. Were the server to close at once, the rest of the body would meet a reset
+    // connection and such a client would report a failed write instead of the answer.
+    let running = Running::start(ConnectionSettings::default()).await;
+    let mut stream = running.connect().await;
+    let body_length = 3 << 20;
+    stream
+        .write_all(
+            format!(
+                "POST /v2/notifications/email HTTP/1.1\r\nHost: carillon\r\n\
+                 Content-Type: application/json\r\nContent-Length: {body_length}\r\n\r\n"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let chunk = vec![b' '; 64 * 1024];
+    for sent in (0..body_length).step_by(chunk.len()) {
+        // Slowly enough that the answer is written long before the body is.
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        if let Err(error) = stream.write_all(&chunk).await {
+            panic!("the server stopped reading after {sent} bytes of the body: {error}");
+        }
+    }
+    let answer = read_answer(&mut stream).await;
+    assert_eq!(answer.status, 413, "{answer:?}");
+    assert_eq!(answer.json()["status_code"], 413);
+    running.stop().await;
+}
+
+#[tokio::test]
 async fn long_targets_and_large_headers_are_answered_in_json() {
     let running = Running::start(ConnectionSettings::default()).await;
     let long = format!(
