@@ -74,6 +74,10 @@ id! {
     SafelistId;
     /// A bulk send (GC Notify's job).
     JobId;
+    /// A person who signs in to the web app.
+    UserId;
+    /// An invitation to join a service.
+    InvitationId;
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! HTTP. Everything validated has a `parse` constructor, so code holding one of these types
 //! holds a valid value.
 
+mod account;
 mod api_key;
 mod clock;
 mod ids;
@@ -17,11 +18,14 @@ mod service;
 mod status;
 mod template;
 
+pub use account::{
+    Invitation, InvitationStatus, MemberPermission, Membership, SecondFactor, User, UserState,
+};
 pub use api_key::{ApiKey, KeyType, NewApiKey};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{
-    ApiKeyId, IdError, JobId, NotificationId, ReplyToId, SafelistId, ServiceId, SmsSenderId,
-    TemplateId,
+    ApiKeyId, IdError, InvitationId, JobId, NotificationId, ReplyToId, SafelistId, ServiceId,
+    SmsSenderId, TemplateId, UserId,
 };
 pub use job::{Job, JobStatus, NewJob, UnknownJobStatus};
 pub use language::Language;

@@ -4,6 +4,7 @@
 //! Limits hold across processes because each batch locks the counter rows it touches (in one
 //! fixed order, so batches cannot deadlock) for the length of its transaction.
 
+mod accounts;
 mod callback_queue;
 mod callbacks;
 mod clear_references;

@@ -6,6 +6,7 @@
 //! upgrades) and a small pool reads, which WAL lets run alongside the writer. Every commit is
 //! synced to disk before it returns (`synchronous=FULL`).
 
+mod accounts;
 mod callback_queue;
 mod callbacks;
 mod clear_references;

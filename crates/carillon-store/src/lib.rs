@@ -3,6 +3,7 @@
 //!
 //! Backends must pass the conformance suite (feature `conformance`).
 
+mod accounts;
 mod callbacks;
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -15,6 +16,10 @@ mod traits;
 
 use thiserror::Error;
 
+pub use accounts::{
+    AccountStore, AuditEvent, AuditStore, GoLiveRequest, GoLiveStatus, OneTimeToken, SessionRecord,
+    SessionStage, SessionStore, SignInEvent, TeamStore, TokenPurpose,
+};
 pub use callbacks::{
     BearerToken, CallbackConfig, CallbackId, CallbackKind, CallbackResolution, CallbackResult,
     Complaint, ComplaintNotice, DueCallback, NewComplaint, Notice, StatusNotice,
@@ -30,8 +35,9 @@ pub use traits::{
 /// The area traits, for `use carillon_store::prelude::*` where a [`Store`] is called.
 pub mod prelude {
     pub use crate::{
-        CallbackStore, DeliveryStore, HousekeepingStore, JobStore, KeyStore, NotificationStore,
-        OutboxStore, SenderStore, ServiceStore, Store, TemplateStore,
+        AccountStore, AuditStore, CallbackStore, DeliveryStore, HousekeepingStore, JobStore,
+        KeyStore, NotificationStore, OutboxStore, SenderStore, ServiceStore, SessionStore, Store,
+        TeamStore, TemplateStore,
     };
 }
 
@@ -73,6 +79,10 @@ pub trait Store:
     + OutboxStore
     + HousekeepingStore
     + CallbackStore
+    + AccountStore
+    + SessionStore
+    + TeamStore
+    + AuditStore
     + std::fmt::Debug
     + 'static
 {
@@ -89,6 +99,10 @@ impl<T> Store for T where
         + OutboxStore
         + HousekeepingStore
         + CallbackStore
+        + AccountStore
+        + SessionStore
+        + TeamStore
+        + AuditStore
         + std::fmt::Debug
         + 'static
 {
