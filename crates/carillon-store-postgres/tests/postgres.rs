@@ -126,6 +126,8 @@ async fn store() -> Option<TestStore> {
 
 carillon_store::conformance_tests!(store());
 
+#[path = "postgres/accounts.rs"]
+mod accounts;
 #[path = "postgres/reference.rs"]
 mod reference;
 #[path = "postgres/retention.rs"]

@@ -48,6 +48,8 @@ async fn store() -> Option<TestStore> {
 
 carillon_store::conformance_tests!(store());
 
+#[path = "sqlite/accounts.rs"]
+mod accounts;
 #[path = "sqlite/reference.rs"]
 mod reference;
 #[path = "sqlite/retention.rs"]
