@@ -17,6 +17,7 @@ mod registration;
 mod second_factor;
 pub mod sessions;
 mod sign_in;
+mod throttle;
 mod totp_setup;
 mod users;
 
@@ -37,6 +38,8 @@ pub use profile::CHANGE_EMAIL_PATH;
 pub use registration::{Registration, VERIFY_PATH};
 pub use sessions::Session;
 pub use sign_in::SignInNext;
+pub use throttle::AuthAction;
+pub(crate) use throttle::Throttle;
 pub use totp_setup::TotpSetup;
 pub use users::{NewUser, UserAdminError};
 
@@ -53,6 +56,7 @@ pub(crate) mod purpose {
     pub(crate) const VERIFY_EMAIL: &[u8] = b"verify_email";
     pub(crate) const RESET_PASSWORD: &[u8] = b"reset_password";
     pub(crate) const CHANGE_EMAIL: &[u8] = b"change_email";
+    pub(crate) const THROTTLE: &[u8] = b"throttle";
 }
 
 /// Whether `password` matches the PHC string, off the async runtime (Argon2id takes tens of

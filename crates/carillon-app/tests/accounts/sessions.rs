@@ -116,3 +116,24 @@ on_both_backends!(
     a_suspended_users_sessions_end,
     signing_out_ends_one_or_every_session,
 );
+
+async fn attempts_are_limited_per_client_and_window(fx: Fixture) {
+    use carillon_app::accounts::AuthAction;
+    for _ in 0..5 {
+        assert!(fx.app.allow_attempt(AuthAction::Email, "192.0.2.1"));
+    }
+    assert!(!fx.app.allow_attempt(AuthAction::Email, "192.0.2.1"));
+    // Another client, and another action, have their own allowance.
+    assert!(fx.app.allow_attempt(AuthAction::Email, "192.0.2.2"));
+    assert!(fx.app.allow_attempt(AuthAction::SignIn, "192.0.2.1"));
+    for _ in 1..20 {
+        assert!(fx.app.allow_attempt(AuthAction::SignIn, "192.0.2.1"));
+    }
+    assert!(!fx.app.allow_attempt(AuthAction::SignIn, "192.0.2.1"));
+    // A new window starts afresh.
+    fx.advance(15);
+    assert!(fx.app.allow_attempt(AuthAction::Email, "192.0.2.1"));
+    assert!(fx.app.allow_attempt(AuthAction::SignIn, "192.0.2.1"));
+}
+
+on_both_backends!(attempts_are_limited_per_client_and_window);
