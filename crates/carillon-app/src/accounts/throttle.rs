@@ -39,10 +39,15 @@ impl AuthAction {
     }
 }
 
+/// An action by one client (its keyed hash).
+type ClientAction = (AuthAction, [u8; 32]);
+/// When the current window began, and the attempts counted in it.
+type Window = (OffsetDateTime, u32);
+
 /// This process's counts, per action and client.
 #[derive(Debug, Default)]
 pub(crate) struct Throttle {
-    windows: Mutex<HashMap<(AuthAction, [u8; 32]), (OffsetDateTime, u32)>>,
+    windows: Mutex<HashMap<ClientAction, Window>>,
 }
 
 impl App {
