@@ -94,8 +94,17 @@ async fn signing_out_ends_one_or_every_session(fx: Fixture) {
     let (_, second_cookie) = fx.sign_in("ada@canada.ca").await;
     let (_, third_cookie) = fx.sign_in("ada@canada.ca").await;
 
+    first.set_data("wizard", json!({"step": 2}));
+    first.set_language(Language::French);
+    fx.app.save_session(&mut first).await.unwrap();
     fx.app.sign_out(&mut first).await.unwrap();
     assert!(first.user().is_none());
+    assert_eq!(first.data("wizard"), None, "signing out clears the data");
+    assert_eq!(
+        first.language(),
+        Some(Language::French),
+        "but keeps the language"
+    );
     assert!(first.cookie_to_set().is_some_and(|c| c != first_cookie));
     assert!(reopen(&fx, &first_cookie).await.user().is_none());
     assert!(reopen(&fx, &second_cookie).await.user().is_some());
