@@ -15,9 +15,7 @@ pub struct PasswordConfirmed {
 }
 
 impl PasswordConfirmed {
-    /// Called once the password of `user` has been verified, and only then (by the
-    /// accounts use cases' password check, which the web app calls before these changes).
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// Called once the password of `user` has been verified, and only then.
     pub(crate) fn verified(user: UserId) -> Self {
         Self { user }
     }
@@ -29,6 +27,21 @@ impl PasswordConfirmed {
 }
 
 impl App {
+    /// Checks the password `actor` re-entered before changing a service's name or sending
+    /// address (Argon2id, off the async runtime).
+    pub async fn confirm_password(
+        &self,
+        actor: &User,
+        password: &str,
+    ) -> Result<PasswordConfirmed, TeamError> {
+        let phc = Some(actor.password_hash.clone());
+        if crate::accounts::password_matches(password, phc).await {
+            Ok(PasswordConfirmed::verified(actor.id))
+        } else {
+            Err(TeamError::IncorrectPassword)
+        }
+    }
+
     /// What `actor` may do in `service`: every permission for a platform admin, the member's
     /// own otherwise. `Forbidden` for someone who is not a member.
     pub async fn member_permissions(
@@ -80,7 +93,7 @@ impl App {
     }
 
     /// Writes one audit event. `detail` holds ids and setting names, never personal data.
-    pub(crate) async fn audit(
+    pub(crate) async fn record_change(
         &self,
         actor: Actor<'_>,
         service: Option<ServiceId>,

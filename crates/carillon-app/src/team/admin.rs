@@ -92,7 +92,7 @@ impl App {
             saved.sms_annual_limit,
             saved.rate_limit
         );
-        self.audit(actor, Some(service), "service.limits", detail)
+        self.record_change(actor, Some(service), "service.limits", detail)
             .await?;
         Ok(saved)
     }
@@ -120,7 +120,8 @@ impl App {
             "email_daily={} sms_daily={}",
             saved.email_daily_limit, saved.sms_daily_limit
         );
-        self.audit(actor, Some(service), action, detail).await?;
+        self.record_change(actor, Some(service), action, detail)
+            .await?;
         Ok(saved)
     }
 
@@ -168,7 +169,7 @@ impl App {
         } else {
             "service.suspended"
         };
-        self.audit(actor, Some(service), action, String::new())
+        self.record_change(actor, Some(service), action, String::new())
             .await?;
         Ok(saved)
     }

@@ -73,7 +73,7 @@ impl App {
             "user={member} permissions={}",
             permission_names(&membership.permissions)
         );
-        self.audit(actor.into(), Some(service), "member.permissions", detail)
+        self.record_change(actor.into(), Some(service), "member.permissions", detail)
             .await?;
         Ok(membership)
     }
@@ -118,7 +118,7 @@ impl App {
             self.remove_team_safelist(service.id, &user.email).await?;
         }
         let detail = format!("user={member}");
-        self.audit(Actor::User(actor), Some(service.id), action, detail)
+        self.record_change(Actor::User(actor), Some(service.id), action, detail)
             .await
     }
 

@@ -11,6 +11,7 @@ on_both_backends!(
     platform_admin_tools,
     command_line_follows_the_same_rules,
     renaming_needs_the_password,
+    passwords_are_checked_before_changes,
 );
 
 async fn platform_admin_tools(fx: &Fx) {
@@ -205,4 +206,27 @@ async fn renaming_needs_the_password(fx: &Fx) {
         "service.email_from",
     ];
     assert_eq!(actions, expected);
+}
+
+async fn passwords_are_checked_before_changes(fx: &Fx) {
+    let mut owner = fx.user("Owner", false).await;
+    owner.password_hash = carillon_crypto::password::hash_password("correct horse").unwrap();
+    fx.app.store().update_user(&owner).await.unwrap();
+    let service = fx.service(&owner, "Benefits").await;
+    let wrong = fx.app.confirm_password(&owner, "wrong horse").await;
+    assert!(
+        matches!(wrong, Err(TeamError::IncorrectPassword)),
+        "{wrong:?}"
+    );
+    let confirmed = fx
+        .app
+        .confirm_password(&owner, "correct horse")
+        .await
+        .unwrap();
+    assert_eq!(confirmed.user(), owner.id);
+    let renamed = fx
+        .app
+        .rename_service(&owner, service.id, "Renamed", confirmed)
+        .await;
+    assert_eq!(renamed.unwrap().name, "Renamed");
 }
