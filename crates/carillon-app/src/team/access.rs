@@ -73,7 +73,7 @@ impl App {
         actor: &User,
         service: ServiceId,
     ) -> Result<(Service, Vec<MemberPermission>), TeamError> {
-        let found = self.service(service).await?;
+        let found = self.managed_service(service).await?;
         if actor.platform_admin {
             return Ok((found, MemberPermission::ALL.to_vec()));
         }
@@ -81,6 +81,15 @@ impl App {
             Some(membership) => Ok((found, membership.permissions)),
             None => Err(TeamError::Forbidden),
         }
+    }
+
+    /// A service people manage: the built-in platform service (which sends sign-in codes
+    /// and invitations) is not one, so no page can suspend or change it.
+    pub(crate) async fn managed_service(&self, id: ServiceId) -> Result<Service, TeamError> {
+        if crate::accounts::is_platform_service(id) {
+            return Err(TeamError::NotFound);
+        }
+        Ok(self.service(id).await?)
     }
 
     /// Refuses anyone but a platform admin (or the command line).

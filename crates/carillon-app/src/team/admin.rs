@@ -71,9 +71,10 @@ impl App {
     ) -> Result<Service, TeamError> {
         let actor = actor.into();
         Self::require_platform_admin(actor)?;
+        self.managed_service(service).await?;
         limits.check()?;
         if limits.is_empty() {
-            return Ok(self.service(service).await?);
+            return self.managed_service(service).await;
         }
         let changes = ServiceChanges {
             email_daily_limit: limits.email_daily,
@@ -106,6 +107,7 @@ impl App {
     ) -> Result<Service, TeamError> {
         let actor = actor.into();
         Self::require_platform_admin(actor)?;
+        self.managed_service(service).await?;
         let changes = ServiceChanges {
             live: Some(live),
             ..ServiceChanges::default()
@@ -159,6 +161,7 @@ impl App {
         active: bool,
     ) -> Result<Service, TeamError> {
         Self::require_platform_admin(actor)?;
+        self.managed_service(service).await?;
         let changes = ServiceChanges {
             active: Some(active),
             ..ServiceChanges::default()

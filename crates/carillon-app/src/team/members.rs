@@ -93,7 +93,7 @@ impl App {
 
     /// The actor leaves the service's team.
     pub async fn leave_service(&self, actor: &User, service: ServiceId) -> Result<(), TeamError> {
-        let found = self.service(service).await?;
+        let found = self.managed_service(service).await?;
         self.depart(actor, &found, actor.id, "member.left").await
     }
 

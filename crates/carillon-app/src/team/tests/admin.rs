@@ -71,6 +71,14 @@ async fn platform_admin_tools(fx: &Fx) {
             .unwrap()
             .active
     );
+    // The platform service is nobody's to change, and no search finds it.
+    let platform = fx.app.platform_service().await.unwrap();
+    let hidden = fx.app.suspend_service(&admin, platform.id).await;
+    assert!(matches!(hidden, Err(TeamError::NotFound)), "{hidden:?}");
+    let hidden = fx.app.member_permissions(&admin, platform.id).await;
+    assert!(matches!(hidden, Err(TeamError::NotFound)), "{hidden:?}");
+    assert_eq!(fx.app.find_services(&admin, "").await.unwrap().len(), 2);
+    assert!(fx.app.service(platform.id).await.unwrap().active);
     let missing = fx.app.make_live(&admin, ServiceId::new()).await;
     assert!(matches!(missing, Err(TeamError::NotFound)), "{missing:?}");
     let actions = fx.actions(&benefits).await;
