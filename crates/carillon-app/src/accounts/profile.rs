@@ -103,11 +103,17 @@ impl App {
         let Some(mut user) = self.store.user(token.user).await? else {
             return Err(ResetError::InvalidLink);
         };
-        user.email = email;
+        let old = std::mem::replace(&mut user.email, email);
         match self.store.update_user(&user).await {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => return Err(ResetError::InvalidLink),
             Err(error) => return Err(error.into()),
+        }
+        // Members are on their services' safelists under their address: move those entries,
+        // or trial services and team keys stop reaching them. The address has changed
+        // already, so a failure here is reported without undoing it.
+        if let Err(error) = self.member_address_changed(user.id, &old, &user.email).await {
+            tracing::warn!(user = %user.id, %error, "team safelist entries kept the old address");
         }
         self.audit(Some(user.id), "user.email_changed", "").await?;
         Ok(user)
