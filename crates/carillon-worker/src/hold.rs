@@ -118,7 +118,89 @@ impl Hold {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use carillon_domain::{Notification, NotificationId, SystemClock};
+    use carillon_store::{Outcome, Receipt, ReceiptOutcome, StoreError, StoreResult};
+    use time::OffsetDateTime;
+
     use super::*;
+
+    const LEASE: Duration = Duration::from_millis(400);
+
+    /// Answers renewals with `answer` for the batch it is given, recording when each ended.
+    struct Renewals {
+        answer: fn(usize) -> StoreResult<u64>,
+        ended: Mutex<Vec<Instant>>,
+        in_flight: AtomicBool,
+    }
+
+    impl Renewals {
+        fn new(answer: fn(usize) -> StoreResult<u64>) -> Self {
+            Self {
+                answer,
+                ended: Mutex::default(),
+                in_flight: AtomicBool::new(false),
+            }
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl DeliveryStore for Renewals {
+        async fn claim_notifications(
+            &self,
+            _: OffsetDateTime,
+            _: OffsetDateTime,
+            _: u32,
+        ) -> StoreResult<Vec<Notification>> {
+            Ok(Vec::new())
+        }
+
+        async fn record_outcomes(&self, _: &[Outcome]) -> StoreResult<()> {
+            Ok(())
+        }
+
+        async fn apply_receipts(&self, _: &[Receipt]) -> StoreResult<Vec<ReceiptOutcome>> {
+            Ok(Vec::new())
+        }
+
+        async fn renew_claims(&self, claims: &[Claim], _: OffsetDateTime) -> StoreResult<u64> {
+            self.in_flight.store(true, Ordering::SeqCst);
+            // A slow statement: the work may end while it runs.
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            self.in_flight.store(false, Ordering::SeqCst);
+            self.ended.lock().unwrap().push(Instant::now());
+            (self.answer)(claims.len())
+        }
+
+        async fn release_claims(&self, _: &[Claim], _: OffsetDateTime) -> StoreResult<u64> {
+            Ok(0)
+        }
+    }
+
+    fn claims() -> Vec<Claim> {
+        (0..3)
+            .map(|_| Claim {
+                id: NotificationId::new(),
+                attempt: 1,
+            })
+            .collect()
+    }
+
+    /// Keeps `hold` over work that lasts `lasting`, and says whether the gate was open at its end.
+    async fn keep_for(hold: &Hold, store: &Renewals, lasting: Duration) -> bool {
+        let work = async {
+            tokio::time::sleep(lasting).await;
+            hold.gate().is_open()
+        };
+        let open = hold.keep(store, &SystemClock, &claims(), work).await;
+        assert!(
+            !store.in_flight.load(Ordering::SeqCst),
+            "no renewal left running"
+        );
+        open
+    }
 
     #[test]
     fn the_gate_closes_a_quarter_lease_before_the_claims_end() {
@@ -126,5 +208,45 @@ mod tests {
         let hold = Hold::new(claimed_at, time::Duration::seconds(8));
         assert_eq!(hold.gate().closes_at(), claimed_at + Duration::from_secs(6));
         assert_eq!(hold.ends_at(), claimed_at + Duration::from_secs(8));
+    }
+
+    #[tokio::test]
+    async fn renewals_keep_the_gate_open_past_the_first_lease() {
+        let store = Renewals::new(|n| Ok(n as u64));
+        let hold = Hold::new(Instant::now(), time::Duration::try_from(LEASE).unwrap());
+        assert!(keep_for(&hold, &store, LEASE * 3).await);
+        assert!(
+            store.ended.lock().unwrap().len() >= 5,
+            "every quarter lease"
+        );
+        assert!(hold.ends_at() > Instant::now() + LEASE / 2);
+    }
+
+    #[tokio::test]
+    async fn failed_renewals_let_the_gate_close_before_the_claims_end() {
+        let store = Renewals::new(|_| Err(StoreError::Unavailable("down".into())));
+        let start = Instant::now();
+        let hold = Hold::new(start, time::Duration::try_from(LEASE).unwrap());
+        assert!(!keep_for(&hold, &store, LEASE).await);
+        assert_eq!(hold.ends_at(), start + LEASE, "never moved");
+    }
+
+    #[tokio::test]
+    async fn a_claim_taken_closes_the_gate_at_once() {
+        let store = Renewals::new(|n| Ok(n as u64 - 1));
+        let start = Instant::now();
+        let hold = Hold::new(start, time::Duration::try_from(LEASE).unwrap());
+        assert!(!keep_for(&hold, &store, LEASE / 2).await);
+        let ended = store.ended.lock().unwrap().clone();
+        assert_eq!(ended.len(), 1, "no renewal once the gate closed");
+        assert!(hold.gate().closes_at() <= ended[0] + Duration::from_millis(5));
+    }
+
+    #[tokio::test]
+    async fn work_shorter_than_a_quarter_lease_renews_nothing() {
+        let store = Renewals::new(|n| Ok(n as u64));
+        let hold = Hold::new(Instant::now(), time::Duration::try_from(LEASE).unwrap());
+        assert!(keep_for(&hold, &store, Duration::from_millis(10)).await);
+        assert!(store.ended.lock().unwrap().is_empty());
     }
 }
