@@ -94,6 +94,7 @@ impl EmailProvider for SmtpProvider {
 
     async fn send_emails(&self, messages: &[EmailMessage]) -> Vec<Result<Accepted, ProviderError>> {
         // Every message waits for a session from the pool, so at most `pool_size` are in flight.
+        // Without a gate every message is sent: each result is `Some`.
         join_all(messages.iter().map(|message| self.send(message, None)))
             .await
             .into_iter()

@@ -1,7 +1,7 @@
 //! Delivery workers: the notification row is the job. A worker claims a batch of due rows
-//! (with a lease, so a crashed worker's rows are claimed again), renders each with the
-//! template version it was accepted with, hands them to the providers in batches, and records
-//! every outcome in one transaction. Test-key and research-mode messages get simulated
+//! (with a lease, so a crashed worker's rows are claimed again, renewed while the batch is
+//! sent: see `hold.rs`), renders each with the template version it was accepted with, hands
+//! them to the providers in batches, and records every outcome in one transaction. Test-key and research-mode messages get simulated
 //! outcomes and never reach a provider.
 
 pub mod callbacks;
@@ -35,7 +35,9 @@ pub use callbacks::{CallbackDispatcher, CallbackSettings};
 pub struct WorkerSettings {
     /// Rows claimed at once.
     pub batch_size: u32,
-    /// How long a claim holds before another worker may take the row.
+    /// How long a claim holds before another worker may take the row. A batch being sent
+    /// renews its claims every quarter of it, and hands nothing over in the last quarter
+    /// of a claim it could not renew.
     pub lease: Duration,
     /// How often an idle worker looks for work when nobody wakes it.
     pub idle_poll: StdDuration,
