@@ -8,11 +8,17 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::time::Instant;
 
-/// Open until an instant that the holder may move (a renewed claim) or end at once (a lost
-/// claim). Clones share one state.
+/// Open until an instant that the holder may move (a renewed claim), or shut for good (a
+/// claim taken by another worker). Clones share one state.
 #[derive(Debug, Clone)]
 pub struct Gate {
-    closes_at: Arc<Mutex<Instant>>,
+    state: Arc<Mutex<State>>,
+}
+
+#[derive(Debug)]
+struct State {
+    closes_at: Instant,
+    shut: bool,
 }
 
 impl Gate {
@@ -20,44 +26,53 @@ impl Gate {
     #[must_use]
     pub fn until(closes_at: Instant) -> Self {
         Self {
-            closes_at: Arc::new(Mutex::new(closes_at)),
+            state: Arc::new(Mutex::new(State {
+                closes_at,
+                shut: false,
+            })),
         }
     }
 
     /// Whether a message may still be handed over now.
     #[must_use]
     pub fn is_open(&self) -> bool {
-        Instant::now() < self.closes_at()
+        let state = self.state();
+        !state.shut && Instant::now() < state.closes_at
     }
 
     /// When the gate closes unless it is moved.
     #[must_use]
     pub fn closes_at(&self) -> Instant {
-        // The state is one plain value: a panic elsewhere cannot leave it half-written.
-        *self
-            .closes_at
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        self.state().closes_at
     }
 
-    /// Keeps the gate open until `closes_at` (a renewed claim); never reopens a closed gate,
-    /// since a claim that lapsed may have been taken by another worker meanwhile.
+    /// Whether [`shut`](Self::shut) was called: no renewal can open it again.
+    #[must_use]
+    pub fn is_shut(&self) -> bool {
+        self.state().shut
+    }
+
+    /// Keeps the gate open until `closes_at`, or opens it again until then if its time had
+    /// passed: the holder has just renewed its claims, which the database grants only when
+    /// nobody claimed them since (so nobody else can have sent them). Never moves it earlier,
+    /// never opens a shut gate.
     pub fn extend_to(&self, closes_at: Instant) {
-        let mut current = self
-            .closes_at
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if Instant::now() < *current && closes_at > *current {
-            *current = closes_at;
+        let mut state = self.state();
+        if !state.shut && closes_at > state.closes_at {
+            state.closes_at = closes_at;
         }
     }
 
     /// Closes the gate for good.
-    pub fn close(&self) {
-        *self
-            .closes_at
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Instant::now();
+    pub fn shut(&self) {
+        let mut state = self.state();
+        state.shut = true;
+        state.closes_at = state.closes_at.min(Instant::now());
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // The state is two plain values: a panic elsewhere cannot leave it half-written.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -68,7 +83,7 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn opens_until_its_time_and_moves_forward_only_while_open() {
+    async fn opens_until_its_time_and_moves_forward_only() {
         let start = Instant::now();
         let gate = Gate::until(start + Duration::from_millis(100));
         assert!(gate.is_open());
@@ -84,15 +99,16 @@ mod tests {
         tokio::time::sleep_until(start + Duration::from_millis(200)).await;
         assert!(!gate.is_open(), "closed at its time");
         gate.extend_to(Instant::now() + Duration::from_secs(60));
-        assert!(!gate.is_open(), "a closed gate stays closed");
+        assert!(gate.is_open(), "a renewal opens a lapsed gate again");
     }
 
     #[test]
-    fn close_is_for_good_and_shared_by_clones() {
+    fn shut_is_for_good_and_shared_by_clones() {
         let gate = Gate::until(Instant::now() + Duration::from_secs(10));
         let clone = gate.clone();
-        gate.close();
+        gate.shut();
         assert!(!clone.is_open());
+        assert!(clone.is_shut());
         clone.extend_to(Instant::now() + Duration::from_secs(60));
         assert!(!gate.is_open());
     }

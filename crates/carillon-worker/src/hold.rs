@@ -1,18 +1,21 @@
 //! Holding a batch's claims for as long as it takes to send it, and never sending past them.
 //!
 //! A claim holds its rows for one lease; once it has passed, any worker (in any process) may
-//! claim them again and send them. A batch that takes longer than the lease to hand to a slow
-//! provider must therefore neither lose its rows to another worker (both would send them) nor
-//! hand over a message it no longer holds. Two rules, and nothing else, give that:
+//! claim them again and send them. A batch that takes longer than the lease to render and hand
+//! to a slow provider must therefore neither lose its rows to another worker (both would send
+//! them) nor hand over a message it no longer holds. Two rules give that:
 //!
-//! - While the batch is being sent, its claims are renewed every [`margin`] (a quarter of the
-//!   lease), each renewal moving their end a whole lease on. The database checks that each
-//!   row's `attempts` is still the claim's, so a renewal never takes back a row another worker
-//!   claimed; as long as this worker and the database are up, nobody else claims the batch.
+//! - From the claim until the outcomes are about to be recorded, the claims are renewed every
+//!   [`margin`] (a quarter of the lease), each renewal moving their end a whole lease on. The
+//!   database renews a row only while its `attempts` is still the claim's, so a renewal never
+//!   takes back a row another worker claimed; while this worker and the database are up,
+//!   nobody else claims the batch.
 //! - The messages go to the provider through a [`Gate`] that closes [`margin`] before the
-//!   claims end by the last renewal that succeeded (timed from before it was sent), or at once
-//!   when a renewal finds a claim taken. A message whose turn comes after that is not sent; its
-//!   claim is given back without counting an attempt, for any worker to take.
+//!   claims end by the last renewal that worked (timed from before it was sent), and shuts for
+//!   good when a renewal finds a claim taken. A message whose turn comes while it is closed is
+//!   not sent; its claim is given back without counting an attempt, for any worker to take. A
+//!   renewal that works opens a gate whose time had passed again: it proves nobody claimed the
+//!   rows since, so nobody else can have sent them.
 //!
 //! The margin covers the clock of another worker's host running ahead of this one (the lease
 //! end is written by this clock and compared with theirs) and the time a message handed just
@@ -60,7 +63,7 @@ impl Hold {
         self.gate.closes_at() + margin(self.lease)
     }
 
-    /// Runs `work` (the sending), renewing `claims` meanwhile. A renewal under way when `work`
+    /// Runs `work` (rendering and sending), renewing `claims` meanwhile. A renewal under way when `work`
     /// ends is finished first, so none can land after the outcomes are recorded.
     pub(crate) async fn keep<T>(
         &self,
@@ -76,12 +79,19 @@ impl Hold {
             output
         };
         let renewing = async {
-            while self.gate.is_open() {
+            // The first renewal comes at once if the claim itself took most of the lease.
+            let mut pause = margin(self.lease).min(
+                self.gate
+                    .closes_at()
+                    .saturating_duration_since(Instant::now()),
+            );
+            while !self.gate.is_shut() {
                 tokio::select! {
                     _ = &mut finished => return,
-                    () = tokio::time::sleep(margin(self.lease)) => {}
+                    () = tokio::time::sleep(pause) => {}
                 }
                 self.renew(store, clock, claims).await;
+                pause = margin(self.lease);
             }
         };
         let (output, ()) = tokio::join!(work, renewing);
@@ -105,7 +115,7 @@ impl Hold {
                     taken = claims.len() as u64 - renewed,
                     "another worker took claims of a batch in hand; sending no more of it"
                 );
-                self.gate.close();
+                self.gate.shut();
             }
             Err(error) => tracing::warn!(
                 %error,
@@ -238,8 +248,18 @@ mod tests {
         let hold = Hold::new(start, time::Duration::try_from(LEASE).unwrap());
         assert!(!keep_for(&hold, &store, LEASE / 2).await);
         let ended = store.ended.lock().unwrap().clone();
-        assert_eq!(ended.len(), 1, "no renewal once the gate closed");
+        assert_eq!(ended.len(), 1, "no renewal once the gate shut");
         assert!(hold.gate().closes_at() <= ended[0] + Duration::from_millis(5));
+    }
+
+    #[tokio::test]
+    async fn a_claim_that_took_most_of_the_lease_is_renewed_at_once() {
+        let store = Renewals::new(|n| Ok(n as u64));
+        let claimed_at = Instant::now() - LEASE * 3 / 4;
+        let hold = Hold::new(claimed_at, time::Duration::try_from(LEASE).unwrap());
+        assert!(!hold.gate().is_open(), "lapsed before the work starts");
+        assert!(keep_for(&hold, &store, LEASE / 8).await, "open again");
+        assert_eq!(store.ended.lock().unwrap().len(), 1);
     }
 
     #[tokio::test]

@@ -187,11 +187,15 @@ impl Worker {
         if claimed.is_empty() {
             return Ok(0);
         }
-        let mut batch = self.prepare(&claimed, now).await?;
         let claims: Vec<Claim> = claimed.iter().map(Claim::of).collect();
-        let sending = self.send(&mut batch, hold.gate(), now);
-        hold.keep(self.store.as_ref(), self.clock.as_ref(), &claims, sending)
-            .await;
+        let work = async {
+            let mut batch = self.prepare(&claimed, now).await?;
+            self.send(&mut batch, hold.gate(), now).await;
+            Ok::<_, StoreError>(batch)
+        };
+        let batch = hold
+            .keep(self.store.as_ref(), self.clock.as_ref(), &claims, work)
+            .await?;
         let until = record::deadline(hold.ends_at());
         record::outcomes(self.store.as_ref(), &batch.outcomes, until).await?;
         if !batch.unsent.is_empty() {

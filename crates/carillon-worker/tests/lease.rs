@@ -172,13 +172,22 @@ async fn stored(store: &Arc<dyn Store>, service: ServiceId) -> Vec<(Notification
 }
 
 /// Six messages at half a lease each, three leases in all: the first worker claims them all,
-/// a second polls the same database throughout. Each message reaches the provider once.
+/// a second polls the same database throughout. Each message reaches the provider once, all
+/// from the first worker, which renewed its claims until it was done.
 async fn a_slow_batch_is_sent_once_by_two_workers(test: &TestStore) {
     const COUNT: usize = 6;
     let first_store = Arc::clone(&test.store);
     let second_store = test.another().await;
     let service = queue(&first_store, COUNT).await;
     let slow = Arc::new(Slow::new(LEASE / 2, false));
+    let other = Arc::new(Slow::new(LEASE / 2, false));
+    let handed = || {
+        let mut both = slow.handed();
+        for (id, times) in other.handed() {
+            *both.entry(id).or_default() += times;
+        }
+        both
+    };
     let (stop, stopped) = tokio::sync::watch::channel(false);
 
     let first = tokio::spawn(worker(first_store.clone(), slow.clone()).run(stopped.clone()));
@@ -187,9 +196,9 @@ async fn a_slow_batch_is_sent_once_by_two_workers(test: &TestStore) {
         assert!(tokio::time::Instant::now() < deadline, "nothing sent");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    let second = tokio::spawn(worker(second_store, slow.clone()).run(stopped));
+    let second = tokio::spawn(worker(second_store, other.clone()).run(stopped));
     loop {
-        let handed = slow.handed();
+        let handed = handed();
         let twice: Vec<_> = handed.values().filter(|n| **n != 1).collect();
         assert!(
             twice.is_empty(),
@@ -215,7 +224,7 @@ async fn a_slow_batch_is_sent_once_by_two_workers(test: &TestStore) {
     first.await.unwrap();
     second.await.unwrap();
 
-    let handed = slow.handed();
+    let handed = handed();
     assert_eq!(handed.len(), COUNT);
     let twice: Vec<_> = handed.values().filter(|n| **n != 1).collect();
     assert!(
@@ -228,6 +237,11 @@ async fn a_slow_batch_is_sent_once_by_two_workers(test: &TestStore) {
         .map(|(_, attempts)| attempts)
         .collect();
     assert_eq!(attempts, [1; COUNT], "each claimed once");
+    assert_eq!(
+        other.handed().len(),
+        0,
+        "the first worker kept its claims for the whole batch"
+    );
 }
 
 /// A worker stopped (its thread blocked) for longer than its claims' lease while handing the
