@@ -9,7 +9,9 @@ use aws_config::SdkConfig;
 use aws_sdk_sesv2::Client;
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
-use carillon_providers::{Accepted, EmailMessage, EmailProvider, ProviderError, raw_email};
+use carillon_providers::{
+    Accepted, EmailMessage, EmailProvider, Gate, ProviderError, Sent, raw_email,
+};
 use futures_util::StreamExt;
 use futures_util::stream;
 
@@ -79,6 +81,27 @@ impl SesProvider {
 impl EmailProvider for SesProvider {
     fn name(&self) -> &'static str {
         "ses"
+    }
+
+    async fn send_emails_through(&self, messages: &[EmailMessage], gate: &Gate) -> Vec<Sent> {
+        // `buffered` starts each request only when its turn comes: that is when the gate
+        // is looked at.
+        let sends: Vec<Pin<Box<dyn Future<Output = _> + Send + '_>>> = messages
+            .iter()
+            .map(|message| {
+                Box::pin(async move {
+                    if gate.is_open() {
+                        Some(self.send(message).await)
+                    } else {
+                        None
+                    }
+                }) as Pin<Box<dyn Future<Output = _> + Send + '_>>
+            })
+            .collect();
+        stream::iter(sends)
+            .buffered(self.concurrency)
+            .collect()
+            .await
     }
 
     async fn send_emails(&self, messages: &[EmailMessage]) -> Vec<Result<Accepted, ProviderError>> {

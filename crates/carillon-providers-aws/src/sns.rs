@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use aws_config::SdkConfig;
 use aws_sdk_sns::Client;
 use aws_sdk_sns::types::MessageAttributeValue;
-use carillon_providers::{Accepted, ProviderError, SmsMessage, SmsProvider};
+use carillon_providers::{Accepted, Gate, ProviderError, Sent, SmsMessage, SmsProvider};
 use futures_util::StreamExt;
 use futures_util::stream;
 
@@ -105,6 +105,27 @@ impl SnsProvider {
 impl SmsProvider for SnsProvider {
     fn name(&self) -> &'static str {
         "sns"
+    }
+
+    async fn send_sms_through(&self, messages: &[SmsMessage], gate: &Gate) -> Vec<Sent> {
+        // `buffered` starts each request only when its turn comes: that is when the gate
+        // is looked at.
+        let sends: Vec<Pin<Box<dyn Future<Output = _> + Send + '_>>> = messages
+            .iter()
+            .map(|message| {
+                Box::pin(async move {
+                    if gate.is_open() {
+                        Some(self.send(message).await)
+                    } else {
+                        None
+                    }
+                }) as Pin<Box<dyn Future<Output = _> + Send + '_>>
+            })
+            .collect();
+        stream::iter(sends)
+            .buffered(self.concurrency)
+            .collect()
+            .await
     }
 
     async fn send_sms(&self, messages: &[SmsMessage]) -> Vec<Result<Accepted, ProviderError>> {

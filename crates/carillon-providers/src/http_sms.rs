@@ -20,7 +20,7 @@ use secrecy::ExposeSecret;
 use serde::Serialize;
 use tokio::sync::Semaphore;
 
-use crate::{Accepted, ProviderError, SmsMessage, SmsProvider};
+use crate::{Accepted, Gate, ProviderError, Sent, SmsMessage, SmsProvider};
 
 pub use settings::{
     DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT, HttpSmsSettings, MAX_IN_FLIGHT, MAX_TIMEOUT,
@@ -78,15 +78,26 @@ impl HttpSmsProvider {
         })
     }
 
-    async fn send(&self, message: &SmsMessage) -> Result<Accepted, ProviderError> {
+    /// Sends one message once a request slot is free, unless `gate` has closed by then.
+    async fn send(&self, message: &SmsMessage, gate: Option<&Gate>) -> Sent {
+        // The semaphore is never closed, so acquiring only waits.
+        let _permit = self.in_flight.acquire().await;
+        // Looked at once the message's turn has come: it may have waited behind the other
+        // requests for longer than the worker's claim.
+        if gate.is_some_and(|gate| !gate.is_open()) {
+            return None;
+        }
+        Some(self.send_now(message).await)
+    }
+
+    /// Sends one message; the caller holds a request slot.
+    async fn send_now(&self, message: &SmsMessage) -> Result<Accepted, ProviderError> {
         let outgoing = Outgoing {
             to: &message.to,
             from: &message.sender,
             body: &message.body,
             reference: message.id.to_string(),
         };
-        // The semaphore is never closed, so acquiring only waits.
-        let _permit = self.in_flight.acquire().await;
         let mut response = self
             .client
             .post(self.url.clone())
@@ -122,7 +133,21 @@ impl SmsProvider for HttpSmsProvider {
     }
 
     async fn send_sms(&self, messages: &[SmsMessage]) -> Vec<Result<Accepted, ProviderError>> {
-        join_all(messages.iter().map(|message| self.send(message))).await
+        // Without a gate every message is sent: each result is `Some`.
+        join_all(messages.iter().map(|message| self.send(message, None)))
+            .await
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
+    async fn send_sms_through(&self, messages: &[SmsMessage], gate: &Gate) -> Vec<Sent> {
+        join_all(
+            messages
+                .iter()
+                .map(|message| self.send(message, Some(gate))),
+        )
+        .await
     }
 }
 

@@ -4,6 +4,7 @@
 //! This crate holds the traits and the built-in outbox (the embedded default, which keeps
 //! messages for people to read instead of sending them). Real providers live beside it.
 
+mod gate;
 pub mod http_sms;
 mod outbox;
 pub mod smtp;
@@ -12,6 +13,7 @@ use async_trait::async_trait;
 use carillon_domain::NotificationId;
 use thiserror::Error;
 
+pub use gate::Gate;
 pub use http_sms::{HttpSmsProvider, HttpSmsSettings};
 pub use outbox::{Outbox, OutboxSink};
 pub use secrecy::{ExposeSecret, SecretString};
@@ -64,6 +66,10 @@ pub enum ProviderError {
     Permanent(String),
 }
 
+/// What became of one message handed to a gate: `None` when it was never sent because the
+/// gate had closed by its turn.
+pub type Sent = Option<Result<Accepted, ProviderError>>;
+
 /// Sends email.
 #[async_trait]
 pub trait EmailProvider: Send + Sync + std::fmt::Debug + 'static {
@@ -71,6 +77,21 @@ pub trait EmailProvider: Send + Sync + std::fmt::Debug + 'static {
     fn name(&self) -> &'static str;
     /// Sends several messages; one result per message, in order.
     async fn send_emails(&self, messages: &[EmailMessage]) -> Vec<Result<Accepted, ProviderError>>;
+
+    /// Sends as [`send_emails`](Self::send_emails) does, but only through an open `gate`: a
+    /// message whose turn comes once it has closed is not sent and gets `None`. This default
+    /// looks once, before the first message, which is right for a provider that takes a batch
+    /// at once; one that queues messages (a pool of sessions) looks as each message's turn comes.
+    async fn send_emails_through(&self, messages: &[EmailMessage], gate: &Gate) -> Vec<Sent> {
+        if !gate.is_open() {
+            return vec![None; messages.len()];
+        }
+        self.send_emails(messages)
+            .await
+            .into_iter()
+            .map(Some)
+            .collect()
+    }
 }
 
 /// Sends text messages.
@@ -80,4 +101,17 @@ pub trait SmsProvider: Send + Sync + std::fmt::Debug + 'static {
     fn name(&self) -> &'static str;
     /// Sends several messages; one result per message, in order.
     async fn send_sms(&self, messages: &[SmsMessage]) -> Vec<Result<Accepted, ProviderError>>;
+
+    /// Sends as [`send_sms`](Self::send_sms) does, but only through an open `gate`, as
+    /// [`EmailProvider::send_emails_through`] does.
+    async fn send_sms_through(&self, messages: &[SmsMessage], gate: &Gate) -> Vec<Sent> {
+        if !gate.is_open() {
+            return vec![None; messages.len()];
+        }
+        self.send_sms(messages)
+            .await
+            .into_iter()
+            .map(Some)
+            .collect()
+    }
 }

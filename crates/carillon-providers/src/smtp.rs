@@ -32,7 +32,7 @@ mod settings;
 use async_trait::async_trait;
 use futures_util::future::join_all;
 
-use crate::{Accepted, EmailMessage, EmailProvider, ProviderError};
+use crate::{Accepted, EmailMessage, EmailProvider, Gate, ProviderError, Sent};
 use session::Failure;
 
 pub use message::{RawEmail, raw_email};
@@ -58,11 +58,25 @@ impl SmtpProvider {
         })
     }
 
-    async fn send(&self, message: &EmailMessage) -> Result<Accepted, ProviderError> {
+    /// Sends one message once a session is free, unless `gate` has closed by then.
+    async fn send(&self, message: &EmailMessage, gate: Option<&Gate>) -> Sent {
         let slot = self.pool.slot().await;
+        // Looked at once the message's turn has come: it may have waited behind the pool
+        // for longer than the worker's claim.
+        if gate.is_some_and(|gate| !gate.is_open()) {
+            return None;
+        }
+        Some(self.send_now(message, &slot).await)
+    }
+
+    async fn send_now(
+        &self,
+        message: &EmailMessage,
+        slot: &Option<tokio::sync::SemaphorePermit<'_>>,
+    ) -> Result<Accepted, ProviderError> {
         let prepared = message::prepare(message)?;
         self.pool
-            .send(&slot, &prepared.envelope, &prepared.body)
+            .send(slot, &prepared.envelope, &prepared.body)
             .await
             .map_err(classify)?;
         Ok(Accepted {
@@ -80,7 +94,21 @@ impl EmailProvider for SmtpProvider {
 
     async fn send_emails(&self, messages: &[EmailMessage]) -> Vec<Result<Accepted, ProviderError>> {
         // Every message waits for a session from the pool, so at most `pool_size` are in flight.
-        join_all(messages.iter().map(|message| self.send(message))).await
+        // Without a gate every message is sent: each result is `Some`.
+        join_all(messages.iter().map(|message| self.send(message, None)))
+            .await
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
+    async fn send_emails_through(&self, messages: &[EmailMessage], gate: &Gate) -> Vec<Sent> {
+        join_all(
+            messages
+                .iter()
+                .map(|message| self.send(message, Some(gate))),
+        )
+        .await
     }
 }
 

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use carillon_domain::{Notification, NotificationStatus};
-use carillon_store::{Outcome, StoreResult};
+use carillon_store::{Claim, Outcome, StoreResult};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -216,6 +216,56 @@ pub(crate) async fn record(store: &PgStore, outcomes: &[Outcome]) -> StoreResult
     Ok(())
 }
 
+/// The claims' columns, ids sorted (the order `record` locks rows in, so the two never
+/// deadlock).
+fn claim_columns(claims: &[Claim]) -> (Vec<Uuid>, Vec<i64>) {
+    let sorted: BTreeMap<Uuid, u32> = claims
+        .iter()
+        .map(|claim| (*claim.id.as_uuid(), claim.attempt))
+        .collect();
+    sorted
+        .into_iter()
+        .map(|(id, attempt)| (id, i64::from(attempt)))
+        .unzip()
+}
+
+/// Moves the lease of the rows still held by the claims. As in `record`, the conditions are
+/// rechecked on the newest row version: a claim that took a row meanwhile has moved its
+/// `attempts` on, and the row is no longer renewed.
+const RENEW: &str = "UPDATE notifications SET locked_until = $3, next_attempt_at = $3 \
+    FROM UNNEST($1::uuid[], $2::bigint[]) AS c(id, attempt) \
+    WHERE notifications.id = c.id AND notifications.attempts = c.attempt \
+        AND notifications.status = 'created'";
+
+/// Gives back the rows still held by the claims. They wait until `$3` rather than going
+/// straight to the ready index: their `seq` may be below another process's floor, but every
+/// claim reads waiting rows that came due (`floors.rs`).
+const RELEASE: &str = "UPDATE notifications \
+    SET attempts = notifications.attempts - 1, locked_until = NULL, next_attempt_at = $3 \
+    FROM UNNEST($1::uuid[], $2::bigint[]) AS c(id, attempt) \
+    WHERE notifications.id = c.id AND notifications.attempts = c.attempt \
+        AND notifications.status = 'created'";
+
+async fn update_claims(
+    store: &PgStore,
+    statement: &'static str,
+    claims: &[Claim],
+    at: OffsetDateTime,
+) -> StoreResult<u64> {
+    if claims.is_empty() {
+        return Ok(0);
+    }
+    let (ids, attempts) = claim_columns(claims);
+    let done = sqlx::query(statement)
+        .bind(ids)
+        .bind(attempts)
+        .bind(truncate(at))
+        .execute(&store.pool)
+        .await
+        .map_err(db_err)?;
+    Ok(done.rows_affected())
+}
+
 #[async_trait::async_trait]
 impl carillon_store::DeliveryStore for PgStore {
     async fn claim_notifications(
@@ -229,6 +279,22 @@ impl carillon_store::DeliveryStore for PgStore {
 
     async fn record_outcomes(&self, outcomes: &[Outcome]) -> StoreResult<()> {
         record(self, outcomes).await
+    }
+
+    async fn renew_claims(
+        &self,
+        claims: &[Claim],
+        lease_until: OffsetDateTime,
+    ) -> StoreResult<u64> {
+        update_claims(self, RENEW, claims, lease_until).await
+    }
+
+    async fn release_claims(&self, claims: &[Claim], now: OffsetDateTime) -> StoreResult<u64> {
+        let released = update_claims(self, RELEASE, claims, now).await?;
+        if released > 0 {
+            self.wake.changed();
+        }
+        Ok(released)
     }
 
     async fn apply_receipts(&self, receipts: &[Receipt]) -> StoreResult<Vec<ReceiptOutcome>> {

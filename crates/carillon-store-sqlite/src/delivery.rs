@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use carillon_domain::Notification;
-use carillon_store::{Outcome, StoreResult};
+use carillon_store::{Claim, Outcome, StoreResult};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -162,6 +162,60 @@ async fn record_rows(conn: &mut SqliteConnection, rows: &[Row<'_>]) -> StoreResu
     Ok(())
 }
 
+/// Moves the lease of the rows still held by the claims to `c.at`. A row another claim took
+/// since has moved its `attempts` on and is left alone.
+const RENEW: &str = "locked_until = c.at, next_attempt_at = c.at";
+
+/// Gives back the rows still held by the claims, due again at `c.at` (now).
+const RELEASE: &str =
+    "attempts = notifications.attempts - 1, locked_until = NULL, next_attempt_at = c.at";
+
+/// Applies `set` to the rows the claims still hold, with `at` as `c.at`, in one transaction;
+/// returns how many rows it changed.
+async fn update_claims(
+    store: &SqliteStore,
+    set: &str,
+    claims: &[Claim],
+    at: OffsetDateTime,
+) -> StoreResult<u64> {
+    if claims.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = store
+        .writer
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(db_err)?;
+    let mut changed = 0;
+    let mut rest = claims;
+    while !rest.is_empty() {
+        let (chunk, tail) = rest.split_at(statement_rows(rest.len()));
+        let mut query = QueryBuilder::<Sqlite>::new("WITH c (id, attempt, at) AS (");
+        query.push_values(chunk, |mut values, claim| {
+            values
+                .push_bind(*claim.id.as_uuid())
+                .push_bind(i64::from(claim.attempt))
+                .push_bind(micros(at));
+        });
+        query.push(") UPDATE notifications SET ");
+        // `set` is one of the constants above, never input.
+        query.push(set);
+        query.push(
+            " FROM c WHERE notifications.id = c.id AND notifications.attempts = c.attempt \
+                 AND notifications.status = 'created'",
+        );
+        changed += query
+            .build()
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+        rest = tail;
+    }
+    tx.commit().await.map_err(db_err)?;
+    Ok(changed)
+}
+
 #[async_trait::async_trait]
 impl carillon_store::DeliveryStore for SqliteStore {
     async fn claim_notifications(
@@ -175,6 +229,18 @@ impl carillon_store::DeliveryStore for SqliteStore {
 
     async fn record_outcomes(&self, outcomes: &[Outcome]) -> StoreResult<()> {
         record(self, outcomes).await
+    }
+
+    async fn renew_claims(
+        &self,
+        claims: &[Claim],
+        lease_until: OffsetDateTime,
+    ) -> StoreResult<u64> {
+        update_claims(self, RENEW, claims, lease_until).await
+    }
+
+    async fn release_claims(&self, claims: &[Claim], now: OffsetDateTime) -> StoreResult<u64> {
+        update_claims(self, RELEASE, claims, now).await
     }
 
     async fn apply_receipts(&self, receipts: &[Receipt]) -> StoreResult<Vec<ReceiptOutcome>> {

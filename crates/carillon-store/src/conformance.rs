@@ -20,6 +20,7 @@ mod audit;
 mod bulk_jobs;
 mod callback_queue;
 mod callbacks;
+mod claims;
 mod delivery;
 mod fixtures;
 mod jobs;
@@ -45,6 +46,7 @@ pub use audit::*;
 pub use bulk_jobs::*;
 pub use callback_queue::*;
 pub use callbacks::*;
+pub use claims::*;
 pub use delivery::*;
 pub use jobs::*;
 pub use keys::*;
@@ -122,6 +124,9 @@ macro_rules! conformance_tests {
             outbox_round_trip_and_replace,
             outbox_newest_first_with_paging,
             outcomes_of_an_expired_claim_are_ignored,
+            renewed_claims_hold_until_the_new_lease_ends,
+            released_claims_are_due_again_without_an_attempt,
+            released_claims_let_the_earlier_outcome_apply,
             receipts_email_transitions,
             receipts_sms_only_while_sent,
             receipts_unknown_references,

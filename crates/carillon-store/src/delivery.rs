@@ -4,6 +4,26 @@
 use carillon_domain::{NotificationId, NotificationStatus, NotificationType, ServiceId};
 use time::OffsetDateTime;
 
+/// A claim a worker holds: the notification, and its `attempts` as the claim counted them
+/// (the claimed [`Notification`](carillon_domain::Notification)'s). The row is the claim's
+/// while its `attempts` is still that: any later claim moves it on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Claim {
+    pub id: NotificationId,
+    pub attempt: u32,
+}
+
+impl Claim {
+    /// The claim a claimed notification stands for.
+    #[must_use]
+    pub fn of(notification: &carillon_domain::Notification) -> Self {
+        Self {
+            id: notification.id,
+            attempt: notification.attempts,
+        }
+    }
+}
+
 /// What happened to one claimed notification.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {

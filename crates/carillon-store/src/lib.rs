@@ -24,7 +24,7 @@ pub use callbacks::{
     BearerToken, CallbackConfig, CallbackId, CallbackKind, CallbackResolution, CallbackResult,
     Complaint, ComplaintNotice, DueCallback, NewComplaint, Notice, StatusNotice,
 };
-pub use delivery::{OutboxMessage, Outcome, Receipt, ReceiptOutcome};
+pub use delivery::{Claim, OutboxMessage, Outcome, Receipt, ReceiptOutcome};
 pub use jobs::{JobOutcome, JobRow, JobRows, job_counters, job_rows_amount};
 pub use limits::{Counter, CounterLimit, InsertOutcome, Period, RateLimit};
 pub use traits::{

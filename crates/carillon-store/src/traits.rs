@@ -11,9 +11,9 @@ use carillon_domain::{
 use time::OffsetDateTime;
 
 use crate::{
-    CallbackConfig, CallbackKind, CallbackResult, Complaint, Counter, CounterLimit, DueCallback,
-    InsertOutcome, JobOutcome, JobRows, NewComplaint, OutboxMessage, Outcome, RateLimit, Receipt,
-    ReceiptOutcome, StoreResult,
+    CallbackConfig, CallbackKind, CallbackResult, Claim, Complaint, Counter, CounterLimit,
+    DueCallback, InsertOutcome, JobOutcome, JobRows, NewComplaint, OutboxMessage, Outcome,
+    RateLimit, Receipt, ReceiptOutcome, StoreResult,
 };
 
 /// Services: who sends, with their limits and permissions.
@@ -228,6 +228,21 @@ pub trait DeliveryStore: Send + Sync {
     /// An outcome is ignored when its `attempt` is no longer the row's (the lease expired and
     /// the row was claimed again) and for a notification whose personal data was purged.
     async fn record_outcomes(&self, outcomes: &[Outcome]) -> StoreResult<()>;
+
+    /// Extends to `lease_until` each claim still held: the row's `attempts` is still the
+    /// claim's and it is still queued (`created`, no outcome recorded). Returns how many were
+    /// extended; fewer than `claims.len()` means another worker claimed some since (their lease
+    /// had passed), and the caller must not send those. A claim whose lease passed but that
+    /// nobody claimed since is extended: nobody else can have sent it.
+    async fn renew_claims(&self, claims: &[Claim], lease_until: OffsetDateTime)
+    -> StoreResult<u64>;
+
+    /// Gives back claims whose notifications were never handed to a provider: each row still
+    /// held by its claim (as for [`renew_claims`](Self::renew_claims)) is due again at `now`
+    /// and its `attempts` goes back down, so the claim does not count as an attempt. A late
+    /// outcome of the claim before it then applies again, which is right: that claim's worker
+    /// did hand the message over. Returns how many were given back.
+    async fn release_claims(&self, claims: &[Claim], now: OffsetDateTime) -> StoreResult<u64>;
 
     /// Applies providers' delivery receipts, matching notifications by `provider_reference`
     /// and channel, in one transaction; returns one outcome per receipt, in order. The

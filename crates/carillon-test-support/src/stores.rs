@@ -27,7 +27,7 @@ pub struct TestStore {
 
 #[derive(Debug)]
 enum Hold {
-    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Sqlite(tempfile::TempDir),
     Postgres {
         admin: Box<PgConnectOptions>,
         database: String,
@@ -77,6 +77,23 @@ impl TestStore {
         Self {
             store: Arc::new(store),
             _hold: Hold::Sqlite(dir),
+        }
+    }
+
+    /// Another store on the same file or database, with connections of its own: what a second
+    /// process would open. Drop it before this one.
+    pub async fn another(&self) -> Arc<dyn Store> {
+        match &self._hold {
+            Hold::Sqlite(dir) => Arc::new(
+                SqliteStore::open(&dir.path().join("carillon.db"), cipher())
+                    .await
+                    .expect("open SQLite again"),
+            ),
+            Hold::Postgres { admin, database } => Arc::new(
+                PgStore::connect_with((**admin).clone().database(database), 4, cipher())
+                    .await
+                    .expect("connect PostgreSQL again"),
+            ),
         }
     }
 

@@ -1,11 +1,13 @@
 //! Delivery workers: the notification row is the job. A worker claims a batch of due rows
-//! (with a lease, so a crashed worker's rows are claimed again), renders each with the
-//! template version it was accepted with, hands them to the providers in batches, and records
-//! every outcome in one transaction. Test-key and research-mode messages get simulated
+//! (with a lease, so a crashed worker's rows are claimed again, renewed while the batch is
+//! sent: see `hold.rs`), renders each with the template version it was accepted with, hands
+//! them to the providers in batches, and records every outcome in one transaction. Test-key and research-mode messages get simulated
 //! outcomes and never reach a provider.
 
 pub mod callbacks;
+mod hold;
 mod housekeeping;
+mod outcome;
 mod record;
 mod render;
 pub mod retry;
@@ -15,16 +17,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use carillon_domain::{
-    Clock, KeyType, Notification, NotificationStatus, NotificationType, Service, ServiceId,
-    SystemClock, TemplateId,
-};
-use carillon_providers::{Accepted, EmailProvider, ProviderError, SmsProvider};
+use carillon_domain::{Clock, KeyType, Notification, Service, ServiceId, SystemClock, TemplateId};
+use carillon_providers::{EmailMessage, EmailProvider, Gate, Sent, SmsMessage, SmsProvider};
 use carillon_render::Branding;
-use carillon_store::{Outcome, Store, StoreError};
+use carillon_store::{Claim, Outcome, Store, StoreError};
 use time::{Duration, OffsetDateTime};
 use tokio::sync::{Notify, watch};
 
+use crate::hold::Hold;
+use crate::outcome::{after_provider, failed, finished};
 use crate::render::{Prepared, Rendered, render};
 
 pub use callbacks::{CallbackDispatcher, CallbackSettings};
@@ -34,7 +35,9 @@ pub use callbacks::{CallbackDispatcher, CallbackSettings};
 pub struct WorkerSettings {
     /// Rows claimed at once.
     pub batch_size: u32,
-    /// How long a claim holds before another worker may take the row.
+    /// How long a claim holds before another worker may take the row. A batch being sent
+    /// renews its claims every quarter of it, and hands nothing over in the last quarter
+    /// of a claim it could not renew.
     pub lease: Duration,
     /// How often an idle worker looks for work when nobody wakes it.
     pub idle_poll: StdDuration,
@@ -176,7 +179,7 @@ impl Worker {
     /// Storage errors; providers' failures become outcomes, not errors.
     pub async fn run_once(&self) -> Result<usize, StoreError> {
         let now = self.clock.now();
-        let claimed_at = tokio::time::Instant::now();
+        let hold = Hold::new(tokio::time::Instant::now(), self.settings.lease);
         let claimed = self
             .store
             .claim_notifications(now, now + self.settings.lease, self.settings.batch_size)
@@ -184,23 +187,48 @@ impl Worker {
         if claimed.is_empty() {
             return Ok(0);
         }
+        let claims: Vec<Claim> = claimed.iter().map(Claim::of).collect();
+        let work = async {
+            let mut batch = self.prepare(&claimed, now).await?;
+            self.send(&mut batch, hold.gate(), now).await;
+            Ok::<_, StoreError>(batch)
+        };
+        let batch = hold
+            .keep(self.store.as_ref(), self.clock.as_ref(), &claims, work)
+            .await?;
+        let until = record::deadline(hold.ends_at());
+        record::outcomes(self.store.as_ref(), &batch.outcomes, until).await?;
+        if !batch.unsent.is_empty() {
+            self.give_back(&batch.unsent).await;
+        }
+        if let Some(callbacks) = &self.callbacks {
+            callbacks.notify_one();
+        }
+        metrics::counter!("carillon_notifications_processed_total")
+            .increment(batch.outcomes.len() as u64);
+        Ok(claimed.len())
+    }
+
+    /// Renders the claimed notifications; those that need no provider (simulated) or cannot
+    /// be sent get their outcome here.
+    async fn prepare<'a>(
+        &self,
+        claimed: &'a [Notification],
+        now: OffsetDateTime,
+    ) -> Result<Batch<'a>, StoreError> {
         let mut lookups = Lookups::default();
-        let mut outcomes = Vec::with_capacity(claimed.len());
-        let mut emails = Vec::new();
-        let mut sms = Vec::new();
-        for notification in &claimed {
+        let mut batch = Batch::default();
+        for notification in claimed {
             let service = lookups
                 .service(&self.store, notification.service_id)
                 .await?;
             let simulated = notification.key_type == KeyType::Test
                 || service.as_ref().is_some_and(|s| s.research_mode);
             if simulated {
-                outcomes.push(finished(
-                    notification,
-                    simulate::outcome(notification),
-                    None,
-                    now,
-                ));
+                let status = simulate::outcome(notification);
+                batch
+                    .outcomes
+                    .push(finished(notification, status, None, now));
                 continue;
             }
             let template = lookups
@@ -212,11 +240,8 @@ impl Worker {
                 )
                 .await?;
             let (Some(service), Some(template)) = (service, template) else {
-                outcomes.push(failed(
-                    notification,
-                    "service or template no longer exists",
-                    now,
-                ));
+                let reason = "service or template no longer exists";
+                batch.outcomes.push(failed(notification, reason, now));
                 continue;
             };
             match render(
@@ -226,33 +251,68 @@ impl Worker {
                 &self.settings.sending_domain,
                 &self.settings.branding,
             ) {
-                Ok(Rendered::Email(message)) => emails.push((notification, message)),
-                Ok(Rendered::Sms(message)) => sms.push((notification, message)),
-                Err(reason) => outcomes.push(failed(notification, &reason, now)),
+                Ok(Rendered::Email(message)) => batch.emails.push((notification, message)),
+                Ok(Rendered::Sms(message)) => batch.sms.push((notification, message)),
+                Err(reason) => batch.outcomes.push(failed(notification, &reason, now)),
             }
         }
-        if !emails.is_empty() {
-            let (notifications, messages): (Vec<_>, Vec<_>) = emails.into_iter().unzip();
-            let results = self.email.send_emails(&messages).await;
-            for (notification, result) in notifications.into_iter().zip(results) {
-                outcomes.push(after_provider(notification, result, now));
+        Ok(batch)
+    }
+
+    /// Hands the rendered messages to the providers through `gate`: each gets an outcome, or
+    /// joins `unsent` if the gate closed before its turn.
+    async fn send(&self, batch: &mut Batch<'_>, gate: &Gate, now: OffsetDateTime) {
+        if !batch.emails.is_empty() {
+            let (notifications, messages): (Vec<_>, Vec<_>) = batch.emails.drain(..).unzip();
+            let results = self.email.send_emails_through(&messages, gate).await;
+            batch.sent(notifications, results, now);
+        }
+        if !batch.sms.is_empty() {
+            let (notifications, messages): (Vec<_>, Vec<_>) = batch.sms.drain(..).unzip();
+            let results = self.sms.send_sms_through(&messages, gate).await;
+            batch.sent(notifications, results, now);
+        }
+    }
+
+    /// Gives back the claims of messages never sent, so they go out soon, from any worker,
+    /// without an attempt counted. When that fails they are claimed again once the lease
+    /// has passed, with one counted.
+    async fn give_back(&self, unsent: &[Claim]) {
+        metrics::counter!("carillon_notifications_given_back_total").increment(unsent.len() as u64);
+        tracing::warn!(
+            count = unsent.len(),
+            "a batch in hand was near the end of its claims: gave back the messages not sent"
+        );
+        if let Err(error) = self.store.release_claims(unsent, self.clock.now()).await {
+            tracing::warn!(%error, "cannot give back unsent claims; they wait for the lease to pass");
+        }
+    }
+}
+
+/// One claimed batch on its way: messages to send, outcomes to record, claims to give back.
+#[derive(Default)]
+struct Batch<'a> {
+    emails: Vec<(&'a Notification, EmailMessage)>,
+    sms: Vec<(&'a Notification, SmsMessage)>,
+    outcomes: Vec<Outcome>,
+    unsent: Vec<Claim>,
+}
+
+impl<'a> Batch<'a> {
+    fn sent(
+        &mut self,
+        notifications: Vec<&'a Notification>,
+        results: Vec<Sent>,
+        now: OffsetDateTime,
+    ) {
+        for (notification, result) in notifications.into_iter().zip(results) {
+            match result {
+                Some(result) => self
+                    .outcomes
+                    .push(after_provider(notification, result, now)),
+                None => self.unsent.push(Claim::of(notification)),
             }
         }
-        if !sms.is_empty() {
-            let (notifications, messages): (Vec<_>, Vec<_>) = sms.into_iter().unzip();
-            let results = self.sms.send_sms(&messages).await;
-            for (notification, result) in notifications.into_iter().zip(results) {
-                outcomes.push(after_provider(notification, result, now));
-            }
-        }
-        let until = record::deadline(claimed_at, self.settings.lease);
-        record::outcomes(self.store.as_ref(), &outcomes, until).await?;
-        if let Some(callbacks) = &self.callbacks {
-            callbacks.notify_one();
-        }
-        metrics::counter!("carillon_notifications_processed_total")
-            .increment(outcomes.len() as u64);
-        Ok(claimed.len())
     }
 }
 
@@ -293,79 +353,5 @@ impl Lookups {
             .map(|template| Arc::new(Prepared::new(template)));
         self.templates.insert((id, version), found.clone());
         Ok(found)
-    }
-}
-
-fn finished(
-    notification: &Notification,
-    status: NotificationStatus,
-    reference: Option<String>,
-    now: OffsetDateTime,
-) -> Outcome {
-    Outcome {
-        id: notification.id,
-        attempt: notification.attempts,
-        status,
-        provider_reference: reference,
-        provider_response: None,
-        sent_at: Some(now),
-        retry_at: None,
-        updated_at: now,
-    }
-}
-
-fn failed(notification: &Notification, reason: &str, now: OffsetDateTime) -> Outcome {
-    Outcome {
-        id: notification.id,
-        attempt: notification.attempts,
-        status: NotificationStatus::TechnicalFailure,
-        provider_reference: None,
-        provider_response: Some(reason.to_owned()),
-        sent_at: None,
-        retry_at: None,
-        updated_at: now,
-    }
-}
-
-/// A jitter fraction derived from the notification, so retries of one outage spread out.
-fn jitter(notification: &Notification) -> f64 {
-    let bits = notification.id.as_uuid().as_u128() ^ u128::from(notification.attempts);
-    (bits % 1000) as f64 / 1000.0
-}
-
-fn after_provider(
-    notification: &Notification,
-    result: Result<Accepted, ProviderError>,
-    now: OffsetDateTime,
-) -> Outcome {
-    match result {
-        Ok(accepted) => {
-            let status = match (accepted.delivered, notification.kind) {
-                (true, _) => NotificationStatus::Delivered,
-                (false, NotificationType::Email) => NotificationStatus::Sending,
-                (false, NotificationType::Sms) => NotificationStatus::Sent,
-            };
-            finished(notification, status, Some(accepted.reference), now)
-        }
-        Err(ProviderError::Permanent(reason)) => failed(notification, &reason, now),
-        Err(ProviderError::Transient(reason)) => {
-            match retry::backoff(
-                notification.attempts,
-                notification.process_type,
-                jitter(notification),
-            ) {
-                Some(wait) => Outcome {
-                    id: notification.id,
-                    attempt: notification.attempts,
-                    status: NotificationStatus::Created,
-                    provider_reference: None,
-                    provider_response: Some(reason),
-                    sent_at: None,
-                    retry_at: Some(now + wait),
-                    updated_at: now,
-                },
-                None => failed(notification, &reason, now),
-            }
-        }
     }
 }

@@ -43,10 +43,9 @@ pub(crate) async fn outcomes(
     }
 }
 
-/// How long a batch claimed at `claimed` with `lease` may wait to record its outcomes.
-pub(crate) fn deadline(claimed: Instant, lease: time::Duration) -> Instant {
-    let lease = Duration::try_from(lease).unwrap_or_default();
-    claimed + lease.min(MAX_WAIT)
+/// Until when a batch whose claims end at `claims_end` may wait to record its outcomes.
+pub(crate) fn deadline(claims_end: Instant) -> Instant {
+    claims_end.min(Instant::now() + MAX_WAIT)
 }
 
 #[cfg(test)]
@@ -54,7 +53,7 @@ mod tests {
     use std::sync::Mutex;
 
     use carillon_domain::{Notification, NotificationId, NotificationStatus};
-    use carillon_store::{Receipt, ReceiptOutcome, StoreResult};
+    use carillon_store::{Claim, Receipt, ReceiptOutcome, StoreResult};
     use time::OffsetDateTime;
 
     use super::*;
@@ -89,6 +88,14 @@ mod tests {
 
         async fn apply_receipts(&self, _: &[Receipt]) -> StoreResult<Vec<ReceiptOutcome>> {
             Ok(Vec::new())
+        }
+
+        async fn renew_claims(&self, _: &[Claim], _: OffsetDateTime) -> StoreResult<u64> {
+            Ok(0)
+        }
+
+        async fn release_claims(&self, _: &[Claim], _: OffsetDateTime) -> StoreResult<u64> {
+            Ok(0)
         }
     }
 
@@ -148,12 +155,11 @@ mod tests {
     }
 
     #[test]
-    fn the_wait_is_the_lease_at_most_a_minute() {
-        let now = Instant::now();
-        assert_eq!(
-            deadline(now, time::Duration::seconds(5)),
-            now + Duration::from_secs(5)
-        );
-        assert_eq!(deadline(now, time::Duration::minutes(5)), now + MAX_WAIT);
+    fn the_wait_ends_with_the_claims_at_most_a_minute_away() {
+        let soon = Instant::now() + Duration::from_secs(5);
+        assert_eq!(deadline(soon), soon);
+        let before = Instant::now();
+        let far = deadline(before + Duration::from_secs(300));
+        assert!(far >= before + MAX_WAIT && far <= Instant::now() + MAX_WAIT);
     }
 }

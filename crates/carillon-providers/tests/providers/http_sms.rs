@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use carillon_providers::{
-    HttpSmsProvider, HttpSmsSettings, ProviderError, SecretString, SmsProvider,
+    Gate, HttpSmsProvider, HttpSmsSettings, ProviderError, SecretString, SmsProvider,
 };
 use serde_json::{Value, json};
 
@@ -219,5 +219,29 @@ async fn sends_a_batch_concurrently_within_the_bound() {
     assert!(
         (2..=3).contains(&most),
         "{most} requests were in flight at once"
+    );
+}
+
+#[tokio::test]
+async fn a_message_whose_turn_comes_after_the_gate_closes_is_not_sent() {
+    let gateway = Gateway::default();
+    // One request at a time, 50 ms each: six take 300 ms, the gate closes after 120.
+    let provider = provider(&start(gateway.clone()).await, 1);
+    let batch: Vec<_> = (0..6).map(|n| sms(&format!("+1613555{n:04}"))).collect();
+    let gate = Gate::until(tokio::time::Instant::now() + Duration::from_millis(120));
+    let results = provider.send_sms_through(&batch, &gate).await;
+    let sent = results.iter().take_while(|result| result.is_some()).count();
+    assert!(
+        (1..batch.len()).contains(&sent),
+        "{sent} sent before the gate closed"
+    );
+    assert!(
+        results[sent..].iter().all(Option::is_none),
+        "none after: {results:?}"
+    );
+    assert_eq!(
+        gateway.requests.lock().unwrap().len(),
+        sent,
+        "the gateway saw only those"
     );
 }

@@ -7,7 +7,8 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use carillon_providers::{
-    EmailMessage, EmailProvider, ProviderError, SecretString, SmtpProvider, SmtpSettings, SmtpTls,
+    EmailMessage, EmailProvider, Gate, ProviderError, SecretString, SmtpProvider, SmtpSettings,
+    SmtpTls,
 };
 use carillon_test_support::smtp::SmtpSink;
 use mail_parser::MessageParser;
@@ -276,4 +277,25 @@ async fn a_timed_out_session_is_dropped_not_reused() {
         results[1].as_ref().unwrap().reference,
         format!("<{}@notification.example.ca>", batch[1].id)
     );
+}
+
+#[tokio::test]
+async fn a_message_whose_turn_comes_after_the_gate_closes_is_not_sent() {
+    let Some(sink) = SmtpSink::start(&["--slow-seconds", "1"]) else {
+        return;
+    };
+    // One session: the others wait behind the slow message, past the gate.
+    let provider = SmtpProvider::new(settings(&sink).with_pool_size(1)).unwrap();
+    let batch = [
+        email("slow@example.ca"),
+        email("a@example.ca"),
+        email("b@example.ca"),
+    ];
+    let gate = Gate::until(tokio::time::Instant::now() + Duration::from_millis(300));
+    let results = provider.send_emails_through(&batch, &gate).await;
+    assert!(matches!(results[0], Some(Ok(_))), "{results:?}");
+    assert!(results[1..].iter().all(Option::is_none), "{results:?}");
+    let sunk = sink.messages();
+    assert_eq!(sunk.len(), 1, "only the first reached the relay");
+    assert_eq!(sunk[0].meta["rcpt_tos"][0], "slow@example.ca");
 }
