@@ -4,11 +4,13 @@
 use std::sync::Arc;
 
 use anyhow::Result;
+use carillon_app::App;
+use carillon_app::accounts::{NewUser, UserAdminError};
 use carillon_crypto::api_key;
 use carillon_domain::{
-    ApiKey, ApiKeyId, EmailLocalPart, KeyType, NewApiKey, NewService, NewTemplate,
-    NotificationType, ProcessType, ReplyTo, ReplyToId, ServiceId, SmsFrom, SmsSender, SmsSenderId,
-    TemplateId,
+    ApiKey, ApiKeyId, EmailLocalPart, KeyType, MemberPermission, Membership, NewApiKey, NewService,
+    NewTemplate, NotificationType, ProcessType, ReplyTo, ReplyToId, ServiceId, SmsFrom, SmsSender,
+    SmsSenderId, TemplateId, UserId,
 };
 use carillon_store::Store;
 use serde_json::json;
@@ -26,13 +28,47 @@ const EMAIL_BODY: &str = "[[en]]\nHello ((name)),\n\nThis message came from your
 demo. Every email and text message you send from here is kept in the outbox.\n[[/en]]\n\n---\n\n\
 [[fr]]\nBonjour ((name)),\n\nCe message vient de votre démo Carillon.\n[[/fr]]";
 
-/// Seeds the demo and returns the JSON line describing it (with where the metrics are
-/// served, when they are).
-pub(crate) async fn seed(
-    store: &Arc<dyn Store>,
-    api_url: &str,
-    metrics_url: Option<&str>,
-) -> Result<String> {
+/// The demo's web account.
+const ACCOUNT_EMAIL: &str = "demo@carillon.example";
+
+/// Where the demo answers, and its web account when the web app is served.
+#[derive(Debug)]
+pub(crate) struct Urls {
+    pub(crate) api: String,
+    /// The metrics, when served.
+    pub(crate) metrics: Option<String>,
+    /// The web app's sign-in page, when the role serves the web app.
+    pub(crate) sign_in: Option<String>,
+    /// The web account: its id, email address and password.
+    pub(crate) account: Option<(UserId, String, String)>,
+}
+
+/// The demo's web account, a platform admin (so it sees every service, the demo's included),
+/// with a new generated password each run, printed once in the demo's line.
+pub(crate) async fn account(app: &App) -> Result<(UserId, String, String)> {
+    let password = carillon_crypto::token::new_token();
+    let user = match app.user_by_email(ACCOUNT_EMAIL).await {
+        Ok(user) => {
+            app.set_password(ACCOUNT_EMAIL, &password).await?;
+            user
+        }
+        Err(UserAdminError::NotFound) => {
+            app.create_user(NewUser {
+                name: "Demo Admin".to_owned(),
+                email: ACCOUNT_EMAIL.to_owned(),
+                password: password.clone(),
+                platform_admin: true,
+            })
+            .await?
+        }
+        Err(error) => return Err(error.into()),
+    };
+    Ok((user.id, ACCOUNT_EMAIL.to_owned(), password))
+}
+
+/// Seeds the demo and returns the JSON line describing it (with where the metrics and the
+/// web app are served, when they are).
+pub(crate) async fn seed(store: &Arc<dyn Store>, urls: &Urls) -> Result<String> {
     let now = OffsetDateTime::now_utc();
     let service_id = ServiceId::from_uuid(SERVICE);
     let mut service = match store.service(service_id).await? {
@@ -149,15 +185,30 @@ pub(crate) async fn seed(
     }
 
     let mut line = json!({
-        "api_url": api_url,
+        "api_url": urls.api,
         "service_id": service_id.to_string(),
         "api_keys": keys,
         "templates": {"email": EMAIL_TEMPLATE.to_string(), "sms": SMS_TEMPLATE.to_string()},
         "email_reply_to_id": REPLY_TO.to_string(),
         "sms_sender_id": SMS_SENDER.to_string(),
     });
-    if let Some(url) = metrics_url {
+    if let Some(url) = &urls.metrics {
         line["metrics_url"] = json!(url);
+    }
+    if let Some(url) = &urls.sign_in {
+        line["sign_in_url"] = json!(url);
+    }
+    if let Some((user, email, password)) = &urls.account {
+        // A member of the demo service with every permission, so "Your services" lists it.
+        if store.membership(service_id, *user).await?.is_none() {
+            let membership = Membership {
+                service: service_id,
+                user: *user,
+                permissions: MemberPermission::ALL.to_vec(),
+            };
+            store.put_membership(&membership).await?;
+        }
+        line["web_account"] = json!({"email": email, "password": password});
     }
     Ok(line.to_string())
 }
