@@ -109,6 +109,8 @@ pub struct App {
     pub(crate) accepted: Arc<tokio::sync::Notify>,
     /// The platform service, once set up in this process (see `accounts::platform`).
     pub(crate) platform: Arc<tokio::sync::OnceCell<carillon_domain::Service>>,
+    /// Attempts per client on the sign-in, code and email-sending use cases.
+    pub(crate) throttle: Arc<accounts::Throttle>,
 }
 
 impl App {
@@ -126,6 +128,7 @@ impl App {
             rate_leases: Arc::new(RateLeases::default()),
             accepted: Arc::new(tokio::sync::Notify::new()),
             platform: Arc::new(tokio::sync::OnceCell::new()),
+            throttle: Arc::new(accounts::Throttle::default()),
         }
     }
 

@@ -3,11 +3,13 @@
 //! addresses (manage_service), over the shared key, safelist and sender use cases.
 
 use carillon_domain::{
-    ApiKey, ApiKeyId, KeyType, MemberPermission, ReplyTo, ReplyToId, SafelistEntry, ServiceId, User,
+    ApiKey, ApiKeyId, EmailAddress, KeyType, MemberPermission, ReplyTo, ReplyToId, SafelistEntry,
+    ServiceId, User,
 };
 
 use super::TeamError;
 use crate::App;
+use crate::accounts::is_government_email;
 use crate::keys::{CreatedKey, KeyError};
 use crate::safelist::SafelistError;
 
@@ -52,7 +54,7 @@ impl App {
             .await
             .map_err(key_error)?;
         let detail = format!("key={} type={}", created.key.id, key_type.as_str());
-        self.audit(actor.into(), Some(service), "api_key.created", detail)
+        self.record_change(actor.into(), Some(service), "api_key.created", detail)
             .await?;
         Ok(created)
     }
@@ -68,7 +70,7 @@ impl App {
             .await?;
         self.revoke_api_key(service, id).await.map_err(key_error)?;
         let detail = format!("key={id}");
-        self.audit(actor.into(), Some(service), "api_key.revoked", detail)
+        self.record_change(actor.into(), Some(service), "api_key.revoked", detail)
             .await
     }
 
@@ -115,7 +117,7 @@ impl App {
             saved.push(entry.map_err(TeamError::Safelist)?);
         }
         let detail = format!("entries={}", saved.len());
-        self.audit(actor.into(), Some(service), "safelist.updated", detail)
+        self.record_change(actor.into(), Some(service), "safelist.updated", detail)
             .await?;
         Ok(saved)
     }
@@ -142,14 +144,38 @@ impl App {
     ) -> Result<ReplyTo, TeamError> {
         self.require(actor, service, MemberPermission::ManageService)
             .await?;
+        self.check_reply_to_domain(service, email).await?;
         let added = self
             .add_reply_to(service, email, default)
             .await
             .map_err(TeamError::ReplyTo)?;
         let detail = format!("reply_to={} default={}", added.id, added.is_default);
-        self.audit(actor.into(), Some(service), "reply_to.added", detail)
+        self.record_change(actor.into(), Some(service), "reply_to.added", detail)
             .await?;
         Ok(added)
+    }
+
+    /// GC Notify's rule: a government address, or one on the domain of a team member's.
+    async fn check_reply_to_domain(
+        &self,
+        service: ServiceId,
+        email: &str,
+    ) -> Result<(), TeamError> {
+        // An invalid address is the sender use case's to report, with its own message.
+        let Ok(address) = EmailAddress::parse(email) else {
+            return Ok(());
+        };
+        if is_government_email(&address, &self.settings().government_domains) {
+            return Ok(());
+        }
+        let domain = address.domain().to_lowercase();
+        for membership in self.store().members(service).await? {
+            let user = self.store().user(membership.user).await?;
+            if user.is_some_and(|u| u.email.domain().to_lowercase() == domain) {
+                return Ok(());
+            }
+        }
+        Err(TeamError::ReplyToDomainNotAllowed)
     }
 
     /// Removes a reply-to address (manage_service; the default goes last).
@@ -165,7 +191,7 @@ impl App {
             .await
             .map_err(TeamError::ReplyTo)?;
         let detail = format!("reply_to={id}");
-        self.audit(actor.into(), Some(service), "reply_to.removed", detail)
+        self.record_change(actor.into(), Some(service), "reply_to.removed", detail)
             .await
     }
 }

@@ -11,8 +11,9 @@ use carillon_domain::{
 use time::{Duration, OffsetDateTime};
 
 use super::access::{normalise_permissions, permission_names};
-use super::{Actor, TeamError, token};
+use super::{Actor, TeamError};
 use crate::App;
+use crate::accounts::is_government_email;
 
 /// How long an invitation link works (GC Notify: two days).
 pub const INVITATION_VALIDITY: Duration = Duration::days(2);
@@ -76,6 +77,9 @@ impl App {
         if email.normalised() == actor.email.normalised() {
             return Err(TeamError::InviteYourself);
         }
+        if !is_government_email(email, &self.settings().government_domains) {
+            return Err(TeamError::NotGovernmentEmail);
+        }
         if let Some(user) = self.store().user_by_email(email).await?
             && self.store().membership(service, user.id).await?.is_some()
         {
@@ -92,7 +96,7 @@ impl App {
                     .await?;
             }
         }
-        let (token, token_hash) = token::generate()?;
+        let (token, token_hash) = self.new_invitation_token();
         let now = self.clock().now();
         let invitation = Invitation {
             id: InvitationId::new(),
@@ -125,7 +129,7 @@ impl App {
             invitation.id,
             permission_names(&invitation.permissions)
         );
-        self.audit(actor.into(), Some(service), "member.invited", detail)
+        self.record_change(actor.into(), Some(service), "member.invited", detail)
             .await?;
         Ok(invitation)
     }
@@ -161,7 +165,7 @@ impl App {
             .set_invitation_status(id, InvitationStatus::Cancelled)
             .await?;
         let detail = format!("invitation={id}");
-        self.audit(actor.into(), Some(service), "invitation.cancelled", detail)
+        self.record_change(actor.into(), Some(service), "invitation.cancelled", detail)
             .await
     }
 
@@ -210,13 +214,13 @@ impl App {
             invitation.id,
             permission_names(&invitation.permissions)
         );
-        self.audit(Actor::User(user), Some(service.id), "member.joined", detail)
+        self.record_change(Actor::User(user), Some(service.id), "member.joined", detail)
             .await?;
         Ok(AcceptOutcome::Joined(service))
     }
 
     async fn usable_invitation(&self, token: &str) -> Result<Invitation, TeamError> {
-        let hash = token::hash(token);
+        let hash = self.invitation_token_hash(token);
         let invitation = self.store().invitation_by_token(&hash).await?;
         let invitation = invitation.ok_or(TeamError::NotFound)?;
         usable(&invitation, self.clock().now())?;
