@@ -66,6 +66,12 @@ async fn unsaved_and_unknown_sessions_are_new(fx: Fixture) {
 
 async fn csrf_tokens_are_bound_to_the_session(fx: Fixture) {
     let (a, cookie_a) = fx.new_session().await;
+    // A session printed in a log shows neither its id nor its token.
+    let printed = format!("{a:?}");
+    assert!(
+        !printed.contains(&cookie_a) && !printed.contains(&a.csrf_token()),
+        "{printed}"
+    );
     let (b, _) = fx.new_session().await;
     let token = a.csrf_token();
     assert!(a.check_csrf(&token));
