@@ -29,6 +29,9 @@ pub struct WebSettings {
     pub zone: DisplayZone,
     /// The largest form body accepted, in bytes.
     pub form_body_limit: usize,
+    /// Whether callback URLs on this machine (`http://127.0.0.1…`) pass: for tests and a
+    /// receiver on the same machine; never in production, as in GC Notify.
+    pub callbacks_allow_loopback: bool,
 }
 
 impl Default for WebSettings {
@@ -38,6 +41,7 @@ impl Default for WebSettings {
             cookies: CookieMode::Secure,
             zone: DisplayZone::Toronto,
             form_body_limit: 64 * 1024,
+            callbacks_allow_loopback: false,
         }
     }
 }

@@ -15,8 +15,12 @@ use tower::ServiceExt;
 
 use crate::{CookieMode, WebSettings, WebState};
 
+mod account;
+mod api_pages;
+mod callback_pages;
 mod catalogue;
 mod pages;
+mod profile_pages;
 mod security;
 
 /// The web app over a fresh SQLite store (kept alive by the returned store).
@@ -84,6 +88,15 @@ pub(super) async fn send(router: &Router, request: Request<Body>) -> Answer {
 
 pub(super) async fn get(router: &Router, uri: &str) -> Answer {
     send(router, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+/// A GET with the session `cookie`.
+pub(super) async fn get_with(router: &Router, uri: &str, cookie: &str) -> Answer {
+    let request = Request::get(uri)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap();
+    send(router, request).await
 }
 
 /// A form POST from the same site, with `cookie` and the form's `fields`.
