@@ -81,8 +81,8 @@ impl Default for AppSettings {
             cache_ttl: Duration::from_secs(5),
             bulk_max_rows: 50_000,
             token_key: TokenKey::random(),
-            session_idle: Duration::from_secs(30 * 60),
-            session_absolute: Duration::from_secs(12 * 60 * 60),
+            session_idle: accounts::DEFAULT_SESSION_IDLE,
+            session_absolute: accounts::DEFAULT_SESSION_ABSOLUTE,
             email_code_ttl: Duration::from_secs(30 * 60),
             link_ttl: Duration::from_secs(60 * 60),
             government_domains: accounts::DEFAULT_GOVERNMENT_DOMAINS

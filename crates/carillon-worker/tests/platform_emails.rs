@@ -1,5 +1,6 @@
 //! The web app's sign-in code goes through the whole pipeline: accepted from the platform
-//! service, delivered by a worker to the outbox, and read there it signs the person in.
+//! service, delivered by a worker to the outbox, and read there it signs the person in. And
+//! the worker's housekeeping removes sessions that have timed out.
 //!
 //! PostgreSQL needs `CARILLON_TEST_POSTGRES_URL`; see `carillon_test_support::stores`.
 
@@ -76,4 +77,53 @@ async fn sign_in_code_through_the_outbox_postgres() {
         return;
     };
     the_sign_in_code_arrives_in_the_outbox(&store).await;
+}
+
+async fn housekeeping_removes_timed_out_sessions(store: &TestStore) {
+    use carillon_domain::{Clock, FixedClock};
+    use time::macros::datetime;
+
+    let clock = Arc::new(FixedClock::new(datetime!(2026-12-01 12:00:00 UTC)));
+    let app = App::new(
+        Arc::clone(&store.store),
+        Arc::clone(&clock) as Arc<dyn Clock>,
+        AppSettings::default(),
+    );
+    let mut session = app.open_session(None).await.unwrap();
+    let cookie = session.cookie_to_set().unwrap();
+    app.save_session(&mut session).await.unwrap();
+    let hash = app.settings().token_key.hash(b"session", &cookie);
+    let outbox = Arc::new(Outbox::new(Arc::clone(&store.store)));
+    let worker = Worker::new(
+        Arc::clone(&store.store),
+        outbox.clone(),
+        outbox,
+        WorkerSettings::default(),
+        Arc::clone(app.accepted()),
+    )
+    .with_clock(Arc::clone(&clock) as Arc<dyn Clock>);
+
+    clock.advance(time::Duration::minutes(29));
+    worker.housekeep().await.unwrap();
+    assert!(
+        store.store.session(&hash).await.unwrap().is_some(),
+        "still valid"
+    );
+    // Housekeeping runs once per 10 minutes; by then the session has been idle too long.
+    clock.advance(time::Duration::minutes(11));
+    worker.housekeep().await.unwrap();
+    assert!(store.store.session(&hash).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn timed_out_sessions_are_purged_sqlite() {
+    housekeeping_removes_timed_out_sessions(&TestStore::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn timed_out_sessions_are_purged_postgres() {
+    let Some(store) = TestStore::postgres().await else {
+        return;
+    };
+    housekeeping_removes_timed_out_sessions(&store).await;
 }

@@ -43,6 +43,12 @@ pub(crate) use throttle::Throttle;
 pub use totp_setup::TotpSetup;
 pub use users::{NewUser, UserAdminError};
 
+/// How long an unused session lasts (GC Notify: 30 minutes of inactivity).
+pub const DEFAULT_SESSION_IDLE: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+/// How long a session lasts at most, however active.
+pub const DEFAULT_SESSION_ABSOLUTE: std::time::Duration =
+    std::time::Duration::from_secs(12 * 60 * 60);
+
 /// Failed sign-ins (wrong passwords and wrong codes) that lock an account (GC Notify's 10).
 pub const MAX_FAILED_SIGN_INS: u32 = 10;
 /// Digits in an emailed sign-in code (GC Notify's 5).

@@ -82,6 +82,9 @@ impl Fixture {
             .await
             .unwrap();
         let user = session.user().cloned().expect("signed in");
+        // "Before you continue" asks for the terms once per session: agreed here.
+        session.set_data("terms_agreed", serde_json::Value::Bool(true));
+        self.app.save_session(&mut session).await.unwrap();
         let id = session.cookie_to_set().expect("a rotated id");
         let cookie = format!("__Host-carillon={id}");
         let profile = get_with(&self.router, "/profile", &cookie).await;
@@ -146,16 +149,5 @@ impl Fixture {
         let mut all = vec![("csrf_token", person.token.as_str())];
         all.extend_from_slice(fields);
         send(&self.router, super::post(uri, &person.cookie, &all)).await
-    }
-}
-
-impl Answer {
-    /// Where a redirect goes.
-    pub(super) fn location(&self) -> &str {
-        self.headers
-            .get(axum::http::header::LOCATION)
-            .expect("a redirect")
-            .to_str()
-            .unwrap()
     }
 }

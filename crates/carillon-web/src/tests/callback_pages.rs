@@ -71,7 +71,7 @@ async fn a_callback_is_saved_tested_and_removed_and_bad_urls_are_refused_inline(
     let short = f
         .post(
             &ada,
-            &form,
+            &format!("{form}?lang=en"),
             &[("url", &format!("{url}/ok")), ("token", "short")],
         )
         .await;
@@ -130,7 +130,7 @@ async fn a_callback_is_saved_tested_and_removed_and_bad_urls_are_refused_inline(
         french.body
     );
 
-    let confirm = f.get(&ada, &format!("{form}/remove")).await;
+    let confirm = f.get(&ada, &format!("{form}/remove?lang=en")).await;
     assert_eq!(confirm.status, StatusCode::OK);
     assert_eq!(confirm.title(), "Remove this callback – Carillon");
     assert_eq!(

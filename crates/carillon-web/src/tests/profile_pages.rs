@@ -36,7 +36,7 @@ async fn the_profile_pages_render_in_both_languages() {
         ),
     ];
     for (uri, english, french) in pages {
-        let answer = f.get(&ada, uri).await;
+        let answer = f.get(&ada, &format!("{uri}?lang=en")).await;
         assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.body);
         assert_eq!(answer.title(), format!("{english} – Carillon"), "{uri}");
         let answer = f.get(&ada, &format!("{uri}?lang=fr")).await;
@@ -108,7 +108,7 @@ async fn the_name_and_password_change_and_errors_show_inline() {
     assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
     let cookie = changed.headers[header::SET_COOKIE].to_str().unwrap();
     let rotated = cookie.split(';').next().unwrap().to_owned();
-    let here = super::get_with(&f.router, "/profile?done=password", &rotated).await;
+    let here = super::get_with(&f.router, "/profile?done=password&lang=en", &rotated).await;
     assert_eq!(here.status, StatusCode::OK, "this browser stays signed in");
     assert!(here.body.contains("Your password was changed."));
     let elsewhere = f.get(&other, "/profile").await;

@@ -195,7 +195,7 @@ pub(crate) async fn show_create(account: Account, Path(id): Path<String>) -> Res
 
 /// Creates the key and keeps its text in the session for the next page only.
 pub(crate) async fn submit_create(
-    mut account: Account,
+    account: Account,
     Path(id): Path<String>,
     Form(input): Form<CreateInput>,
 ) -> Response {
@@ -222,12 +222,8 @@ pub(crate) async fn submit_create(
     let problem = match created {
         Ok(created) => {
             let value = json!({ "service": service.to_string(), "name": created.key.name, "key": created.full_key });
-            account.session.set_data(CREATED_KEY, value);
-            return account
-                .finish(crate::views::see_other(&format!(
-                    "/services/{service}/api/keys/created"
-                )))
-                .await;
+            account.session().await.set_data(CREATED_KEY, value);
+            return crate::views::see_other(&format!("/services/{service}/api/keys/created"));
         }
         Err(TeamError::InvalidKeyName) if !problems.is_empty() => None,
         Err(TeamError::InvalidKeyName) => {
@@ -268,13 +264,13 @@ struct CreatedView {
 }
 
 /// The new key, shown once: the session forgets it as the page is made.
-pub(crate) async fn created(mut account: Account, Path(id): Path<String>) -> Response {
+pub(crate) async fn created(account: Account, Path(id): Path<String>) -> Response {
     let service = match service_id(&account, &id) {
         Ok(service) => service,
         Err(response) => return *response,
     };
     let back = format!("/services/{service}/api/keys");
-    let kept = account.session.remove_data(CREATED_KEY);
+    let kept = account.session().await.remove_data(CREATED_KEY);
     let text = |value: &serde_json::Value, key: &str| {
         value.get(key).and_then(|v| v.as_str()).map(str::to_owned)
     };
@@ -282,7 +278,7 @@ pub(crate) async fn created(mut account: Account, Path(id): Path<String>) -> Res
         let ours = text(value, "service")? == service.to_string();
         ours.then(|| Some((text(value, "name")?, text(value, "key")?)))?
     });
-    let response = match shown {
+    match shown {
         Some((name, key)) => no_store(
             StatusCode::OK,
             &CreatedView {
@@ -293,8 +289,7 @@ pub(crate) async fn created(mut account: Account, Path(id): Path<String>) -> Res
             },
         ),
         None => crate::views::see_other(&back),
-    };
-    account.finish(response).await
+    }
 }
 
 /// "Are you sure?" before revoking a key.

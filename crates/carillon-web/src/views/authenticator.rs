@@ -77,19 +77,22 @@ fn view(
 }
 
 /// Starts a setup (a new secret each time) and shows it.
-pub(crate) async fn show(mut account: Account) -> Response {
-    let app = account.ctx.state.app.clone();
-    let Ok(setup) = app.begin_totp_setup(&mut account.session).await else {
+pub(crate) async fn show(account: Account) -> Response {
+    let begun = {
+        let mut session = account.session().await;
+        let begun = account.ctx.state.app.begin_totp_setup(&mut session).await;
+        if let Ok(setup) = &begun {
+            session.set_data(SHOWN_KEY, json!({ "uri": setup.uri }));
+        }
+        begun
+    };
+    let Ok(setup) = begun else {
         return server_error(&account.ctx.state);
     };
-    account
-        .session
-        .set_data(SHOWN_KEY, json!({ "uri": setup.uri }));
     let Some(page) = view(&account, &setup.uri, &setup.secret, Vec::new()) else {
         return server_error(&account.ctx.state);
     };
-    let response = no_store(axum::http::StatusCode::OK, &page);
-    account.finish(response).await
+    no_store(axum::http::StatusCode::OK, &page)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -99,19 +102,26 @@ pub(crate) struct CodeInput {
 }
 
 /// Confirms the setup with a code from the app; a wrong code shows the same QR code again.
-pub(crate) async fn submit(mut account: Account, Form(input): Form<CodeInput>) -> Response {
+pub(crate) async fn submit(account: Account, Form(input): Form<CodeInput>) -> Response {
     let code: String = input.code.chars().filter(|c| !c.is_whitespace()).collect();
     let problem = if code.is_empty() {
         Problem::new("code", Msg("totp-error-missing"))
     } else {
-        let app = account.ctx.state.app.clone();
-        match app.confirm_totp_setup(&mut account.session, &code).await {
-            Ok(()) => {
-                account.session.remove_data(SHOWN_KEY);
-                return account
-                    .finish(see_other("/profile?done=authenticator"))
-                    .await;
+        let confirmed = {
+            let mut session = account.session().await;
+            let confirmed = account
+                .ctx
+                .state
+                .app
+                .confirm_totp_setup(&mut session, &code)
+                .await;
+            if confirmed.is_ok() {
+                session.remove_data(SHOWN_KEY);
             }
+            confirmed
+        };
+        match confirmed {
+            Ok(()) => return see_other("/profile?done=authenticator"),
             Err(TotpSetupError::Incorrect) => {
                 Problem::new("code", Msg("profile-error-code-incorrect"))
             }
@@ -120,7 +130,8 @@ pub(crate) async fn submit(mut account: Account, Form(input): Form<CodeInput>) -
         }
     };
     let uri = account
-        .session
+        .session()
+        .await
         .data(SHOWN_KEY)
         .and_then(|v| v.get("uri"))
         .and_then(Value::as_str)

@@ -121,7 +121,7 @@ struct ListView {
 }
 
 /// Both callbacks, set or not, and the banner of the last save or test.
-async fn list(mut account: Account, Path(id): Path<String>) -> Response {
+async fn list(account: Account, Path(id): Path<String>) -> Response {
     let service = match service_id(&account, &id) {
         Ok(service) => service,
         Err(response) => return *response,
@@ -136,7 +136,7 @@ async fn list(mut account: Account, Path(id): Path<String>) -> Response {
         Ok(configs) => configs,
         Err(error) => return account.refused(&error),
     };
-    let result = account.session.remove_data(RESULT_KEY);
+    let result = account.session().await.remove_data(RESULT_KEY);
     let number = |key: &str| {
         result
             .as_ref()
@@ -175,8 +175,7 @@ async fn list(mut account: Account, Path(id): Path<String>) -> Response {
         rows,
         csrf_token: account.csrf(),
     };
-    let response = page_response(false, &view);
-    account.finish(response).await
+    page_response(false, &view)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -272,14 +271,13 @@ async fn submit(
 }
 
 /// Keeps the result for the list's banner, then goes there.
-async fn saved(mut account: Account, service: ServiceId, result: CallbackTest) -> Response {
+async fn saved(account: Account, service: ServiceId, result: CallbackTest) -> Response {
     let ms = u64::try_from(result.elapsed.as_millis()).unwrap_or(u64::MAX);
     account
-        .session
-        .set_data(RESULT_KEY, json!({ "status": result.status, "ms": ms }));
-    account
-        .finish(see_other(&format!("/services/{service}/api/callbacks")))
+        .session()
         .await
+        .set_data(RESULT_KEY, json!({ "status": result.status, "ms": ms }));
+    see_other(&format!("/services/{service}/api/callbacks"))
 }
 
 /// The field and message for what the use case refused.

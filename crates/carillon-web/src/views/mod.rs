@@ -3,6 +3,7 @@
 
 mod api_keys;
 mod authenticator;
+mod before_continue;
 mod callbacks;
 mod code;
 mod common;
@@ -11,6 +12,7 @@ mod password;
 mod profile;
 mod register;
 mod safelist;
+mod services;
 mod sign_in;
 mod sign_out;
 mod signed_in;
@@ -39,9 +41,15 @@ pub(crate) fn routes() -> Router<WebState> {
             "/sign-in/totp",
             get(code::show_totp).post(code::submit_totp),
         )
+        .route(
+            "/sign-in/continue",
+            get(before_continue::show).post(before_continue::submit),
+        )
         .route("/sign-out", post(sign_out::submit))
+        .route("/services", get(services::show))
         .route("/register", get(register::show).post(register::submit))
         .route("/register/check-email", get(register::check_email))
+        .route("/verify-email/{token}", get(register::verify_email))
         .route(
             "/forgot-password",
             get(password::show_forgot).post(password::submit_forgot),

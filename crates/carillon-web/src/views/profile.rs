@@ -101,10 +101,13 @@ async fn show_name(account: Account) -> Response {
     page_response(false, &name_page(&account, &name, Vec::new()))
 }
 
-async fn submit_name(mut account: Account, Form(input): Form<NameInput>) -> Response {
-    let app = account.ctx.state.app.clone();
-    match app.change_name(&mut account.session, &input.name).await {
-        Ok(Some(_)) => account.finish(see_other("/profile?done=name")).await,
+async fn submit_name(account: Account, Form(input): Form<NameInput>) -> Response {
+    let app = &account.ctx.state.app;
+    let changed = app
+        .change_name(&mut *account.session().await, &input.name)
+        .await;
+    match changed {
+        Ok(Some(_)) => see_other("/profile?done=name"),
         Ok(None) => {
             let problems = vec![Problem::new("name", Msg("profile-error-name-missing"))];
             page_response(true, &name_page(&account, &input.name, problems))
@@ -153,7 +156,7 @@ async fn show_email(account: Account) -> Response {
 async fn submit_email(account: Account, Form(input): Form<EmailInput>) -> Response {
     let app = &account.ctx.state.app;
     let problem = match app
-        .request_email_change(&account.session, &input.email, &input.password)
+        .request_email_change(&*account.session().await, &input.email, &input.password)
         .await
     {
         Ok(()) => return see_other("/profile/email/check"),
@@ -190,7 +193,7 @@ async fn show_confirm_email(ctx: Ctx, Path(token): Path<String>) -> Response {
     let form = FormView::new(
         action,
         Msg("profile-email-confirm-submit"),
-        ctx.visitor.csrf_token(),
+        ctx.csrf_token.clone(),
     );
     page_response(
         false,
@@ -250,7 +253,7 @@ async fn show_password(account: Account) -> Response {
 }
 
 /// Checks the new password, then changes it; other sessions end, this one gets a new id.
-async fn submit_password(mut account: Account, Form(input): Form<PasswordInput>) -> Response {
+async fn submit_password(account: Account, Form(input): Form<PasswordInput>) -> Response {
     let mut problems = Vec::new();
     if input.current.is_empty() {
         problems.push(Problem::new(
@@ -274,12 +277,16 @@ async fn submit_password(mut account: Account, Form(input): Form<PasswordInput>)
         )),
     }
     if problems.is_empty() {
-        let app = account.ctx.state.app.clone();
-        match app
-            .change_password(&mut account.session, &input.current, &input.password)
-            .await
-        {
-            Ok(()) => return account.finish(see_other("/profile?done=password")).await,
+        let app = &account.ctx.state.app;
+        let changed = app
+            .change_password(
+                &mut *account.session().await,
+                &input.current,
+                &input.password,
+            )
+            .await;
+        match changed {
+            Ok(()) => return see_other("/profile?done=password"),
             Err(SignInError::Incorrect) => problems.push(Problem::new(
                 "current",
                 Msg("profile-error-password-incorrect"),
@@ -310,8 +317,13 @@ async fn show_sign_out_everywhere(account: Account) -> Response {
     page_response(false, &view)
 }
 
-/// Ends every session of the person, this one included.
+/// Ends every session of the person: this one first (so the session middleware does not store
+/// it again), then the others.
 async fn submit_sign_out_everywhere(account: Account) -> Response {
+    let app = &account.ctx.state.app;
+    if app.sign_out(&mut *account.session().await).await.is_err() {
+        return server_error(&account.ctx.state);
+    }
     match account
         .ctx
         .state

@@ -1,10 +1,10 @@
 //! What the pages behind sign-in share: the signed-in person and their session (opened with
-//! the session use cases), the answer when the use case refuses (403, 404), and saving the
-//! session (and setting its cookie when its id rotated) before answering.
+//! the session use cases), the answer when the use case refuses (403, 404), confirmation
+//! pages and pages that must not be stored.
 
 use askama::Template;
 use axum::extract::FromRequestParts;
-use axum::http::header::{CACHE_CONTROL, COOKIE, SET_COOKIE};
+use axum::http::header::CACHE_CONTROL;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
@@ -15,16 +15,16 @@ use carillon_domain::User;
 use crate::context::Ctx;
 use crate::form::{Msg, Problem};
 use crate::page::Page;
-use crate::session::{cookie_name, set_cookie};
 use crate::state::WebState;
 use crate::views::common::{Link, MessagePage};
 use crate::views::errors::server_error;
 use crate::views::{render, see_other};
 
-/// A request from a person who is signed in (both factors).
+/// A request from a person who is signed in (both factors) and has agreed to the terms. The
+/// session itself is `ctx.session`: lock it around the use cases that change it; the session
+/// middleware saves it (and sets the cookie when its id rotated) after the handler.
 pub(crate) struct Account {
     pub(crate) ctx: Ctx,
-    pub(crate) session: Session,
     pub(crate) user: User,
 }
 
@@ -33,35 +33,18 @@ impl FromRequestParts<WebState> for Account {
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Response> {
         let ctx = Ctx::from_request_parts(parts, state).await?;
-        let name = cookie_name(state.settings.cookies);
-        let cookie = parts
-            .headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find_map(|(key, value)| (key == name).then_some(value));
-        let Ok(session) = state.app.open_session(cookie).await else {
-            return Err(server_error(state));
-        };
-        match session.user().cloned() {
-            Some(user) => Ok(Self { ctx, session, user }),
-            None => {
-                let next: String =
-                    form_urlencoded::byte_serialize(parts.uri.path().as_bytes()).collect();
-                Err(see_other(&format!("/sign-in?next={next}")))
-            }
-        }
+        let user = ctx
+            .require_user()
+            .map_err(|first| see_other(&first))?
+            .clone();
+        Ok(Self { ctx, user })
     }
 }
 
 impl Account {
-    /// The layout's context, with the signed-in header.
+    /// The layout's context.
     pub(crate) fn page(&self, heading: Msg, problems: Vec<Problem>) -> Page {
-        let mut page = self.ctx.page(heading, problems);
-        page.signed_in = true;
-        page
+        self.ctx.page(heading, problems)
     }
 
     /// The message `id` with one variable, in the page's language.
@@ -72,30 +55,14 @@ impl Account {
             .get(self.ctx.lang, id.id(), &[(name, value)])
     }
 
-    /// The form token of this session.
-    pub(crate) fn csrf(&self) -> String {
-        self.ctx.visitor.csrf_token()
+    /// The session, locked: hold it only around the use cases that read or change it.
+    pub(crate) async fn session(&self) -> tokio::sync::MutexGuard<'_, Session> {
+        self.ctx.session.0.lock().await
     }
 
-    /// Stores the session's changes, then answers; sets the cookie when the id rotated.
-    pub(crate) async fn finish(mut self, mut response: Response) -> Response {
-        if self
-            .ctx
-            .state
-            .app
-            .save_session(&mut self.session)
-            .await
-            .is_err()
-        {
-            return server_error(&self.ctx.state);
-        }
-        if let Some(id) = self.session.cookie_to_set()
-            && let Ok(value) =
-                HeaderValue::from_str(&set_cookie(self.ctx.state.settings.cookies, &id))
-        {
-            response.headers_mut().append(SET_COOKIE, value);
-        }
-        response
+    /// The form token of this session.
+    pub(crate) fn csrf(&self) -> String {
+        self.ctx.csrf_token.clone()
     }
 
     /// The page for a refusal of the team use cases: 403, 404, else 500.
