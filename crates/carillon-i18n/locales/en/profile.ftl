@@ -1,5 +1,6 @@
 # Your profile.
 profile-title = Your profile
+nav-your-profile = Your profile
 profile-back = Back to your profile
 profile-change = Change
 profile-save = Save

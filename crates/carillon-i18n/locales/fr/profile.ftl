@@ -1,5 +1,6 @@
 # Votre profil.
 profile-title = Votre profil
+nav-your-profile = Votre profil
 profile-back = Retour à votre profil
 profile-change = Modifier
 profile-save = Enregistrer

@@ -42,9 +42,16 @@ async fn the_profile_pages_render_in_both_languages() {
         let answer = f.get(&ada, &format!("{uri}?lang=fr")).await;
         assert_eq!(answer.title(), format!("{french} – Carillon"), "{uri}");
     }
-    let profile = f.get(&ada, "/profile").await;
+    let profile = f.get(&ada, "/profile?lang=en").await;
     assert!(profile.body.contains("ada@example.gc.ca"));
     assert!(profile.body.contains("Ada Lovelace"));
+    assert!(
+        profile
+            .body
+            .contains("<a href=\"/profile\" aria-current=\"page\">Your profile</a>"),
+        "{}",
+        profile.body
+    );
 }
 
 #[tokio::test]

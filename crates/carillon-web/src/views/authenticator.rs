@@ -167,6 +167,8 @@ mod tests {
         assert!(svg.starts_with("<svg role=\"img\""), "{svg}");
         assert!(svg.contains("<path") || svg.contains("<rect"), "{svg}");
         assert!(!svg.contains("<?xml"));
+        // The content security policy refuses inline styles.
+        assert!(!svg.contains("style="), "{svg}");
         assert_eq!(grouped("JBSWY3DPEHPK3PXP"), "JBSW Y3DP EHPK 3PXP");
         assert_eq!(
             secret_of("otpauth://totp/x?secret=ABC&issuer=C").as_deref(),

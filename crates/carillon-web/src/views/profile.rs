@@ -70,8 +70,10 @@ async fn summary(account: Account, Query(query): Query<DoneQuery>) -> Response {
         Some("authenticator") => Some(Msg("profile-authenticator-saved")),
         _ => None,
     };
+    let mut page = account.page(Msg("profile-title"), Vec::new());
+    page.nav = "profile";
     let view = SummaryView {
-        page: account.page(Msg("profile-title"), Vec::new()),
+        page,
         banner,
         name: account.user.name.clone(),
         email: account.user.email.as_str().to_owned(),
