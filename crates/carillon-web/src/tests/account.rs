@@ -97,7 +97,8 @@ impl Fixture {
         }
     }
 
-    async fn code_sent_to(&self, to: &str) -> String {
+    /// The body of the newest platform email to `to`.
+    pub(super) async fn email_to(&self, to: &str) -> String {
         let filter = NotificationFilter {
             limit: 100,
             ..NotificationFilter::default()
@@ -108,9 +109,15 @@ impl Fixture {
             .notifications(platform_service_id(), &filter)
             .await
             .unwrap();
-        let email = sent.into_iter().find(|n| n.to == to).expect("a code email");
-        email
+        sent.into_iter()
+            .find(|n| n.to == to)
+            .expect("an email")
             .body
+    }
+
+    async fn code_sent_to(&self, to: &str) -> String {
+        self.email_to(to)
+            .await
             .chars()
             .take_while(char::is_ascii_digit)
             .collect()

@@ -228,6 +228,32 @@ async fn an_email_change_sends_a_link_after_the_password() {
         "{}",
         bad_link.body
     );
+
+    let body = f.email_to("ada@canada.ca").await;
+    let marker = "/user-profile/email/confirm/";
+    let start = body.find(marker).expect("a link") + marker.len();
+    let token: String = body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    let link = format!("{marker}{token}");
+    let page = f.get(&ada, &link).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.title(), "Confirm your new email address – Carillon");
+    let user = f.store.store.user(ada.user.id).await.unwrap().unwrap();
+    assert_eq!(
+        user.email.as_str(),
+        "ada@example.gc.ca",
+        "a GET changes nothing"
+    );
+    let confirmed = f.post(&ada, &link, &[]).await;
+    assert!(
+        confirmed.body.contains("Your email address was changed"),
+        "{}",
+        confirmed.body
+    );
+    let user = f.store.store.user(ada.user.id).await.unwrap().unwrap();
+    assert_eq!(user.email.as_str(), "ada@canada.ca");
 }
 
 fn now() -> i64 {
