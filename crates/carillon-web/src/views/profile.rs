@@ -8,7 +8,7 @@ use axum::extract::{Path, Query};
 use axum::response::Response;
 use axum::routing::get;
 use carillon_app::accounts::{
-    CHANGE_EMAIL_PATH, EmailChangeError, PasswordProblem, SignInError, check_password,
+    AuthAction, CHANGE_EMAIL_PATH, EmailChangeError, PasswordProblem, SignInError, check_password,
 };
 use carillon_domain::SecondFactor;
 use serde::Deserialize;
@@ -18,7 +18,7 @@ use crate::form::{Field, FormView, Msg, Problem};
 use crate::page::Page;
 use crate::state::WebState;
 use crate::views::common::{FormPage, Link, MessagePage};
-use crate::views::errors::server_error;
+use crate::views::errors::{server_error, too_many};
 use crate::views::signed_in::{Account, ConfirmView};
 use crate::views::{authenticator, page_response, see_other};
 
@@ -156,6 +156,10 @@ async fn show_email(account: Account) -> Response {
 
 /// Sends the link to the new address after checking the password again.
 async fn submit_email(account: Account, Form(input): Form<EmailInput>) -> Response {
+    // It sends an email: limited per client like the other pages that do.
+    if !account.ctx.allowed(AuthAction::Email) {
+        return too_many(&account.ctx);
+    }
     let app = &account.ctx.state.app;
     let problem = match app
         .request_email_change(&*account.session().await, &input.email, &input.password)
