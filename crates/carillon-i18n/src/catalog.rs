@@ -21,6 +21,16 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../locales/en/sign-in.ftl"),
         include_str!("../locales/fr/sign-in.ftl"),
     ),
+    (
+        "api.ftl",
+        include_str!("../locales/en/api.ftl"),
+        include_str!("../locales/fr/api.ftl"),
+    ),
+    (
+        "profile.ftl",
+        include_str!("../locales/en/profile.ftl"),
+        include_str!("../locales/fr/profile.ftl"),
+    ),
 ];
 
 /// Why the catalogues could not be loaded: only a broken `.ftl` file in the build.

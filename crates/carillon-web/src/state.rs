@@ -30,6 +30,9 @@ pub struct WebSettings {
     /// Seconds of `Strict-Transport-Security` on every answer, for a site reached only over
     /// HTTPS; none when `None`.
     pub hsts_max_age: Option<u64>,
+    /// Whether callback URLs on this machine (`http://127.0.0.1…`) pass: for tests and a
+    /// receiver on the same machine; never in production, as in GC Notify.
+    pub callbacks_allow_loopback: bool,
 }
 
 impl Default for WebSettings {
@@ -40,6 +43,7 @@ impl Default for WebSettings {
             zone: DisplayZone::Toronto,
             form_body_limit: 64 * 1024,
             hsts_max_age: None,
+            callbacks_allow_loopback: false,
         }
     }
 }

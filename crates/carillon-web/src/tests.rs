@@ -15,9 +15,13 @@ use tower::ServiceExt;
 
 use crate::{CookieMode, WebSettings, WebState};
 
+mod account;
+mod api_pages;
+mod callback_pages;
 mod catalogue;
 mod flows;
 mod pages;
+mod profile_pages;
 mod security;
 
 /// The web app over a fresh SQLite store (kept alive by the returned store).

@@ -2,15 +2,21 @@
 //! `templates/<module>/`.
 
 mod add_service;
+mod api_keys;
+mod authenticator;
 mod before_continue;
+mod callbacks;
 mod code;
 mod common;
 pub(crate) mod errors;
 mod password;
+mod profile;
 mod register;
+mod safelist;
 mod services;
 mod sign_in;
 mod sign_out;
+mod signed_in;
 
 use askama::Template;
 use axum::Router;
@@ -58,6 +64,29 @@ pub(crate) fn routes() -> Router<WebState> {
             "/new-password/{token}",
             get(password::show_new_password).post(password::submit_new_password),
         )
+        .merge(api_routes())
+        .merge(profile::routes())
+}
+
+/// API integration: keys, safelist, callbacks.
+fn api_routes() -> Router<WebState> {
+    Router::new()
+        .route("/services/{id}/api", get(api_keys::hub))
+        .route("/services/{id}/api/keys", get(api_keys::list))
+        .route(
+            "/services/{id}/api/keys/create",
+            get(api_keys::show_create).post(api_keys::submit_create),
+        )
+        .route("/services/{id}/api/keys/created", get(api_keys::created))
+        .route(
+            "/services/{id}/api/keys/{key}/revoke",
+            get(api_keys::show_revoke).post(api_keys::submit_revoke),
+        )
+        .route(
+            "/services/{id}/api/safelist",
+            get(safelist::show).post(safelist::submit),
+        )
+        .merge(callbacks::routes())
 }
 
 /// A rendered template with `status`; a failure to render (a bug) is logged and answered 500.
