@@ -112,7 +112,10 @@ impl App {
         // Members are on their services' safelists under their address: move those entries,
         // or trial services and team keys stop reaching them. The address has changed
         // already, so a failure here is reported without undoing it.
-        if let Err(error) = self.member_address_changed(user.id, &old, &user.email).await {
+        if let Err(error) = self
+            .member_address_changed(user.id, &old, &user.email)
+            .await
+        {
             tracing::warn!(user = %user.id, %error, "team safelist entries kept the old address");
         }
         self.audit(Some(user.id), "user.email_changed", "").await?;
