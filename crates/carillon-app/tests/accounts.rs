@@ -9,6 +9,8 @@
 
 #[path = "accounts/fixture.rs"]
 mod fixture;
+#[path = "accounts/profile.rs"]
+mod profile;
 #[path = "accounts/registration.rs"]
 mod registration;
 #[path = "accounts/sessions.rs"]
