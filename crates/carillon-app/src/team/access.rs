@@ -15,9 +15,7 @@ pub struct PasswordConfirmed {
 }
 
 impl PasswordConfirmed {
-    /// Called once the password of `user` has been verified, and only then (by the
-    /// accounts use cases' password check, which the web app calls before these changes).
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// Called once the password of `user` has been verified, and only then.
     pub(crate) fn verified(user: UserId) -> Self {
         Self { user }
     }
@@ -29,6 +27,21 @@ impl PasswordConfirmed {
 }
 
 impl App {
+    /// Checks the password `actor` re-entered before changing a service's name or sending
+    /// address (Argon2id, off the async runtime).
+    pub async fn confirm_password(
+        &self,
+        actor: &User,
+        password: &str,
+    ) -> Result<PasswordConfirmed, TeamError> {
+        let phc = Some(actor.password_hash.clone());
+        if crate::accounts::password_matches(password, phc).await {
+            Ok(PasswordConfirmed::verified(actor.id))
+        } else {
+            Err(TeamError::IncorrectPassword)
+        }
+    }
+
     /// What `actor` may do in `service`: every permission for a platform admin, the member's
     /// own otherwise. `Forbidden` for someone who is not a member.
     pub async fn member_permissions(
@@ -60,7 +73,7 @@ impl App {
         actor: &User,
         service: ServiceId,
     ) -> Result<(Service, Vec<MemberPermission>), TeamError> {
-        let found = self.service(service).await?;
+        let found = self.managed_service(service).await?;
         if actor.platform_admin {
             return Ok((found, MemberPermission::ALL.to_vec()));
         }
@@ -68,6 +81,15 @@ impl App {
             Some(membership) => Ok((found, membership.permissions)),
             None => Err(TeamError::Forbidden),
         }
+    }
+
+    /// A service people manage: the built-in platform service (which sends sign-in codes
+    /// and invitations) is not one, so no page can suspend or change it.
+    pub(crate) async fn managed_service(&self, id: ServiceId) -> Result<Service, TeamError> {
+        if crate::accounts::is_platform_service(id) {
+            return Err(TeamError::NotFound);
+        }
+        Ok(self.service(id).await?)
     }
 
     /// Refuses anyone but a platform admin (or the command line).
@@ -80,7 +102,7 @@ impl App {
     }
 
     /// Writes one audit event. `detail` holds ids and setting names, never personal data.
-    pub(crate) async fn audit(
+    pub(crate) async fn record_change(
         &self,
         actor: Actor<'_>,
         service: Option<ServiceId>,

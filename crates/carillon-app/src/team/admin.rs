@@ -71,9 +71,10 @@ impl App {
     ) -> Result<Service, TeamError> {
         let actor = actor.into();
         Self::require_platform_admin(actor)?;
+        self.managed_service(service).await?;
         limits.check()?;
         if limits.is_empty() {
-            return Ok(self.service(service).await?);
+            return self.managed_service(service).await;
         }
         let changes = ServiceChanges {
             email_daily_limit: limits.email_daily,
@@ -92,7 +93,7 @@ impl App {
             saved.sms_annual_limit,
             saved.rate_limit
         );
-        self.audit(actor, Some(service), "service.limits", detail)
+        self.record_change(actor, Some(service), "service.limits", detail)
             .await?;
         Ok(saved)
     }
@@ -106,6 +107,7 @@ impl App {
     ) -> Result<Service, TeamError> {
         let actor = actor.into();
         Self::require_platform_admin(actor)?;
+        self.managed_service(service).await?;
         let changes = ServiceChanges {
             live: Some(live),
             ..ServiceChanges::default()
@@ -120,7 +122,8 @@ impl App {
             "email_daily={} sms_daily={}",
             saved.email_daily_limit, saved.sms_daily_limit
         );
-        self.audit(actor, Some(service), action, detail).await?;
+        self.record_change(actor, Some(service), action, detail)
+            .await?;
         Ok(saved)
     }
 
@@ -158,6 +161,7 @@ impl App {
         active: bool,
     ) -> Result<Service, TeamError> {
         Self::require_platform_admin(actor)?;
+        self.managed_service(service).await?;
         let changes = ServiceChanges {
             active: Some(active),
             ..ServiceChanges::default()
@@ -168,7 +172,7 @@ impl App {
         } else {
             "service.suspended"
         };
-        self.audit(actor, Some(service), action, String::new())
+        self.record_change(actor, Some(service), action, String::new())
             .await?;
         Ok(saved)
     }

@@ -52,7 +52,7 @@ impl App {
             .await
             .map_err(key_error)?;
         let detail = format!("key={} type={}", created.key.id, key_type.as_str());
-        self.audit(actor.into(), Some(service), "api_key.created", detail)
+        self.record_change(actor.into(), Some(service), "api_key.created", detail)
             .await?;
         Ok(created)
     }
@@ -68,7 +68,7 @@ impl App {
             .await?;
         self.revoke_api_key(service, id).await.map_err(key_error)?;
         let detail = format!("key={id}");
-        self.audit(actor.into(), Some(service), "api_key.revoked", detail)
+        self.record_change(actor.into(), Some(service), "api_key.revoked", detail)
             .await
     }
 
@@ -115,7 +115,7 @@ impl App {
             saved.push(entry.map_err(TeamError::Safelist)?);
         }
         let detail = format!("entries={}", saved.len());
-        self.audit(actor.into(), Some(service), "safelist.updated", detail)
+        self.record_change(actor.into(), Some(service), "safelist.updated", detail)
             .await?;
         Ok(saved)
     }
@@ -147,7 +147,7 @@ impl App {
             .await
             .map_err(TeamError::ReplyTo)?;
         let detail = format!("reply_to={} default={}", added.id, added.is_default);
-        self.audit(actor.into(), Some(service), "reply_to.added", detail)
+        self.record_change(actor.into(), Some(service), "reply_to.added", detail)
             .await?;
         Ok(added)
     }
@@ -165,7 +165,7 @@ impl App {
             .await
             .map_err(TeamError::ReplyTo)?;
         let detail = format!("reply_to={id}");
-        self.audit(actor.into(), Some(service), "reply_to.removed", detail)
+        self.record_change(actor.into(), Some(service), "reply_to.removed", detail)
             .await
     }
 }

@@ -151,7 +151,7 @@ impl App {
             decided_at: None,
         };
         self.store().put_go_live_request(&request).await?;
-        self.audit(
+        self.record_change(
             actor.into(),
             Some(service),
             "go_live.requested",
@@ -201,7 +201,7 @@ impl App {
         let actor = actor.into();
         let pending = self.pending_request(actor, service).await?;
         let request = self.decide(actor, pending, GoLiveStatus::Rejected).await?;
-        self.audit(actor, Some(service), "go_live.rejected", String::new())
+        self.record_change(actor, Some(service), "go_live.rejected", String::new())
             .await?;
         Ok(request)
     }

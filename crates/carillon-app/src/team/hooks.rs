@@ -133,7 +133,7 @@ impl App {
             .map_err(TeamError::Callback)?;
         let test = timed.result.lock().ok().and_then(|slot| *slot);
         let detail = format!("kind={}", kind.as_str());
-        self.audit(actor.into(), Some(service), "callback.saved", detail)
+        self.record_change(actor.into(), Some(service), "callback.saved", detail)
             .await?;
         let test = test.ok_or(TeamError::Callback(CallbackError::HealthCheck(
             "no answer".to_owned(),
@@ -173,7 +173,7 @@ impl App {
             .await
             .map_err(TeamError::Callback)?;
         let detail = format!("kind={}", kind.as_str());
-        self.audit(actor.into(), Some(service), "callback.removed", detail)
+        self.record_change(actor.into(), Some(service), "callback.removed", detail)
             .await
     }
 }

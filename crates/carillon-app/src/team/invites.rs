@@ -11,7 +11,7 @@ use carillon_domain::{
 use time::{Duration, OffsetDateTime};
 
 use super::access::{normalise_permissions, permission_names};
-use super::{Actor, TeamError, token};
+use super::{Actor, TeamError};
 use crate::App;
 
 /// How long an invitation link works (GC Notify: two days).
@@ -92,7 +92,7 @@ impl App {
                     .await?;
             }
         }
-        let (token, token_hash) = token::generate()?;
+        let (token, token_hash) = self.new_invitation_token();
         let now = self.clock().now();
         let invitation = Invitation {
             id: InvitationId::new(),
@@ -125,7 +125,7 @@ impl App {
             invitation.id,
             permission_names(&invitation.permissions)
         );
-        self.audit(actor.into(), Some(service), "member.invited", detail)
+        self.record_change(actor.into(), Some(service), "member.invited", detail)
             .await?;
         Ok(invitation)
     }
@@ -161,7 +161,7 @@ impl App {
             .set_invitation_status(id, InvitationStatus::Cancelled)
             .await?;
         let detail = format!("invitation={id}");
-        self.audit(actor.into(), Some(service), "invitation.cancelled", detail)
+        self.record_change(actor.into(), Some(service), "invitation.cancelled", detail)
             .await
     }
 
@@ -210,13 +210,13 @@ impl App {
             invitation.id,
             permission_names(&invitation.permissions)
         );
-        self.audit(Actor::User(user), Some(service.id), "member.joined", detail)
+        self.record_change(Actor::User(user), Some(service.id), "member.joined", detail)
             .await?;
         Ok(AcceptOutcome::Joined(service))
     }
 
     async fn usable_invitation(&self, token: &str) -> Result<Invitation, TeamError> {
-        let hash = token::hash(token);
+        let hash = self.invitation_token_hash(token);
         let invitation = self.store().invitation_by_token(&hash).await?;
         let invitation = invitation.ok_or(TeamError::NotFound)?;
         usable(&invitation, self.clock().now())?;

@@ -73,7 +73,7 @@ impl App {
             "user={member} permissions={}",
             permission_names(&membership.permissions)
         );
-        self.audit(actor.into(), Some(service), "member.permissions", detail)
+        self.record_change(actor.into(), Some(service), "member.permissions", detail)
             .await?;
         Ok(membership)
     }
@@ -93,7 +93,7 @@ impl App {
 
     /// The actor leaves the service's team.
     pub async fn leave_service(&self, actor: &User, service: ServiceId) -> Result<(), TeamError> {
-        let found = self.service(service).await?;
+        let found = self.managed_service(service).await?;
         self.depart(actor, &found, actor.id, "member.left").await
     }
 
@@ -118,7 +118,7 @@ impl App {
             self.remove_team_safelist(service.id, &user.email).await?;
         }
         let detail = format!("user={member}");
-        self.audit(Actor::User(actor), Some(service.id), action, detail)
+        self.record_change(Actor::User(actor), Some(service.id), action, detail)
             .await
     }
 

@@ -11,6 +11,7 @@ mod api;
 mod golive;
 mod hooks;
 mod invites;
+mod mail;
 mod members;
 mod services;
 mod token;
@@ -29,6 +30,7 @@ pub use hooks::{CallbackProbe, CallbackTest};
 pub use invites::{
     AcceptOutcome, INVITATION_VALIDITY, InvitationEmail, InvitationMailer, InvitationView,
 };
+pub use mail::INVITATION_PATH;
 pub use members::Member;
 pub use services::CreateService;
 
@@ -82,6 +84,9 @@ pub enum TeamError {
     /// The password confirmation belongs to someone else.
     #[error("confirm your own password")]
     PasswordNotConfirmed,
+    /// The password re-entered to confirm a change is wrong.
+    #[error("incorrect password")]
+    IncorrectPassword,
     #[error("you cannot invite yourself")]
     InviteYourself,
     #[error("this person is already a member of the service")]

@@ -68,7 +68,7 @@ impl App {
         };
         self.store().put_membership(&membership).await?;
         self.add_team_safelist(service.id, &actor.email).await?;
-        self.audit(
+        self.record_change(
             Actor::User(actor),
             Some(service.id),
             "service.created",
@@ -95,7 +95,7 @@ impl App {
         };
         let saved = self.update_service(service, changes).await?;
         let actor = Actor::User(actor);
-        self.audit(actor, Some(service), "service.renamed", String::new())
+        self.record_change(actor, Some(service), "service.renamed", String::new())
             .await?;
         Ok(saved)
     }
@@ -117,7 +117,7 @@ impl App {
         };
         let saved = self.update_service(service, changes).await?;
         let detail = format!("email_from={}", saved.email_from);
-        self.audit(
+        self.record_change(
             Actor::User(actor),
             Some(service),
             "service.email_from",
@@ -143,7 +143,7 @@ impl App {
         };
         self.store().update_service(&saved).await?;
         let detail = format!("language={}", language.as_str());
-        self.audit(
+        self.record_change(
             Actor::User(actor),
             Some(service),
             "service.branding",

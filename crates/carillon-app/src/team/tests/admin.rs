@@ -11,6 +11,7 @@ on_both_backends!(
     platform_admin_tools,
     command_line_follows_the_same_rules,
     renaming_needs_the_password,
+    passwords_are_checked_before_changes,
 );
 
 async fn platform_admin_tools(fx: &Fx) {
@@ -70,6 +71,14 @@ async fn platform_admin_tools(fx: &Fx) {
             .unwrap()
             .active
     );
+    // The platform service is nobody's to change, and no search finds it.
+    let platform = fx.app.platform_service().await.unwrap();
+    let hidden = fx.app.suspend_service(&admin, platform.id).await;
+    assert!(matches!(hidden, Err(TeamError::NotFound)), "{hidden:?}");
+    let hidden = fx.app.member_permissions(&admin, platform.id).await;
+    assert!(matches!(hidden, Err(TeamError::NotFound)), "{hidden:?}");
+    assert_eq!(fx.app.find_services(&admin, "").await.unwrap().len(), 2);
+    assert!(fx.app.service(platform.id).await.unwrap().active);
     let missing = fx.app.make_live(&admin, ServiceId::new()).await;
     assert!(matches!(missing, Err(TeamError::NotFound)), "{missing:?}");
     let actions = fx.actions(&benefits).await;
@@ -205,4 +214,27 @@ async fn renaming_needs_the_password(fx: &Fx) {
         "service.email_from",
     ];
     assert_eq!(actions, expected);
+}
+
+async fn passwords_are_checked_before_changes(fx: &Fx) {
+    let mut owner = fx.user("Owner", false).await;
+    owner.password_hash = carillon_crypto::password::hash_password("correct horse").unwrap();
+    fx.app.store().update_user(&owner).await.unwrap();
+    let service = fx.service(&owner, "Benefits").await;
+    let wrong = fx.app.confirm_password(&owner, "wrong horse").await;
+    assert!(
+        matches!(wrong, Err(TeamError::IncorrectPassword)),
+        "{wrong:?}"
+    );
+    let confirmed = fx
+        .app
+        .confirm_password(&owner, "correct horse")
+        .await
+        .unwrap();
+    assert_eq!(confirmed.user(), owner.id);
+    let renamed = fx
+        .app
+        .rename_service(&owner, service.id, "Renamed", confirmed)
+        .await;
+    assert_eq!(renamed.unwrap().name, "Renamed");
 }

@@ -1,9 +1,12 @@
 //! Invitations: who may invite, the emailed link, exact permissions, expiry and cancelling.
 
-use carillon_domain::{EmailAddress, InvitationStatus, MemberPermission, Membership};
+use carillon_domain::{
+    EmailAddress, InvitationStatus, MemberPermission, Membership, NotificationFilter,
+};
 use time::Duration;
 
 use super::{Fx, Mailbox, on_both_backends};
+use crate::accounts::platform_service_id;
 use crate::team::{AcceptOutcome, TeamError};
 
 on_both_backends!(
@@ -11,6 +14,7 @@ on_both_backends!(
     invitation_adds_exactly_the_invited_permissions,
     links_expire_and_cancel,
     existing_accounts_sign_in_first,
+    invitation_email_goes_through_the_pipeline,
 );
 
 fn address(text: &str) -> EmailAddress {
@@ -270,4 +274,54 @@ async fn existing_accounts_sign_in_first(fx: &Fx) {
     let granted = fx.app.member_permissions(&known, service.id).await.unwrap();
     assert_eq!(granted, [MemberPermission::ManageApiKeys]);
     assert_eq!(fx.app.user_services(&known).await.unwrap(), [service]);
+}
+
+async fn invitation_email_goes_through_the_pipeline(fx: &Fx) {
+    let owner = fx.user("Owner", false).await;
+    let service = fx.service(&owner, "Benefits").await;
+    let to = address("invitee@example.gc.ca");
+    let sends = vec![MemberPermission::SendMessages];
+    // The app itself is the mailer: the platform service's invitation template.
+    fx.app
+        .invite(&owner, service.id, &to, sends, &fx.app)
+        .await
+        .unwrap();
+    let filter = NotificationFilter {
+        limit: 10,
+        ..NotificationFilter::default()
+    };
+    let platform = platform_service_id();
+    let mut sent = fx
+        .app
+        .store()
+        .notifications(platform, &filter)
+        .await
+        .unwrap();
+    sent.retain(|n| n.to == to.as_str());
+    assert_eq!(sent.len(), 1, "one invitation email");
+    let body = &sent[0].body;
+    assert!(
+        body.contains("Owner") && body.contains("Benefits"),
+        "{body}"
+    );
+    let prefix = "https://notify.example.ca/invitation/";
+    let start = body.find(prefix).expect("a link") + prefix.len();
+    let token: String = body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    assert_eq!(token.len(), 43);
+    let invitee = fx.user("Invitee", false).await;
+    let joined = fx
+        .app
+        .accept_invitation(&token, Some(&invitee))
+        .await
+        .unwrap();
+    assert!(matches!(joined, AcceptOutcome::Joined(_)), "{joined:?}");
+    let granted = fx
+        .app
+        .member_permissions(&invitee, service.id)
+        .await
+        .unwrap();
+    assert_eq!(granted, [MemberPermission::SendMessages]);
 }

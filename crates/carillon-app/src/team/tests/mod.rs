@@ -34,7 +34,11 @@ impl Fx {
         let app = App::new(
             Arc::clone(&store.store),
             Arc::clone(&clock) as Arc<dyn carillon_domain::Clock>,
-            AppSettings::default(),
+            AppSettings {
+                cache_ttl: std::time::Duration::ZERO,
+                web_base_url: "https://notify.example.ca/".to_owned(),
+                ..AppSettings::default()
+            },
         );
         Self {
             app,
