@@ -21,6 +21,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../locales/en/sign-in.ftl"),
         include_str!("../locales/fr/sign-in.ftl"),
     ),
+    (
+        "team.ftl",
+        include_str!("../locales/en/team.ftl"),
+        include_str!("../locales/fr/team.ftl"),
+    ),
 ];
 
 /// Why the catalogues could not be loaded: only a broken `.ftl` file in the build.

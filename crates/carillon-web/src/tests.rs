@@ -18,6 +18,7 @@ use crate::{CookieMode, WebSettings, WebState};
 mod catalogue;
 mod pages;
 mod security;
+mod services;
 
 /// The web app over a fresh SQLite store (kept alive by the returned store).
 pub(super) async fn web() -> (Router, TestStore) {

@@ -4,10 +4,12 @@
 mod code;
 mod common;
 pub(crate) mod errors;
+mod member;
 mod password;
 mod register;
 mod sign_in;
 mod sign_out;
+mod team;
 
 use askama::Template;
 use axum::Router;
@@ -44,6 +46,33 @@ pub(crate) fn routes() -> Router<WebState> {
         .route(
             "/new-password/{token}",
             get(password::show_new_password).post(password::submit_new_password),
+        )
+        .merge(service_routes())
+}
+
+/// The service pages: team, settings, going live, and the platform admin's.
+fn service_routes() -> Router<WebState> {
+    Router::new()
+        .route("/services/{id}/team", get(team::show))
+        .route(
+            "/services/{id}/team/invite",
+            get(team::show_invite).post(team::submit_invite),
+        )
+        .route(
+            "/services/{id}/team/invitations/{invitation}/cancel",
+            post(team::cancel_invitation),
+        )
+        .route(
+            "/services/{id}/team/members/{user}",
+            get(team::show_edit).post(team::submit_edit),
+        )
+        .route(
+            "/services/{id}/team/members/{user}/remove",
+            get(team::show_remove).post(team::submit_remove),
+        )
+        .route(
+            "/services/{id}/team/leave",
+            get(team::show_leave).post(team::submit_leave),
         )
 }
 
