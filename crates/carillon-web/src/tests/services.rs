@@ -22,7 +22,7 @@ mod admin;
 mod settings;
 mod team;
 
-const PASSWORD: &str = "a long enough passphrase";
+pub(super) const PASSWORD: &str = "a long enough passphrase";
 
 pub(super) struct Fx {
     pub(super) router: Router,

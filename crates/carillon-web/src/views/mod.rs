@@ -7,6 +7,8 @@ pub(crate) mod errors;
 mod member;
 mod password;
 mod register;
+mod reply_to;
+mod settings;
 mod sign_in;
 mod sign_out;
 mod team;
@@ -73,6 +75,27 @@ fn service_routes() -> Router<WebState> {
         .route(
             "/services/{id}/team/leave",
             get(team::show_leave).post(team::submit_leave),
+        )
+        .route("/services/{id}/settings", get(settings::show))
+        .route(
+            "/services/{id}/settings/name",
+            get(settings::show_name).post(settings::submit_name),
+        )
+        .route(
+            "/services/{id}/settings/sending-address",
+            get(settings::show_sending_address).post(settings::submit_sending_address),
+        )
+        .route(
+            "/services/{id}/settings/branding",
+            get(settings::show_branding).post(settings::submit_branding),
+        )
+        .route(
+            "/services/{id}/settings/reply-to",
+            get(reply_to::show).post(reply_to::submit),
+        )
+        .route(
+            "/services/{id}/settings/reply-to/{reply}/remove",
+            get(reply_to::show_remove).post(reply_to::submit_remove),
         )
 }
 
