@@ -6,6 +6,7 @@ mod common;
 pub(crate) mod errors;
 mod member;
 mod password;
+mod platform_admin;
 mod register;
 mod reply_to;
 mod settings;
@@ -97,6 +98,27 @@ fn service_routes() -> Router<WebState> {
             "/services/{id}/settings/reply-to/{reply}/remove",
             get(reply_to::show_remove).post(reply_to::submit_remove),
         )
+        .merge(admin_routes())
+}
+
+/// The platform admin's pages.
+fn admin_routes() -> Router<WebState> {
+    Router::new()
+        .route("/admin/services", get(platform_admin::services))
+        .route("/admin/services/{id}", get(platform_admin::service))
+        .route(
+            "/admin/services/{id}/limits",
+            post(platform_admin::submit_limits),
+        )
+        .route("/admin/services/{id}/live", post(platform_admin::make_live))
+        .route(
+            "/admin/services/{id}/suspend",
+            get(platform_admin::show_suspend).post(platform_admin::submit_suspend),
+        )
+        .route("/admin/services/{id}/resume", post(platform_admin::resume))
+        .route("/admin/go-live", get(platform_admin::requests))
+        .route("/admin/go-live/{id}/approve", post(platform_admin::approve))
+        .route("/admin/go-live/{id}/reject", post(platform_admin::reject))
 }
 
 /// A rendered template with `status`; a failure to render (a bug) is logged and answered 500.
