@@ -101,6 +101,9 @@ impl Fx {
             .await
             .unwrap();
         let id = session.cookie_to_set().unwrap();
+        // "Before you continue" is web's page: agree to the terms as it does.
+        session.set_data("terms_agreed", serde_json::Value::Bool(true));
+        self.app.save_session(&mut session).await.unwrap();
         Person {
             user,
             cookie: format!("__Host-carillon={id}"),
@@ -190,17 +193,19 @@ impl Fx {
     }
 }
 
-/// `uri` renders for `person` in English with `heading`, and in French with another title.
+/// `uri` renders for `person` in French with a title of its own, then in English with
+/// `heading` (the session remembers the last `?lang=`, so English comes last).
 pub(super) async fn renders_in_both(fx: &Fx, person: &Person, uri: &str, heading: &str) -> Answer {
-    let english = fx.get_as(person, uri).await;
+    let sep = if uri.contains('?') { '&' } else { '?' };
+    let french = fx.get_as(person, &format!("{uri}{sep}lang=fr")).await;
+    assert_eq!(french.status, StatusCode::OK, "{uri}: {}", french.body);
+    assert!(french.body.contains("<html lang=\"fr\">"), "{uri}");
+    let english = fx.get_as(person, &format!("{uri}{sep}lang=en")).await;
     assert_eq!(english.status, StatusCode::OK, "{uri}: {}", english.body);
     assert!(english.body.contains("<html lang=\"en\">"), "{uri}");
     assert_eq!(english.title(), format!("{heading} – Carillon"), "{uri}");
-    let sep = if uri.contains('?') { '&' } else { '?' };
-    let french = fx.get_as(person, &format!("{uri}{sep}lang=fr")).await;
-    assert_eq!(french.status, StatusCode::OK, "{uri}");
-    assert!(french.body.contains("<html lang=\"fr\">"), "{uri}");
     assert_ne!(french.title(), english.title(), "{uri}");
+    assert!(french.title().ends_with(" – Carillon"), "{uri}");
     english
 }
 

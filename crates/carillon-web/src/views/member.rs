@@ -4,9 +4,8 @@
 
 use askama::Template;
 use axum::extract::FromRequestParts;
-use axum::http::header::COOKIE;
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use carillon_app::App;
 use carillon_app::team::TeamError;
@@ -16,38 +15,12 @@ use crate::context::Ctx;
 use crate::form::{Msg, Problem};
 use crate::page::Page;
 use crate::security::CSRF_FIELD;
-use crate::session::cookie_name;
 use crate::state::WebState;
 use crate::views::common::{Link, MessagePage};
-use crate::views::errors::server_error;
 use crate::views::{page_response, render, see_other};
 
-/// A page request from whoever is visiting: the signed-in person, if any.
-pub(crate) struct Viewer {
-    pub(crate) ctx: Ctx,
-    pub(crate) user: Option<User>,
-}
-
-impl FromRequestParts<WebState> for Viewer {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Response> {
-        let ctx = Ctx::from_request_parts(parts, state).await?;
-        let cookie = read_cookie(&parts.headers, cookie_name(state.settings.cookies));
-        match state.app.open_session(cookie).await {
-            Ok(session) => Ok(Self {
-                ctx,
-                user: session.user().cloned(),
-            }),
-            Err(error) => {
-                tracing::error!(%error, "the session could not be opened");
-                Err(server_error(state))
-            }
-        }
-    }
-}
-
-/// A page request from a signed-in person; anyone else is sent to sign in and back.
+/// A page request from a signed-in person who agreed to the terms; anyone else is sent to
+/// sign in (or to "before you continue") and back.
 pub(crate) struct Member {
     pub(crate) ctx: Ctx,
     pub(crate) user: User,
@@ -57,13 +30,13 @@ impl FromRequestParts<WebState> for Member {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Response> {
-        let viewer = Viewer::from_request_parts(parts, state).await?;
-        match viewer.user {
-            Some(user) => Ok(Self {
-                ctx: viewer.ctx,
-                user,
+        let ctx = Ctx::from_request_parts(parts, state).await?;
+        match ctx.require_user() {
+            Ok(user) => Ok(Self {
+                user: user.clone(),
+                ctx,
             }),
-            None => Err(sign_in_first(&viewer.ctx)),
+            Err(first) => Err(see_other(&first)),
         }
     }
 }
@@ -72,27 +45,6 @@ impl Member {
     pub(crate) fn app(&self) -> &App {
         &self.ctx.state.app
     }
-}
-
-/// To the sign-in page, coming back here afterwards.
-pub(crate) fn sign_in_first(ctx: &Ctx) -> Response {
-    let here = ctx
-        .uri
-        .path_and_query()
-        .map_or_else(|| ctx.uri.path().to_owned(), |p| p.as_str().to_owned());
-    let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
-    see_other(&format!("/sign-in?next={next}"))
-}
-
-/// The value of cookie `name` in the request's `Cookie` headers.
-fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find_map(|(key, value)| (key == name).then_some(value))
 }
 
 /// The service id in a path; `None` answers 404.

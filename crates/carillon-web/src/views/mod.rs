@@ -1,6 +1,7 @@
 //! The pages, one module per page or page group, each with its templates in
 //! `templates/<module>/`.
 
+mod before_continue;
 mod code;
 mod common;
 pub(crate) mod errors;
@@ -9,6 +10,7 @@ mod password;
 mod platform_admin;
 mod register;
 mod reply_to;
+mod services;
 mod settings;
 mod sign_in;
 mod sign_out;
@@ -38,9 +40,15 @@ pub(crate) fn routes() -> Router<WebState> {
             "/sign-in/totp",
             get(code::show_totp).post(code::submit_totp),
         )
+        .route(
+            "/sign-in/continue",
+            get(before_continue::show).post(before_continue::submit),
+        )
         .route("/sign-out", post(sign_out::submit))
+        .route("/services", get(services::show))
         .route("/register", get(register::show).post(register::submit))
         .route("/register/check-email", get(register::check_email))
+        .route("/verify-email/{token}", get(register::verify_email))
         .route(
             "/forgot-password",
             get(password::show_forgot).post(password::submit_forgot),

@@ -145,7 +145,7 @@ fn service_page(
     let mut form = FormView::new(
         format!("{base}/limits"),
         Msg("admin-limits-submit"),
-        m.ctx.visitor.csrf_token(),
+        m.ctx.csrf_token.clone(),
     );
     for (id, label, current) in limit_fields(service) {
         let value = typed.map_or(current, |f| field(f, id).to_owned());

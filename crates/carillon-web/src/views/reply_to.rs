@@ -37,7 +37,7 @@ async fn reply_to_page(m: &Member, id: ServiceId, typed: &str, problems: Vec<Pro
     let form = FormView::new(
         base.clone(),
         Msg("settings-reply-to-add"),
-        m.ctx.visitor.csrf_token(),
+        m.ctx.csrf_token.clone(),
     )
     .field(
         Field::email("email", Msg("settings-reply-to-email"))

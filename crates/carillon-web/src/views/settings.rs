@@ -166,7 +166,7 @@ fn confirmed_form(
     problems: Vec<Problem>,
 ) -> Response {
     let action = format!("/services/{id}/settings/{}", which.path());
-    let form = FormView::new(action, Msg("settings-save"), m.ctx.visitor.csrf_token())
+    let form = FormView::new(action, Msg("settings-save"), m.ctx.csrf_token.clone())
         .field(which.field().value(value).problems(&problems))
         .field(
             Field::password("password", Msg("settings-password"), "current-password")
