@@ -19,6 +19,7 @@ use super::{Answer, get, post, send};
 use crate::{CookieMode, WebSettings, WebState};
 
 mod admin;
+mod invitation;
 mod settings;
 mod team;
 
@@ -88,13 +89,19 @@ impl Fx {
             })
             .await
             .unwrap();
+        let cookie = self.sign_in(&email).await;
+        Person { user, cookie }
+    }
+
+    /// Signs `email` in with the emailed code and agrees to the terms; the session cookie.
+    pub(super) async fn sign_in(&self, email: &str) -> String {
         let mut session = self.app.open_session(None).await.unwrap();
         self.app.save_session(&mut session).await.unwrap();
         self.app
-            .sign_in(&mut session, &email, PASSWORD)
+            .sign_in(&mut session, email, PASSWORD)
             .await
             .unwrap();
-        let body = self.emails_to(&email).await.remove(0);
+        let body = self.emails_to(email).await.remove(0);
         let code: String = body.chars().take_while(char::is_ascii_digit).collect();
         self.app
             .verify_email_code(&mut session, &code)
@@ -104,10 +111,7 @@ impl Fx {
         // "Before you continue" is web's page: agree to the terms as it does.
         session.set_data("terms_agreed", serde_json::Value::Bool(true));
         self.app.save_session(&mut session).await.unwrap();
-        Person {
-            user,
-            cookie: format!("__Host-carillon={id}"),
-        }
+        format!("__Host-carillon={id}")
     }
 
     /// A trial service managed by `owner`.
@@ -148,9 +152,14 @@ impl Fx {
 
     /// The token in the newest invitation link sent to `to`.
     pub(super) async fn invitation_token(&self, to: &str) -> String {
+        self.link_token(to, "/invitation/").await
+    }
+
+    /// The token after `path` in the newest link sent to `to`.
+    pub(super) async fn link_token(&self, to: &str, path: &str) -> String {
         let body = self.emails_to(to).await.remove(0);
-        let marker = "https://notify.example/invitation/";
-        let start = body.find(marker).expect("an invitation link") + marker.len();
+        let marker = format!("https://notify.example{path}");
+        let start = body.find(&marker).expect("a link") + marker.len();
         body[start..]
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')

@@ -5,6 +5,7 @@ mod before_continue;
 mod code;
 mod common;
 pub(crate) mod errors;
+mod invitation;
 mod member;
 mod password;
 mod platform_admin;
@@ -106,6 +107,8 @@ fn service_routes() -> Router<WebState> {
             "/services/{id}/settings/reply-to/{reply}/remove",
             get(reply_to::show_remove).post(reply_to::submit_remove),
         )
+        .route("/invitation/{token}", get(invitation::land))
+        .route("/invitation/{token}/register", post(invitation::register))
         .merge(admin_routes())
 }
 

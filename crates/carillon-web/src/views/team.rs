@@ -33,6 +33,7 @@ fn banner(done: Option<&str>) -> Option<Msg> {
         "cancelled" => Some(Msg("team-done-cancelled")),
         "updated" => Some(Msg("team-done-updated")),
         "removed" => Some(Msg("team-done-removed")),
+        "joined" => Some(Msg("team-done-joined")),
         _ => None,
     }
 }
