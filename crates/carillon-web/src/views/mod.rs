@@ -5,6 +5,7 @@ mod before_continue;
 mod code;
 mod common;
 pub(crate) mod errors;
+mod go_live;
 mod invitation;
 mod member;
 mod password;
@@ -106,6 +107,10 @@ fn service_routes() -> Router<WebState> {
         .route(
             "/services/{id}/settings/reply-to/{reply}/remove",
             get(reply_to::show_remove).post(reply_to::submit_remove),
+        )
+        .route(
+            "/services/{id}/go-live",
+            get(go_live::show).post(go_live::submit),
         )
         .route("/invitation/{token}", get(invitation::land))
         .route("/invitation/{token}/register", post(invitation::register))
