@@ -2,7 +2,8 @@
 //! suspend and resume. `carillon service update` calls the same use cases as the command
 //! line actor, so both follow one rule.
 
-use carillon_domain::{Service, ServiceId};
+use carillon_domain::{MemberPermission, Service, ServiceId, User};
+use carillon_store::AuditEvent;
 
 use super::{Actor, TeamError};
 use crate::App;
@@ -60,6 +61,24 @@ impl App {
         });
         found.sort_by_key(|s| s.name.to_lowercase());
         Ok(found)
+    }
+
+    /// The latest audit events, newest first: of one service (its managers), or of the whole
+    /// platform (platform admins).
+    pub async fn audit_log(
+        &self,
+        actor: &User,
+        service: Option<ServiceId>,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>, TeamError> {
+        match service {
+            Some(id) => {
+                self.require(actor, id, MemberPermission::ManageService)
+                    .await?;
+            }
+            None => Self::require_platform_admin(actor.into())?,
+        }
+        Ok(self.store().audit_events(service, limit).await?)
     }
 
     /// Changes a service's limits.

@@ -3,11 +3,13 @@
 //! addresses (manage_service), over the shared key, safelist and sender use cases.
 
 use carillon_domain::{
-    ApiKey, ApiKeyId, KeyType, MemberPermission, ReplyTo, ReplyToId, SafelistEntry, ServiceId, User,
+    ApiKey, ApiKeyId, EmailAddress, KeyType, MemberPermission, ReplyTo, ReplyToId, SafelistEntry,
+    ServiceId, User,
 };
 
 use super::TeamError;
 use crate::App;
+use crate::accounts::is_government_email;
 use crate::keys::{CreatedKey, KeyError};
 use crate::safelist::SafelistError;
 
@@ -142,6 +144,7 @@ impl App {
     ) -> Result<ReplyTo, TeamError> {
         self.require(actor, service, MemberPermission::ManageService)
             .await?;
+        self.check_reply_to_domain(service, email).await?;
         let added = self
             .add_reply_to(service, email, default)
             .await
@@ -150,6 +153,29 @@ impl App {
         self.record_change(actor.into(), Some(service), "reply_to.added", detail)
             .await?;
         Ok(added)
+    }
+
+    /// GC Notify's rule: a government address, or one on the domain of a team member's.
+    async fn check_reply_to_domain(
+        &self,
+        service: ServiceId,
+        email: &str,
+    ) -> Result<(), TeamError> {
+        // An invalid address is the sender use case's to report, with its own message.
+        let Ok(address) = EmailAddress::parse(email) else {
+            return Ok(());
+        };
+        if is_government_email(&address, &self.settings().government_domains) {
+            return Ok(());
+        }
+        let domain = address.domain().to_lowercase();
+        for membership in self.store().members(service).await? {
+            let user = self.store().user(membership.user).await?;
+            if user.is_some_and(|u| u.email.domain().to_lowercase() == domain) {
+                return Ok(());
+            }
+        }
+        Err(TeamError::ReplyToDomainNotAllowed)
     }
 
     /// Removes a reply-to address (manage_service; the default goes last).

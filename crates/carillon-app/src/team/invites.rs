@@ -13,6 +13,7 @@ use time::{Duration, OffsetDateTime};
 use super::access::{normalise_permissions, permission_names};
 use super::{Actor, TeamError};
 use crate::App;
+use crate::accounts::is_government_email;
 
 /// How long an invitation link works (GC Notify: two days).
 pub const INVITATION_VALIDITY: Duration = Duration::days(2);
@@ -75,6 +76,9 @@ impl App {
             .await?;
         if email.normalised() == actor.email.normalised() {
             return Err(TeamError::InviteYourself);
+        }
+        if !is_government_email(email, &self.settings().government_domains) {
+            return Err(TeamError::NotGovernmentEmail);
         }
         if let Some(user) = self.store().user_by_email(email).await?
             && self.store().membership(service, user.id).await?.is_some()

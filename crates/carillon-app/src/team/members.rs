@@ -122,6 +122,22 @@ impl App {
             .await
     }
 
+    /// Moves a user's team safelist entries to their new address in every service they
+    /// belong to, so trial services and team keys keep reaching them after an email change
+    /// (the accounts use case calls this once the new address is confirmed).
+    pub async fn member_address_changed(
+        &self,
+        user: UserId,
+        old: &EmailAddress,
+        new: &EmailAddress,
+    ) -> Result<(), TeamError> {
+        for membership in self.store().user_memberships(user).await? {
+            self.remove_team_safelist(membership.service, old).await?;
+            self.add_team_safelist(membership.service, new).await?;
+        }
+        Ok(())
+    }
+
     /// Puts a member's address on the safelist as a team member, so a trial service and team
     /// keys can send to them.
     pub(crate) async fn add_team_safelist(

@@ -87,6 +87,12 @@ pub enum TeamError {
     /// The password re-entered to confirm a change is wrong.
     #[error("incorrect password")]
     IncorrectPassword,
+    /// GC Notify invites government addresses only (the configured domains).
+    #[error("enter a government email address")]
+    NotGovernmentEmail,
+    /// A reply-to address must be a government address or share a team member's domain.
+    #[error("a reply-to address must be a government address or on a team member's domain")]
+    ReplyToDomainNotAllowed,
     #[error("you cannot invite yourself")]
     InviteYourself,
     #[error("this person is already a member of the service")]

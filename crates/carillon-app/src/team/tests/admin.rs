@@ -19,6 +19,7 @@ async fn platform_admin_tools(fx: &Fx) {
     let admin = fx.user("Admin", true).await;
     let benefits = fx.service(&owner, "Benefits").await;
     let passports = fx.service(&owner, "Passports").await;
+    let passports_id = passports.id;
 
     let denied = fx.app.find_services(&owner, "").await;
     assert!(matches!(denied, Err(TeamError::Forbidden)), "{denied:?}");
@@ -91,11 +92,15 @@ async fn platform_admin_tools(fx: &Fx) {
     assert_eq!(actions, expected);
     let events = fx
         .app
-        .store()
-        .audit_events(Some(benefits.id), 1)
+        .audit_log(&owner, Some(benefits.id), 1)
         .await
         .unwrap();
     assert_eq!(events[0].actor, Some(admin.id));
+    assert_eq!(events[0].action, "service.resumed");
+    let denied = fx.app.audit_log(&owner, None, 10).await;
+    assert!(matches!(denied, Err(TeamError::Forbidden)), "{denied:?}");
+    let everything = fx.app.audit_log(&admin, None, 100).await.unwrap();
+    assert!(everything.iter().any(|e| e.service == Some(passports_id)));
     // Branding order is a manager's setting.
     let set = fx
         .app

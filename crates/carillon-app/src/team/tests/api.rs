@@ -127,16 +127,52 @@ async fn safelist_and_reply_tos(fx: &Fx) {
     let all = fx.app.safelist(service.id).await.unwrap();
     assert!(all.iter().any(|e| e.team_member));
 
+    let private = fx
+        .app
+        .add_service_reply_to(&owner, service.id, "reply@gmail.com", false)
+        .await;
+    assert!(
+        matches!(private, Err(TeamError::ReplyToDomainNotAllowed)),
+        "{private:?}"
+    );
+    let invalid = fx
+        .app
+        .add_service_reply_to(&owner, service.id, "not an address", false)
+        .await;
+    assert!(matches!(invalid, Err(TeamError::ReplyTo(_))), "{invalid:?}");
+    // A team member's own domain is allowed too.
+    let mut partner = fx.user("Partner", false).await;
+    partner.email = carillon_domain::EmailAddress::parse("p@agency.example.org").unwrap();
+    fx.app.store().update_user(&partner).await.unwrap();
+    let other = "desk@agency.example.org";
+    let refused = fx
+        .app
+        .add_service_reply_to(&owner, service.id, other, false)
+        .await;
+    assert!(
+        matches!(refused, Err(TeamError::ReplyToDomainNotAllowed)),
+        "{refused:?}"
+    );
+    let membership = Membership {
+        service: service.id,
+        user: partner.id,
+        permissions: vec![MemberPermission::ViewActivity],
+    };
+    fx.app.store().put_membership(&membership).await.unwrap();
+    let partner_reply = fx
+        .app
+        .add_service_reply_to(&owner, service.id, other, false)
+        .await;
+    let partner_reply = partner_reply.unwrap();
+    assert!(partner_reply.is_default, "the first address is the default");
     let added = fx
         .app
         .add_service_reply_to(&owner, service.id, "reply@example.gc.ca", false)
         .await;
     let added = added.unwrap();
-    assert!(added.is_default);
-    assert_eq!(
-        fx.app.service_reply_tos(&owner, service.id).await.unwrap(),
-        std::slice::from_ref(&added)
-    );
+    assert!(!added.is_default);
+    let listed = fx.app.service_reply_tos(&owner, service.id).await.unwrap();
+    assert_eq!(listed, [partner_reply, added.clone()]);
     let viewer = fx.user("Viewer", false).await;
     let membership = Membership {
         service: service.id,
@@ -153,13 +189,8 @@ async fn safelist_and_reply_tos(fx: &Fx) {
         .remove_service_reply_to(&owner, service.id, added.id)
         .await
         .unwrap();
-    assert!(
-        fx.app
-            .service_reply_tos(&owner, service.id)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    let left = fx.app.service_reply_tos(&owner, service.id).await.unwrap();
+    assert_eq!(left.len(), 1);
 }
 
 /// Answers health checks with a fixed status and counts them.

@@ -64,6 +64,15 @@ async fn only_managers_invite(fx: &Fx) {
         matches!(member, Err(TeamError::AlreadyMember)),
         "{member:?}"
     );
+    let private = address("someone@gmail.com");
+    let refused = fx
+        .app
+        .invite(&owner, service.id, &private, vec![], &mailbox)
+        .await;
+    assert!(
+        matches!(refused, Err(TeamError::NotGovernmentEmail)),
+        "{refused:?}"
+    );
     assert!(mailbox.sent.lock().unwrap().is_empty());
 
     let refusing = Mailbox {

@@ -49,6 +49,20 @@ async fn creator_manages_a_trial_service(fx: &Fx) {
             .any(|e| e.team_member && e.recipient == "owner@example.gc.ca")
     );
     assert_eq!(fx.actions(&service).await, ["service.created"]);
+
+    // After an email change the team entry follows the new address.
+    let new = carillon_domain::EmailAddress::parse("Owner.New@example.gc.ca").unwrap();
+    fx.app
+        .member_address_changed(owner.id, &owner.email, &new)
+        .await
+        .unwrap();
+    let safelist = fx.app.safelist(service.id).await.unwrap();
+    let team: Vec<&str> = safelist
+        .iter()
+        .filter(|e| e.team_member)
+        .map(|e| e.recipient.as_str())
+        .collect();
+    assert_eq!(team, ["owner.new@example.gc.ca"]);
 }
 
 async fn duplicates_are_field_errors(fx: &Fx) {
