@@ -81,7 +81,12 @@ pub(crate) fn failure(ctx: &Ctx, error: &TeamError) -> Response {
         ),
         TeamError::NotFound => not_found(ctx),
         other => {
-            tracing::error!(error = %other, "a service page failed");
+            // Only the store's errors are logged in full: the others can quote what was typed
+            // (an address), which stays out of logs.
+            match other {
+                TeamError::Store(error) => tracing::error!(%error, "a service page failed"),
+                _ => tracing::error!("a service page got a refusal it has no message for"),
+            }
             message(
                 ctx,
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -45,6 +45,7 @@ struct SettingsView {
     live: bool,
     under_review: bool,
     go_live_href: String,
+    team_href: String,
 }
 
 /// The service, when the person manages it.
@@ -104,6 +105,7 @@ async fn settings_view(
         live: !service.restricted,
         under_review: review.is_some_and(|r| r.status.as_str() == "pending"),
         go_live_href: format!("/services/{id}/go-live"),
+        team_href: format!("/services/{id}/team"),
     })
 }
 

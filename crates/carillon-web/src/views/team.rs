@@ -58,6 +58,7 @@ struct TeamView {
     service_name: String,
     base: String,
     can_manage: bool,
+    settings_href: String,
     members: Vec<MemberRow>,
     invites: Vec<InviteRow>,
     csrf_field: &'static str,
@@ -77,6 +78,7 @@ async fn team_view(m: &Member, id: ServiceId, done: Option<&str>) -> Result<Team
         banner: banner(done),
         service_name: service.name,
         can_manage,
+        settings_href: format!("/services/{id}/settings"),
         members: members
             .into_iter()
             .map(|member| MemberRow {

@@ -117,3 +117,43 @@ async fn deciding_without_a_pending_request_is_not_found() {
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert!(fx.app.service(service.id).await.unwrap().restricted);
 }
+
+#[tokio::test]
+async fn every_service_form_refuses_a_post_without_the_token() {
+    let fx = Fx::new().await;
+    let admin = fx.person("Root", true).await;
+    let ada = fx.person("Ada", false).await;
+    let grace = fx.person("Grace", false).await;
+    let service = fx.service(&ada, "Passport renewals").await;
+    fx.join(&ada, &service, &grace, vec![]).await;
+    let s = format!("/services/{}", service.id);
+    let a = format!("/admin/services/{}", service.id);
+    let forms = [
+        format!("{s}/team/invite"),
+        format!("{s}/team/members/{}", grace.user.id),
+        format!("{s}/team/members/{}/remove", grace.user.id),
+        format!("{s}/team/leave"),
+        format!("{s}/settings/name"),
+        format!("{s}/settings/sending-address"),
+        format!("{s}/settings/branding"),
+        format!("{s}/settings/reply-to"),
+        format!("{s}/go-live"),
+        format!("{a}/limits"),
+        format!("{a}/live"),
+        format!("{a}/suspend"),
+        format!("{a}/resume"),
+        format!("/admin/go-live/{}/approve", service.id),
+        "/invitation/a-token/register".to_owned(),
+    ];
+    for uri in &forms {
+        let refused = fx.post_without_token(&admin, uri).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{uri}");
+        assert_eq!(refused.title(), "Request refused – Carillon", "{uri}");
+    }
+    assert_eq!(
+        fx.app.members(&ada.user, service.id).await.unwrap().len(),
+        2
+    );
+    let unchanged = fx.app.service(service.id).await.unwrap();
+    assert!(unchanged.restricted && unchanged.active);
+}
