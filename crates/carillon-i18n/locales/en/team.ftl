@@ -154,3 +154,4 @@ golive-error-recipients = Choose who will receive your messages
 golive-error-terms = Agree to the terms of use to go live
 golive-error-templates = Create at least one template before requesting to go live
 golive-error-team = Add a second team member who can manage settings and team before requesting to go live
+home-title = Your service

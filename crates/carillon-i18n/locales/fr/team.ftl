@@ -154,3 +154,4 @@ golive-error-recipients = Choisissez qui recevra vos messages
 golive-error-terms = Acceptez les conditions d’utilisation pour passer en ligne
 golive-error-templates = Créez au moins un gabarit avant de demander la mise en ligne
 golive-error-team = Ajoutez un deuxième membre de l’équipe qui peut gérer les paramètres et l’équipe avant de demander la mise en ligne
+home-title = Votre service

@@ -13,6 +13,7 @@ mod password;
 mod platform_admin;
 mod register;
 mod reply_to;
+mod service_home;
 mod services;
 mod settings;
 mod sign_in;
@@ -71,6 +72,7 @@ pub(crate) fn routes() -> Router<WebState> {
 /// The service pages: team, settings, going live, and the platform admin's.
 fn service_routes() -> Router<WebState> {
     Router::new()
+        .route("/services/{id}", get(service_home::show))
         .route("/services/{id}/team", get(team::show))
         .route(
             "/services/{id}/team/invite",

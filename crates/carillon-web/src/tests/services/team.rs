@@ -231,3 +231,27 @@ async fn cancelling_an_invitation() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn the_service_home_links_to_what_the_member_may_use() {
+    let fx = Fx::new().await;
+    let ada = fx.person("Ada", false).await;
+    let grace = fx.person("Grace", false).await;
+    let service = fx.service(&ada, "Passport renewals").await;
+    fx.join(&ada, &service, &grace, vec![MemberPermission::SendMessages])
+        .await;
+    let home = format!("/services/{}", service.id);
+    let page = renders_in_both(&fx, &ada, &home, "Your service").await;
+    assert!(page.body.contains("Passport renewals"));
+    assert!(page.body.contains(&format!("{home}/settings\"")));
+    assert!(page.body.contains(&format!("{home}/go-live\"")));
+    let member = fx.get_as(&grace, &home).await;
+    assert_eq!(member.status, StatusCode::OK);
+    assert!(member.body.contains(&format!("{home}/team\"")));
+    assert!(!member.body.contains(&format!("{home}/settings\"")));
+    let stranger = fx.person("Linus", false).await;
+    assert_eq!(
+        fx.get_as(&stranger, &home).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
