@@ -31,6 +31,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../locales/en/profile.ftl"),
         include_str!("../locales/fr/profile.ftl"),
     ),
+    (
+        "team.ftl",
+        include_str!("../locales/en/team.ftl"),
+        include_str!("../locales/fr/team.ftl"),
+    ),
 ];
 
 /// Why the catalogues could not be loaded: only a broken `.ftl` file in the build.

@@ -9,14 +9,22 @@ mod callbacks;
 mod code;
 mod common;
 pub(crate) mod errors;
+mod go_live;
+mod invitation;
+mod member;
 mod password;
+mod platform_admin;
 mod profile;
 mod register;
+mod reply_to;
 mod safelist;
+mod service_home;
 mod services;
+mod settings;
 mod sign_in;
 mod sign_out;
 mod signed_in;
+mod team;
 
 use askama::Template;
 use axum::Router;
@@ -66,6 +74,7 @@ pub(crate) fn routes() -> Router<WebState> {
         )
         .merge(api_routes())
         .merge(profile::routes())
+        .merge(service_routes())
 }
 
 /// API integration: keys, safelist, callbacks.
@@ -87,6 +96,81 @@ fn api_routes() -> Router<WebState> {
             get(safelist::show).post(safelist::submit),
         )
         .merge(callbacks::routes())
+}
+
+/// The service pages: team, settings, going live, and the platform admin's.
+fn service_routes() -> Router<WebState> {
+    Router::new()
+        .route("/services/{id}", get(service_home::show))
+        .route("/services/{id}/team", get(team::show))
+        .route(
+            "/services/{id}/team/invite",
+            get(team::show_invite).post(team::submit_invite),
+        )
+        .route(
+            "/services/{id}/team/invitations/{invitation}/cancel",
+            post(team::cancel_invitation),
+        )
+        .route(
+            "/services/{id}/team/members/{user}",
+            get(team::show_edit).post(team::submit_edit),
+        )
+        .route(
+            "/services/{id}/team/members/{user}/remove",
+            get(team::show_remove).post(team::submit_remove),
+        )
+        .route(
+            "/services/{id}/team/leave",
+            get(team::show_leave).post(team::submit_leave),
+        )
+        .route("/services/{id}/settings", get(settings::show))
+        .route(
+            "/services/{id}/settings/name",
+            get(settings::show_name).post(settings::submit_name),
+        )
+        .route(
+            "/services/{id}/settings/sending-address",
+            get(settings::show_sending_address).post(settings::submit_sending_address),
+        )
+        .route(
+            "/services/{id}/settings/branding",
+            get(settings::show_branding).post(settings::submit_branding),
+        )
+        .route(
+            "/services/{id}/settings/reply-to",
+            get(reply_to::show).post(reply_to::submit),
+        )
+        .route(
+            "/services/{id}/settings/reply-to/{reply}/remove",
+            get(reply_to::show_remove).post(reply_to::submit_remove),
+        )
+        .route(
+            "/services/{id}/go-live",
+            get(go_live::show).post(go_live::submit),
+        )
+        .route("/invitation/{token}", get(invitation::land))
+        .route("/invitation/{token}/register", post(invitation::register))
+        .merge(admin_routes())
+}
+
+/// The platform admin's pages.
+fn admin_routes() -> Router<WebState> {
+    Router::new()
+        .route("/admin/services", get(platform_admin::services))
+        .route("/admin/services/{id}", get(platform_admin::service))
+        .route(
+            "/admin/services/{id}/limits",
+            post(platform_admin::submit_limits),
+        )
+        .route("/admin/services/{id}/live", post(platform_admin::make_live))
+        .route(
+            "/admin/services/{id}/suspend",
+            get(platform_admin::show_suspend).post(platform_admin::submit_suspend),
+        )
+        .route("/admin/services/{id}/resume", post(platform_admin::resume))
+        .route("/admin/go-live", get(platform_admin::requests))
+        .route("/admin/go-live/{id}/approve", post(platform_admin::approve))
+        .route("/admin/go-live/{id}/reject", post(platform_admin::reject))
 }
 
 /// A rendered template with `status`; a failure to render (a bug) is logged and answered 500.

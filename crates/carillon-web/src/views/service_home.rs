@@ -1,0 +1,58 @@
+//! A service's home page: its name, whether it is in trial, and links to the pages the
+//! person may use there (the dashboard replaces it in part 2).
+
+use askama::Template;
+use axum::extract::Path;
+use axum::response::Response;
+use carillon_app::team::TeamError;
+use carillon_domain::{MemberPermission, ServiceId};
+
+use crate::form::Msg;
+use crate::page::Page;
+use crate::views::common::Link;
+use crate::views::member::{Member, failure, not_found, service_id};
+use crate::views::page_response;
+
+#[derive(Template)]
+#[template(path = "service_home/service_home.html")]
+struct HomeView {
+    page: Page,
+    name: String,
+    trial: bool,
+    links: Vec<Link>,
+}
+
+async fn home(m: &Member, id: ServiceId) -> Result<HomeView, TeamError> {
+    let held = m.app().member_permissions(&m.user, id).await?;
+    let service = m.app().service(id).await.map_err(TeamError::from)?;
+    let mut links = vec![Link::new(format!("/services/{id}/team"), Msg("team-title"))];
+    if held.contains(&MemberPermission::ManageService) {
+        links.push(Link::new(
+            format!("/services/{id}/settings"),
+            Msg("settings-title"),
+        ));
+        if service.restricted {
+            links.push(Link::new(
+                format!("/services/{id}/go-live"),
+                Msg("golive-title"),
+            ));
+        }
+    }
+    Ok(HomeView {
+        page: m.ctx.page(Msg("home-title"), Vec::new()),
+        name: service.name,
+        trial: service.restricted,
+        links,
+    })
+}
+
+/// The service's home page (any member).
+pub(crate) async fn show(m: Member, Path(id): Path<String>) -> Response {
+    let Some(id) = service_id(&id) else {
+        return not_found(&m.ctx);
+    };
+    match home(&m, id).await {
+        Ok(view) => page_response(false, &view),
+        Err(error) => failure(&m.ctx, &error),
+    }
+}
