@@ -3,6 +3,7 @@
 import './lib/fixture.mjs';
 import './tests/layout.test.mjs';
 import './tests/sign-in.test.mjs';
+import './tests/accounts.test.mjs';
 import './tests/security.test.mjs';
 
 // A test module missing from the list above would never run: refuse that.

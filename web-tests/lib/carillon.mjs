@@ -190,10 +190,15 @@ export function codeIn(message) {
   return match[1];
 }
 
-/** The first link into carillon in an email's text. */
-export function linkIn(message, baseUrl) {
-  const links = message.text.match(/https?:\/\/[^\s)>\]]+/g) ?? [];
-  const link = links.find((l) => l.startsWith(baseUrl)) ?? links[0];
-  if (!link) throw new Error(`no link in the email (subject: ${message.subject})`);
-  return link;
+/**
+ * The path (with its query) of the first link in an email's text whose path starts with
+ * `pathPrefix`. Only the path: the server under test listens on a port of its own, whatever base
+ * URL the emails are written with.
+ */
+export function linkIn(message, pathPrefix) {
+  for (const link of message.text.match(/https?:\/\/[^\s)>\]]+/g) ?? []) {
+    const url = new URL(link);
+    if (url.pathname.startsWith(pathPrefix)) return `${url.pathname}${url.search}`;
+  }
+  throw new Error(`no link to ${pathPrefix} in the email (subject: ${message.subject})`);
 }

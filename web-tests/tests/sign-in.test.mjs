@@ -6,7 +6,15 @@ import { describe, test } from 'node:test';
 import { codeIn } from '../lib/carillon.mjs';
 import { checkPage, checkErrorState, tabTo, withLang } from '../lib/browser.mjs';
 import { context, run } from '../lib/fixture.mjs';
-import { LANGS, assertSignedIn, errorSummary, signIn, submitCode, submitSignIn } from '../lib/flows.mjs';
+import {
+  LANGS,
+  assertSignedIn,
+  errorSummary,
+  signIn,
+  submitButton,
+  submitCode,
+  submitSignIn,
+} from '../lib/flows.mjs';
 
 describe('sign in', () => {
   for (const lang of LANGS) {
@@ -39,6 +47,34 @@ describe('sign in', () => {
         await checkErrorState(page, 'email-code', lang);
         assert.equal(await page.locator('form[action*="sign-out"]').count(), 0, 'not signed in');
       }
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  test('"resend the code" sends a new one; the old one then fails and the new one signs in', async () => {
+    const user = await run.carillon.createUser({ prefix: 'resend' });
+    const ctx = await context();
+    try {
+      const page = await ctx.newPage();
+      let seen = await run.carillon.emailIds(user.email);
+      await page.goto('/sign-in');
+      await submitSignIn(page, user.email, user.password);
+      const first = await run.carillon.waitForEmail(user.email, { seen });
+      seen = await run.carillon.emailIds(user.email);
+      for (const lang of LANGS) {
+        await page.goto(withLang('/sign-in/code/resend', lang));
+        await checkPage(page, 'resend-code', lang);
+      }
+      await page.goto('/sign-in/code/resend');
+      await Promise.all([page.waitForNavigation(), submitButton(page).click()]);
+      const second = codeIn(await run.carillon.waitForEmail(user.email, { seen }));
+      if (codeIn(first) !== second) {
+        await submitCode(page, codeIn(first));
+        await checkErrorState(page, 'email-code-old', 'en');
+      }
+      await submitCode(page, second);
+      await assertSignedIn(page);
     } finally {
       await ctx.close();
     }
