@@ -1,0 +1,82 @@
+//! What every handler shares: the use cases, the catalogues and the web app's settings.
+
+use std::sync::Arc;
+
+use carillon_app::App;
+use carillon_i18n::{Catalog, CatalogError, DisplayZone};
+
+use crate::session::SessionKeys;
+
+/// How the session cookie is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CookieMode {
+    /// `__Host-carillon` with `Secure`: browsers only send it over HTTPS.
+    #[default]
+    Secure,
+    /// `carillon_session` without `Secure`, for development over plain HTTP on a loopback
+    /// address: browsers refuse a `__Host-` cookie that is not `Secure`, and a `Secure` cookie
+    /// is not sent over plain HTTP (even if Chromium treats localhost as secure, others do not).
+    LoopbackDevelopment,
+}
+
+/// The web app's settings.
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// The product name in the header and in titles.
+    pub product_name: String,
+    pub cookies: CookieMode,
+    /// The zone dates and times are shown in.
+    pub zone: DisplayZone,
+    /// The largest form body accepted, in bytes.
+    pub form_body_limit: usize,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        Self {
+            product_name: "Carillon".to_owned(),
+            cookies: CookieMode::Secure,
+            zone: DisplayZone::Toronto,
+            form_body_limit: 64 * 1024,
+        }
+    }
+}
+
+/// Why the web app could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("the interface catalogues are broken: {0}")]
+    Catalog(#[from] CatalogError),
+    #[error("no random numbers: {0}")]
+    Random(String),
+}
+
+/// Shared by every request. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct WebState {
+    pub(crate) app: App,
+    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) settings: Arc<WebSettings>,
+    pub(crate) sessions: Arc<SessionKeys>,
+}
+
+impl WebState {
+    /// The web app over these use cases.
+    ///
+    /// # Errors
+    /// When the catalogues do not load (a broken build) or no randomness is available.
+    pub fn new(app: App, settings: WebSettings) -> Result<Self, WebError> {
+        Ok(Self {
+            app,
+            catalog: Arc::new(Catalog::load()?),
+            settings: Arc::new(settings),
+            sessions: Arc::new(SessionKeys::generate()?),
+        })
+    }
+
+    /// The use cases the pages call.
+    #[must_use]
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+}
