@@ -69,6 +69,7 @@ impl ApiSettings {
             default_sms_sender: self.default_sms_sender.clone(),
             cache_ttl: self.cache_ttl,
             bulk_max_rows: self.bulk_max_rows,
+            ..AppSettings::default()
         }
     }
 }

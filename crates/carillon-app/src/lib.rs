@@ -5,6 +5,7 @@
 //! No HTTP and no SQL here: use cases take typed input, call the storage traits, and return
 //! typed errors (one enum per use case) that each front door turns into its own answer.
 
+pub mod accounts;
 pub mod bulk;
 mod cache;
 pub mod callbacks;
@@ -27,6 +28,7 @@ mod writer;
 use std::sync::Arc;
 use std::time::Duration;
 
+use carillon_crypto::TokenKey;
 use carillon_domain::Clock;
 use carillon_store::Store;
 
@@ -52,6 +54,22 @@ pub struct AppSettings {
     pub cache_ttl: Duration,
     /// Most rows a bulk send may hold (GC Notify's `CSV_MAX_ROWS`).
     pub bulk_max_rows: usize,
+    /// Hashes session ids, sign-in codes and link tokens. Every process of a deployment must
+    /// use the one derived from the master key (`TokenKey::from_master_key`); the default is
+    /// random, so sessions last only as long as the process.
+    pub token_key: TokenKey,
+    /// A session unused this long ends (GC Notify: 30 minutes of inactivity).
+    pub session_idle: Duration,
+    /// A session ends this long after it began, however active.
+    pub session_absolute: Duration,
+    /// How long an emailed sign-in code is valid.
+    pub email_code_ttl: Duration,
+    /// How long a verification or password-reset link is valid (GC Notify: one hour).
+    pub link_ttl: Duration,
+    /// Email domains whose owners may create an account; subdomains match too.
+    pub government_domains: Vec<String>,
+    /// The web app's address (`https://notify.example.ca`), for links in emails.
+    pub web_base_url: String,
 }
 
 impl Default for AppSettings {
@@ -61,6 +79,16 @@ impl Default for AppSettings {
             default_sms_sender: "CANADA.CA".to_owned(),
             cache_ttl: Duration::from_secs(5),
             bulk_max_rows: 50_000,
+            token_key: TokenKey::random(),
+            session_idle: Duration::from_secs(30 * 60),
+            session_absolute: Duration::from_secs(12 * 60 * 60),
+            email_code_ttl: Duration::from_secs(30 * 60),
+            link_ttl: Duration::from_secs(60 * 60),
+            government_domains: accounts::DEFAULT_GOVERNMENT_DOMAINS
+                .iter()
+                .map(|domain| (*domain).to_owned())
+                .collect(),
+            web_base_url: "http://localhost:6012".to_owned(),
         }
     }
 }
@@ -78,6 +106,8 @@ pub struct App {
     /// Signalled whenever a notification is accepted, so a worker in this process starts at
     /// once instead of at its next poll.
     pub(crate) accepted: Arc<tokio::sync::Notify>,
+    /// The platform service, once set up in this process (see `accounts::platform`).
+    pub(crate) platform: Arc<tokio::sync::OnceCell<carillon_domain::Service>>,
 }
 
 impl App {
@@ -94,6 +124,7 @@ impl App {
             caches,
             rate_leases: Arc::new(RateLeases::default()),
             accepted: Arc::new(tokio::sync::Notify::new()),
+            platform: Arc::new(tokio::sync::OnceCell::new()),
         }
     }
 

@@ -130,7 +130,10 @@ impl App {
 
     /// Every service.
     pub async fn services(&self) -> Result<Vec<Service>, ServiceError> {
-        Ok(self.store().services().await?)
+        // The built-in platform service sends the web app's own emails; nobody manages it.
+        let mut services = self.store().services().await?;
+        services.retain(|service| !crate::accounts::is_platform_service(service.id));
+        Ok(services)
     }
 
     /// One service.

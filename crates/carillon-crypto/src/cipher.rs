@@ -30,7 +30,7 @@ const TAG_LEN: usize = 16;
 const HEADER_LEN: usize = 1 + NONCE_LEN;
 
 /// A 32-byte subkey for `label`: one block of HKDF-Expand with the master key as PRK.
-fn derive(master: &[u8; 32], label: &[u8]) -> Zeroizing<[u8; 32]> {
+pub(crate) fn derive(master: &[u8; 32], label: &[u8]) -> Zeroizing<[u8; 32]> {
     Zeroizing::new(mac::hmac_sha256(master, &[label, &[1]]))
 }
 

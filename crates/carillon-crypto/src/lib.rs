@@ -7,6 +7,9 @@
 //! recipients, client references), so a leaked lookup hash says nothing about the encryption
 //! key. [`api_key`] reads and writes GC Notify's
 //! `gcntfy-…` key strings and [`jwt`] checks the HS256 tokens GC Notify's clients send.
+//! For the web app, [`password`] hashes passwords with Argon2id, [`totp`] computes
+//! authenticator codes, and [`token`] makes session ids, codes and link tokens and hashes them
+//! under a subkey of their own.
 //!
 //! The crate is a leaf: it depends on no other Carillon crate, so identifiers cross its
 //! boundary as text.
@@ -16,11 +19,15 @@ mod cipher;
 pub mod jwt;
 mod mac;
 mod master_key;
+pub mod password;
+pub mod token;
+pub mod totp;
 
 use thiserror::Error;
 
 pub use cipher::{Cipher, FORMAT_VERSION};
 pub use master_key::MasterKey;
+pub use token::TokenKey;
 
 /// Why a secret could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

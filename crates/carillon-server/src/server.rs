@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use axum::Router;
 use carillon_api::{AppState, SystemClock};
-use carillon_app::App;
+use carillon_app::{App, AppSettings};
+use carillon_crypto::TokenKey;
 use carillon_receipts::{ReceiptsSettings, ReceiptsState};
 use carillon_store::Store;
 use carillon_worker::{CallbackDispatcher, Worker, WorkerSettings};
@@ -76,8 +77,8 @@ impl Server {
         Self::from_store(store, settings).await
     }
 
-    /// A server over an already open store (its `database` and `master_key` settings are not
-    /// used): what a caller that seeds data before serving needs.
+    /// A server over an already open store (its `database` setting is not used, and its
+    /// `master_key` only for the web app's token hashes): what a caller that seeds data before serving needs.
     ///
     /// # Errors
     /// When a provider cannot be set up.
@@ -95,11 +96,12 @@ impl Server {
     #[must_use]
     pub fn new(store: Arc<dyn Store>, settings: ServerSettings, providers: Providers) -> Self {
         let api = settings.api();
-        let app = App::new(
-            Arc::clone(&store),
-            Arc::new(SystemClock),
-            api.app_settings(),
-        );
+        // Sessions and sign-in codes are hashed with a key every process derives alike.
+        let app_settings = AppSettings {
+            token_key: TokenKey::from_master_key(&settings.master_key),
+            ..api.app_settings()
+        };
+        let app = App::new(Arc::clone(&store), Arc::new(SystemClock), app_settings);
         let state = AppState::with_app(app.clone(), api);
         let receipts = ReceiptsState::new(
             Arc::clone(&store),

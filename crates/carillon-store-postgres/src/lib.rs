@@ -5,6 +5,7 @@
 //! fixed order, so batches cannot deadlock) for the length of its transaction.
 
 mod accounts;
+mod audit;
 mod callback_queue;
 mod callbacks;
 mod clear_references;
@@ -13,6 +14,7 @@ mod delivery;
 mod error;
 mod floors;
 mod housekeeping;
+mod invitations;
 mod jobs;
 mod keys;
 mod limits;
@@ -25,7 +27,10 @@ mod receipts;
 mod scratch;
 mod senders;
 mod services;
+mod sessions;
+mod team;
 mod templates;
+mod tokens;
 mod wake;
 
 use std::time::Duration;

@@ -42,6 +42,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "sealed client reference",
         include_str!("../migrations/0008_sealed_client_reference.sql"),
     ),
+    (
+        9,
+        "accounts",
+        include_str!("../migrations/0009_accounts.sql"),
+    ),
 ];
 
 /// A migrator for every migration (tracked in `_sqlx_migrations`, as `sqlx migrate` would).

@@ -126,6 +126,8 @@ async fn store() -> Option<TestStore> {
 
 carillon_store::conformance_tests!(store());
 
+#[path = "postgres/accounts.rs"]
+mod accounts;
 #[path = "postgres/reference.rs"]
 mod reference;
 #[path = "postgres/retention.rs"]
@@ -468,7 +470,7 @@ async fn connecting_again_finds_the_schema_migrated() {
         PgStore::connect_with(options, 1, cipher()),
     );
     for store in [a.unwrap(), b.unwrap()] {
-        assert_eq!(store.schema_version().await.unwrap(), 8);
+        assert_eq!(store.schema_version().await.unwrap(), 9);
         store.close().await;
     }
 }

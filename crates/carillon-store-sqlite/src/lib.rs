@@ -7,6 +7,7 @@
 //! synced to disk before it returns (`synchronous=FULL`).
 
 mod accounts;
+mod audit;
 mod callback_queue;
 mod callbacks;
 mod clear_references;
@@ -14,6 +15,7 @@ mod codec;
 mod delivery;
 mod error;
 mod housekeeping;
+mod invitations;
 mod jobs;
 mod keys;
 mod limits;
@@ -24,7 +26,10 @@ mod outbox;
 mod receipts;
 mod senders;
 mod services;
+mod sessions;
+mod team;
 mod templates;
+mod tokens;
 
 use std::path::Path;
 use std::time::Duration;

@@ -48,6 +48,8 @@ async fn store() -> Option<TestStore> {
 
 carillon_store::conformance_tests!(store());
 
+#[path = "sqlite/accounts.rs"]
+mod accounts;
 #[path = "sqlite/reference.rs"]
 mod reference;
 #[path = "sqlite/retention.rs"]
@@ -228,7 +230,7 @@ async fn reopening_keeps_data_and_settings() {
     test.close().await;
     let path = test.dir.path().join("carillon.db");
     let reopened = SqliteStore::open(&path, cipher()).await.unwrap();
-    assert_eq!(reopened.schema_version().await.unwrap(), 8);
+    assert_eq!(reopened.schema_version().await.unwrap(), 9);
     let read = reopened
         .notification(new.service_id, new.id)
         .await

@@ -15,6 +15,8 @@
 // Test code: a panic is how a failed check is reported.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
+mod audit;
 mod bulk_jobs;
 mod callback_queue;
 mod callbacks;
@@ -26,15 +28,20 @@ mod limits;
 mod listing;
 mod notifications;
 mod outbox;
+mod people;
 mod receipts;
 mod references;
 mod retention;
 mod senders;
 mod services;
+mod sessions;
 mod stale;
+mod team;
 mod templates;
 mod timeouts;
 
+pub use accounts::*;
+pub use audit::*;
 pub use bulk_jobs::*;
 pub use callback_queue::*;
 pub use callbacks::*;
@@ -50,7 +57,9 @@ pub use references::*;
 pub use retention::*;
 pub use senders::*;
 pub use services::*;
+pub use sessions::*;
 pub use stale::*;
+pub use team::*;
 pub use templates::*;
 pub use timeouts::*;
 
@@ -128,6 +137,25 @@ macro_rules! conformance_tests {
             complaints_recorded_and_queued,
             callback_claims_lease_and_results,
             callback_claims_at_most_per_service,
+            users_round_trip_every_field,
+            users_listed_oldest_first_with_paging,
+            users_duplicate_email_conflicts,
+            users_update_every_field,
+            failed_sign_ins_counted_exactly_under_concurrency,
+            totp_steps_accepted_once_and_in_order,
+            tokens_taken_once,
+            tokens_removed_per_user_and_purpose,
+            sign_ins_recorded_newest_first,
+            sessions_round_trip_and_replace,
+            sessions_touched_and_removed,
+            sessions_of_a_user_removed,
+            sessions_purged_when_idle_or_too_old,
+            memberships_added_replaced_and_removed,
+            memberships_in_join_order_and_per_user,
+            invitations_round_trip_by_id_and_token,
+            invitations_listed_newest_first_per_service,
+            go_live_requests_replaced_and_listed_by_status,
+            audit_events_newest_first_per_service_and_global,
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

@@ -16,9 +16,15 @@ use serde_json::Value as Json;
 use time::{OffsetDateTime, UtcOffset};
 use uuid::Uuid;
 
+mod accounts;
 mod callbacks;
 mod reference;
 
+pub use accounts::{
+    email_hash, go_live_status, hash32, invitation_status, language, member_permissions,
+    open_bytes, open_email, parse_member_permissions, second_factor, session_stage, token_purpose,
+    user_state,
+};
 pub use callbacks::{QueuedRow, due_callback, parse_callback_kind};
 pub use reference::{
     CLEAR_REFERENCE_BATCH, ClearReference, SealedNotification, SealedReference, reference_hash,

@@ -1,5 +1,5 @@
 //! Operator commands on the administration use cases of `carillon-app`: services, API keys,
-//! templates, reply-to addresses, SMS senders and the safelist. `--json` prints
+//! templates, reply-to addresses, SMS senders, the safelist and web app accounts. `--json` prints
 //! machine-readable output for scripts; `--service` may be left out when the database holds
 //! exactly one service.
 
@@ -7,6 +7,7 @@ mod keys;
 mod senders;
 mod services;
 mod templates;
+mod users;
 
 use std::sync::Arc;
 
@@ -25,6 +26,7 @@ pub(crate) use senders::{
 };
 pub(crate) use services::{ServiceCommand, service};
 pub(crate) use templates::{TemplateCommand, template};
+pub(crate) use users::{UserCommand, user};
 
 #[derive(Debug, Args)]
 pub(crate) struct JsonFlag {

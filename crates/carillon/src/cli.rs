@@ -153,6 +153,9 @@ pub(crate) enum Command {
     /// Manage services.
     #[command(subcommand)]
     Service(crate::admin::ServiceCommand),
+    /// Manage web app accounts.
+    #[command(subcommand)]
+    User(crate::admin::UserCommand),
     /// Manage API keys.
     #[command(subcommand, name = "api-key")]
     ApiKey(crate::admin::ApiKeyCommand),

@@ -94,6 +94,7 @@ async fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
         Command::Service(command) => {
             admin::service(backend::open(&settings, mode).await?, command).await
         }
+        Command::User(command) => admin::user(backend::open(&settings, mode).await?, command).await,
         Command::ApiKey(command) => {
             admin::api_key(backend::open(&settings, mode).await?, command).await
         }

@@ -33,4 +33,5 @@ pub(crate) mod send_bulk_worker;
 mod sending_domain;
 pub(crate) mod smtp;
 mod templates;
+mod users_cli;
 mod wake;

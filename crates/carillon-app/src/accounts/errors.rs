@@ -1,0 +1,130 @@
+//! The accounts use cases' errors: one enum per use case, each variant a message the web app
+//! shows (it maps every variant to a Fluent message id).
+
+use carillon_store::StoreError;
+use thiserror::Error;
+
+use super::PasswordProblem;
+use super::platform::PlatformEmailError;
+
+/// A failure no person can fix by changing their input.
+#[derive(Debug, Error)]
+pub enum AccountError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("a password could not be hashed")]
+    Hash,
+    #[error(transparent)]
+    Email(#[from] PlatformEmailError),
+}
+
+/// Why signing in with a password failed.
+#[derive(Debug, Error)]
+pub enum SignInError {
+    /// Unknown address, wrong password or suspended account: deliberately one answer.
+    #[error("the email address or password is incorrect")]
+    Incorrect,
+    /// Too many failed attempts; a password reset unlocks it.
+    #[error("the account is locked after too many failed sign-ins")]
+    Locked,
+    /// Registered but the address is not verified yet.
+    #[error("the email address is not verified yet")]
+    NotVerified,
+    #[error(transparent)]
+    Failed(#[from] AccountError),
+}
+
+impl From<StoreError> for SignInError {
+    fn from(error: StoreError) -> Self {
+        Self::Failed(error.into())
+    }
+}
+
+/// Why a second-factor code was refused.
+#[derive(Debug, Error)]
+pub enum CodeError {
+    /// The session is not waiting for a second factor (signed out, or timed out).
+    #[error("no sign-in is in progress")]
+    NoSignIn,
+    #[error("the code is not right")]
+    Incorrect,
+    #[error("the code has expired")]
+    Expired,
+    /// An authenticator code already accepted once (a replay).
+    #[error("the code was already used")]
+    Used,
+    /// That was the last allowed attempt: the sign-in ended and the account is locked.
+    #[error("the account is locked after too many failed sign-ins")]
+    Locked,
+    #[error("no authenticator app is set up for this account")]
+    NoAuthenticator,
+    #[error(transparent)]
+    Failed(#[from] AccountError),
+}
+
+impl From<StoreError> for CodeError {
+    fn from(error: StoreError) -> Self {
+        Self::Failed(error.into())
+    }
+}
+
+/// Why a registration was refused.
+#[derive(Debug, Error)]
+pub enum RegisterError {
+    #[error("enter your name")]
+    NameMissing,
+    #[error("enter a valid email address")]
+    InvalidEmail,
+    #[error("enter a government email address")]
+    NotGovernmentEmail,
+    #[error(transparent)]
+    Password(#[from] PasswordProblem),
+    #[error("read and agree to the terms of use")]
+    TermsNotAgreed,
+    #[error(transparent)]
+    Failed(#[from] AccountError),
+}
+
+impl From<StoreError> for RegisterError {
+    fn from(error: StoreError) -> Self {
+        Self::Failed(error.into())
+    }
+}
+
+/// Why a verification or reset link, or a new password, was refused.
+#[derive(Debug, Error)]
+pub enum ResetError {
+    /// Unknown, already used or expired: one answer, so a link says nothing more.
+    #[error("the link has expired or was already used")]
+    InvalidLink,
+    #[error(transparent)]
+    Password(#[from] PasswordProblem),
+    #[error(transparent)]
+    Failed(#[from] AccountError),
+}
+
+impl From<StoreError> for ResetError {
+    fn from(error: StoreError) -> Self {
+        Self::Failed(error.into())
+    }
+}
+
+/// Why setting up an authenticator app failed.
+#[derive(Debug, Error)]
+pub enum TotpSetupError {
+    #[error("sign in first")]
+    NotSignedIn,
+    /// `confirm_totp_setup` without `begin_totp_setup` in this session.
+    #[error("start the setup again")]
+    NotStarted,
+    #[error("the code is not right")]
+    Incorrect,
+    #[error(transparent)]
+    Failed(#[from] AccountError),
+}
+
+impl From<StoreError> for TotpSetupError {
+    fn from(error: StoreError) -> Self {
+        Self::Failed(error.into())
+    }
+}
