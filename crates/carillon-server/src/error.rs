@@ -63,6 +63,9 @@ pub enum ServerError {
     /// The callback dispatcher's HTTP client could not be built.
     #[error("building the callback dispatcher: {0}")]
     Callbacks(#[from] carillon_worker::callbacks::ClientError),
+    /// The web app could not be made (its catalogues are broken, or no randomness).
+    #[error("the web app cannot start: {0}")]
+    Web(String),
     /// A background task panicked.
     #[error("the {0} panicked")]
     Panicked(&'static str),

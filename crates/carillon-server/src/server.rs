@@ -1,5 +1,5 @@
-//! A server for one role: the API on the public listener, the delivery workers with the
-//! callback dispatcher, and Prometheus metrics on a listener of their own.
+//! A server for one role: the API and the web app on the public listener, the delivery
+//! workers with the callback dispatcher, and Prometheus metrics on a listener of their own.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -10,6 +10,7 @@ use carillon_app::{App, AppSettings};
 use carillon_crypto::TokenKey;
 use carillon_receipts::{ReceiptsSettings, ReceiptsState};
 use carillon_store::Store;
+use carillon_web::{CookieMode, WebSettings, WebState};
 use carillon_worker::{CallbackDispatcher, Worker, WorkerSettings};
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
@@ -18,7 +19,7 @@ use crate::backend::{OpenMode, open_store};
 use crate::error::ServerError;
 use crate::guard::RequestLimits;
 use crate::providers::Providers;
-use crate::settings::ServerSettings;
+use crate::settings::{Role, ServerSettings};
 
 /// Connections the metrics listener serves at once: it has a scraper or two.
 const METRICS_MAX_CONNECTIONS: usize = 64;
@@ -35,6 +36,9 @@ pub struct Server {
     state: AppState,
     /// Shared so the SNS signing certificates are cached once per process.
     receipts: ReceiptsState,
+    /// The web app's state, or why it could not be made (reported by `run` for a role that
+    /// serves it).
+    web: Result<WebState, String>,
 }
 
 /// The listeners a server serves on.
@@ -111,6 +115,7 @@ impl Server {
                 sns_topic_arns: settings.sns.topic_arns.clone(),
             },
         );
+        let web = WebState::new(app.clone(), web_settings(&settings)).map_err(|e| e.to_string());
         Self {
             settings: Arc::new(settings),
             store,
@@ -118,6 +123,7 @@ impl Server {
             app,
             state,
             receipts,
+            web,
         }
     }
 
@@ -167,12 +173,21 @@ impl Server {
         Arc::clone(self.app.accepted())
     }
 
-    /// The public routes, whatever the role. The one place where the routers of the parts
-    /// of the product are put together.
+    /// The public routes of the role: the API's (with the delivery receipts), the web app's,
+    /// or both side by side (the web app's pages use paths the API does not). The one place
+    /// where the routers of the parts of the product are put together.
     pub fn router(&self) -> Router {
-        carillon_api::router(self.state.clone()).merge(carillon_api::observed(
-            carillon_receipts::router(self.receipts.clone()),
-        ))
+        let role = self.settings.role;
+        let api = || {
+            carillon_api::router(self.state.clone()).merge(carillon_api::observed(
+                carillon_receipts::router(self.receipts.clone()),
+            ))
+        };
+        match (&self.web, role) {
+            (Ok(web), Role::All) => api().merge(carillon_web::router(web.clone())),
+            (Ok(web), Role::Web) => carillon_web::standalone(web.clone()),
+            _ => api(),
+        }
     }
 
     /// A delivery worker as this server runs it, woken by its accepted-notification signal.
@@ -240,7 +255,7 @@ impl Server {
     /// # Errors
     /// [`ServerError::Bind`].
     pub async fn bind(&self) -> Result<Listeners, ServerError> {
-        let api = match self.settings.role.serves_api() {
+        let api = match self.settings.role.serves_http() {
             true => Some(bind(self.settings.listen).await?),
             false => None,
         };
@@ -262,6 +277,11 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServerError> {
         let role = self.settings.role;
+        if role.serves_web()
+            && let Err(error) = &self.web
+        {
+            return Err(ServerError::Web(error.clone()));
+        }
         if role.serves_api() && self.settings.uses_aws() && self.settings.sns.topic_arns.is_empty()
         {
             tracing::warn!(
@@ -306,10 +326,16 @@ impl Server {
         } else {
             None
         };
-        match listeners.api.filter(|_| role.serves_api()) {
+        match listeners.api.filter(|_| role.serves_http()) {
             Some(listener) => {
                 let max_connections = self.max_connections();
-                tracing::info!(address = ?listener.local_addr().ok(), max_connections, "serving the API");
+                tracing::info!(
+                    address = ?listener.local_addr().ok(),
+                    max_connections,
+                    api = role.serves_api(),
+                    web = role.serves_web(),
+                    "serving HTTP"
+                );
                 crate::listen::serve(
                     listener,
                     self.router(),
@@ -338,5 +364,25 @@ impl Server {
         }
         tracing::info!("stopped");
         Ok(())
+    }
+}
+
+/// The web app's settings. The session cookie is `__Host-` and `Secure` unless the server
+/// listens on a loopback address and its public URL (if set) is not `https://`: that is
+/// development over plain HTTP, where browsers would drop a `Secure` cookie. A deployment
+/// behind a TLS proxy on the same host sets `CARILLON_PUBLIC_URL=https://…` to keep `Secure`.
+fn web_settings(settings: &ServerSettings) -> WebSettings {
+    let https = settings
+        .public_url
+        .as_deref()
+        .is_some_and(|url| url.starts_with("https://"));
+    let cookies = match !https && settings.listen.ip().is_loopback() {
+        true => CookieMode::LoopbackDevelopment,
+        false => CookieMode::Secure,
+    };
+    WebSettings {
+        product_name: settings.product_name.clone(),
+        cookies,
+        ..WebSettings::default()
     }
 }

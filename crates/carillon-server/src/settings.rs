@@ -69,11 +69,13 @@ impl fmt::Display for Database {
 /// role is one more variant and its answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Role {
-    /// The API and the delivery workers: one process does everything.
+    /// The API, the web app and the delivery workers: one process does everything.
     #[default]
     All,
     /// Only the API.
     Api,
+    /// Only the web app.
+    Web,
     /// Only the delivery workers and the callback dispatcher.
     Worker,
 }
@@ -82,20 +84,26 @@ impl Role {
     /// Whether this process answers the API on the public listener.
     #[must_use]
     pub fn serves_api(self) -> bool {
-        match self {
-            Self::All | Self::Api => true,
-            Self::Worker => false,
-        }
+        matches!(self, Self::All | Self::Api)
+    }
+
+    /// Whether this process serves the web app on the public listener.
+    #[must_use]
+    pub fn serves_web(self) -> bool {
+        matches!(self, Self::All | Self::Web)
+    }
+
+    /// Whether this process has a public listener at all.
+    #[must_use]
+    pub fn serves_http(self) -> bool {
+        self.serves_api() || self.serves_web()
     }
 
     /// Whether this process delivers notifications and sends callbacks (API-only processes
     /// send no callbacks: the workers' processes do).
     #[must_use]
     pub fn runs_workers(self) -> bool {
-        match self {
-            Self::All | Self::Worker => true,
-            Self::Api => false,
-        }
+        matches!(self, Self::All | Self::Worker)
     }
 }
 
@@ -223,6 +231,8 @@ pub struct ServerSettings {
     pub master_key: MasterKey,
     /// What this process runs.
     pub role: Role,
+    /// The product name in the web app's header and titles.
+    pub product_name: String,
     /// The public listener (API).
     pub listen: SocketAddr,
     /// The Prometheus listener; never on the public port. Off when `None`.
@@ -267,6 +277,7 @@ impl ServerSettings {
             database,
             master_key,
             role: Role::All,
+            product_name: "Carillon".to_owned(),
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 6011)),
             metrics_listen: None,
             sending_domain: api.sending_domain,

@@ -78,3 +78,55 @@ async fn each_role_binds_what_it_serves() {
     assert!(listeners.api_address().is_some());
     api.run(listeners, async {}).await.unwrap();
 }
+
+/// GETs `path` from a server of `role` and returns the status and content type.
+async fn answer(dir: &tempfile::TempDir, role: Role, paths: &[&str]) -> Vec<(u16, String)> {
+    let server = Server::build(settings(dir, role, false)).await.unwrap();
+    let listeners = server.bind().await.unwrap();
+    let address = listeners.api_address().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(server.run(listeners, async {
+        let _ = stopped.await;
+    }));
+    let mut answers = Vec::new();
+    for path in paths {
+        let response = reqwest::get(format!("http://{address}{path}"))
+            .await
+            .unwrap();
+        let kind = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        answers.push((response.status().as_u16(), kind));
+    }
+    stop.send(()).unwrap();
+    running.await.unwrap().unwrap();
+    answers
+}
+
+#[tokio::test]
+async fn the_web_app_is_served_beside_the_api_or_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = ["/sign-in", "/v2/templates", "/no-such-page"];
+    let html = "text/html; charset=utf-8".to_owned();
+    let json = "application/json".to_owned();
+    // Both: pages and the API on one listener; unknown paths get the API's JSON 404.
+    assert_eq!(
+        answer(&dir, Role::All, &paths).await,
+        vec![
+            (200, html.clone()),
+            (401, json.clone()),
+            (404, json.clone())
+        ]
+    );
+    // The web app alone: no API, HTML 404s.
+    assert_eq!(
+        answer(&dir, Role::Web, &paths).await,
+        vec![(200, html.clone()), (404, html.clone()), (404, html)]
+    );
+    // The API alone: no pages.
+    assert_eq!(
+        answer(&dir, Role::Api, &paths).await,
+        vec![(404, json.clone()), (401, json.clone()), (404, json)]
+    );
+}

@@ -204,10 +204,13 @@ pub(crate) struct ServeArgs {
     /// only over HTTPS (behind a TLS proxy). Off by default.
     #[arg(long, env = "CARILLON_HSTS_MAX_AGE")]
     pub(crate) hsts_max_age: Option<u64>,
-    /// What this process runs: the API and delivery workers (one process does everything),
-    /// or only one of them (several processes sharing one PostgreSQL).
+    /// What this process runs: the API, the web app and the delivery workers (one process
+    /// does everything), or only one of them (several processes sharing one PostgreSQL).
     #[arg(long, env = "CARILLON_ROLE", value_enum, default_value = "all")]
     pub(crate) role: Role,
+    /// The product name in the web app's header and page titles.
+    #[arg(long, env = "CARILLON_PRODUCT_NAME", default_value = "Carillon")]
+    pub(crate) product_name: String,
     /// Seconds a worker's claim on a notification holds; a crashed worker's notifications are
     /// delivered by another once it has passed.
     #[arg(long, env = "CARILLON_WORKER_LEASE_SECONDS", default_value_t = 300)]
@@ -252,10 +255,12 @@ pub(crate) struct ServeArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Role {
-    /// The API and the delivery workers.
+    /// The API, the web app and the delivery workers.
     All,
     /// Only the API.
     Api,
+    /// Only the web app.
+    Web,
     /// Only the delivery workers.
     Worker,
 }

@@ -26,13 +26,19 @@ const EMAIL_BODY: &str = "[[en]]\nHello ((name)),\n\nThis message came from your
 demo. Every email and text message you send from here is kept in the outbox.\n[[/en]]\n\n---\n\n\
 [[fr]]\nBonjour ((name)),\n\nCe message vient de votre démo Carillon.\n[[/fr]]";
 
-/// Seeds the demo and returns the JSON line describing it (with where the metrics are
-/// served, when they are).
-pub(crate) async fn seed(
-    store: &Arc<dyn Store>,
-    api_url: &str,
-    metrics_url: Option<&str>,
-) -> Result<String> {
+/// Where the demo answers.
+#[derive(Debug)]
+pub(crate) struct Urls {
+    pub(crate) api: String,
+    /// The metrics, when served.
+    pub(crate) metrics: Option<String>,
+    /// The web app's sign-in page, when the role serves the web app.
+    pub(crate) sign_in: Option<String>,
+}
+
+/// Seeds the demo and returns the JSON line describing it (with where the metrics and the
+/// web app are served, when they are).
+pub(crate) async fn seed(store: &Arc<dyn Store>, urls: &Urls) -> Result<String> {
     let now = OffsetDateTime::now_utc();
     let service_id = ServiceId::from_uuid(SERVICE);
     let mut service = match store.service(service_id).await? {
@@ -149,15 +155,18 @@ pub(crate) async fn seed(
     }
 
     let mut line = json!({
-        "api_url": api_url,
+        "api_url": urls.api,
         "service_id": service_id.to_string(),
         "api_keys": keys,
         "templates": {"email": EMAIL_TEMPLATE.to_string(), "sms": SMS_TEMPLATE.to_string()},
         "email_reply_to_id": REPLY_TO.to_string(),
         "sms_sender_id": SMS_SENDER.to_string(),
     });
-    if let Some(url) = metrics_url {
+    if let Some(url) = &urls.metrics {
         line["metrics_url"] = json!(url);
+    }
+    if let Some(url) = &urls.sign_in {
+        line["sign_in_url"] = json!(url);
     }
     Ok(line.to_string())
 }

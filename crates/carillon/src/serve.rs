@@ -65,12 +65,14 @@ pub(crate) fn server_settings(
     let role = match given.pick("role", args.role, file.role) {
         Role::All => carillon_server::Role::All,
         Role::Api => carillon_server::Role::Api,
+        Role::Web => carillon_server::Role::Web,
         Role::Worker => carillon_server::Role::Worker,
     };
     let connections = connection_settings(args, given, file)?;
     let master_key = settings.master_key(OpenMode::Create)?;
     Ok(ServerSettings {
         role,
+        product_name: args.product_name.clone(),
         listen: given.pick("listen", args.listen, file.listen),
         metrics_listen: args.metrics_listen.or(file.metrics_listen),
         hsts_max_age: args.hsts_max_age.or(file.hsts_max_age),
@@ -157,14 +159,26 @@ pub(crate) async fn demo(settings: &Settings, args: &ServeArgs, given: Given<'_>
     let shutdown = shutdown_signal()?;
     let server = Server::build(server_settings(settings, args, given)?).await?;
     let listeners = server.bind().await?;
-    let Some(api) = listeners.api_address() else {
+    let Some(api) = listeners
+        .api_address()
+        .filter(|_| server.settings().role.serves_api())
+    else {
         bail!("the demo serves the API: use --role all or --role api");
     };
+    let sign_in = server
+        .settings()
+        .role
+        .serves_web()
+        .then(|| format!("http://{api}/sign-in"));
     let metrics = listeners
         .metrics_address()
         .map(|address| format!("http://{address}/metrics"));
-    let line =
-        crate::demo::seed(server.store(), &format!("http://{api}"), metrics.as_deref()).await?;
+    let urls = crate::demo::Urls {
+        api: format!("http://{api}"),
+        metrics,
+        sign_in,
+    };
+    let line = crate::demo::seed(server.store(), &urls).await?;
     crate::output::print_line(&line);
     Ok(server.run(listeners, shutdown).await?)
 }

@@ -128,3 +128,27 @@ impl From<StoreError> for TotpSetupError {
         Self::Failed(error.into())
     }
 }
+
+/// Why a change of the signed-in user's email address was refused.
+#[derive(Debug, Error)]
+pub enum EmailChangeError {
+    #[error("sign in first")]
+    NotSignedIn,
+    #[error("enter a valid email address")]
+    InvalidEmail,
+    #[error("enter a government email address")]
+    NotGovernmentEmail,
+    /// The current password, asked for again, was wrong.
+    #[error("the password is incorrect")]
+    IncorrectPassword,
+    #[error("the account is locked after too many failed sign-ins")]
+    Locked,
+    #[error(transparent)]
+    Failed(#[from] AccountError),
+}
+
+impl From<StoreError> for EmailChangeError {
+    fn from(error: StoreError) -> Self {
+        Self::Failed(error.into())
+    }
+}

@@ -12,6 +12,7 @@ mod passwords;
 mod platform;
 mod platform_texts;
 mod policy;
+mod profile;
 mod registration;
 mod second_factor;
 pub mod sessions;
@@ -19,7 +20,10 @@ mod sign_in;
 mod totp_setup;
 mod users;
 
-pub use errors::{AccountError, CodeError, RegisterError, ResetError, SignInError, TotpSetupError};
+pub use errors::{
+    AccountError, CodeError, EmailChangeError, RegisterError, ResetError, SignInError,
+    TotpSetupError,
+};
 pub use passwords::RESET_PATH;
 pub use platform::{
     PLATFORM_SERVICE_ID, PlatformEmail, PlatformEmailError, is_platform_service,
@@ -29,6 +33,7 @@ pub use policy::{
     DEFAULT_GOVERNMENT_DOMAINS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, PasswordProblem,
     check_password, is_government_email,
 };
+pub use profile::CHANGE_EMAIL_PATH;
 pub use registration::{Registration, VERIFY_PATH};
 pub use sessions::Session;
 pub use sign_in::SignInNext;

@@ -138,7 +138,7 @@ impl App {
         }
     }
 
-    async fn send_already_registered(
+    pub(crate) async fn send_already_registered(
         &self,
         to: &EmailAddress,
         language: Language,
