@@ -24,7 +24,7 @@ export function submitButton(page, form = 'main form') {
 
 /** Submits the main form as it is (empty fields give the error state) and checks that state. */
 export async function submitEmptyAndCheck(page, name, lang) {
-  await Promise.all([page.waitForLoadState('load'), submitButton(page).click()]);
+  await Promise.all([page.waitForNavigation(), submitButton(page).click()]);
   await checkErrorState(page, name, lang);
 }
 
