@@ -1,11 +1,13 @@
 // Every public screen in English and French (axe, <html lang>, screenshot), its error state, the
 // language toggle and the skip link.
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { describe, test, before, after } from 'node:test';
 
 import { context } from '../lib/fixture.mjs';
 import { focusOutline, tabTo, withLang } from '../lib/browser.mjs';
 import { LANGS, visit, submitEmptyAndCheck } from '../lib/flows.mjs';
+import { outputDir } from '../lib/settings.mjs';
 import { PUBLIC_SCREENS } from './pages.mjs';
 
 describe('public screens', () => {
@@ -30,6 +32,29 @@ describe('public screens', () => {
       }
     }
   }
+
+  test('every public screen fits 320 px (400 % zoom of 1280 px) without scrolling sideways', async () => {
+    const narrow = await context({ viewport: { width: 320, height: 640 } });
+    try {
+      const small = await narrow.newPage();
+      for (const screen of PUBLIC_SCREENS) {
+        for (const lang of LANGS) {
+          await small.goto(withLang(screen.path, lang));
+          const { scrollWidth, clientWidth } = await small.evaluate(() => ({
+            scrollWidth: document.documentElement.scrollWidth,
+            clientWidth: document.documentElement.clientWidth,
+          }));
+          await small.screenshot({ path: path.join(outputDir, `${screen.name}-320px-${lang}.png`), fullPage: true });
+          assert.ok(
+            scrollWidth <= clientWidth,
+            `${screen.name} (${lang}) is ${scrollWidth} px wide in a ${clientWidth} px window`,
+          );
+        }
+      }
+    } finally {
+      await narrow.close();
+    }
+  });
 
   test('the language toggle leads to the same page in the other language', async () => {
     for (const [from, to] of [['en', 'fr'], ['fr', 'en']]) {
