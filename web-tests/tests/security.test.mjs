@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { context, run } from '../lib/fixture.mjs';
-import { signIn } from '../lib/flows.mjs';
+import { checkPage, withLang } from '../lib/browser.mjs';
+import { LANGS, signIn, submitButton } from '../lib/flows.mjs';
 
 /** The sign-in form's fields as the page gave them (with its CSRF token), filled. */
 async function signInForm(page, email = 'someone@example.gc.ca', password = 'not the password') {
@@ -69,6 +70,31 @@ describe('security', () => {
       await ctx.close();
     }
   });
+
+  for (const lang of LANGS) {
+    test(`a form whose token was tampered with shows the refusal page (${lang})`, async () => {
+      const ctx = await context();
+      try {
+        const page = await ctx.newPage();
+        await page.goto(withLang('/forgot-password', lang));
+        await page.locator('input[name="email"]').fill('someone@example.gc.ca');
+        // The browser sends the form with another token than the page gave, as a forged form
+        // would. (Chromium does not let a test rewrite Origin or Sec-Fetch-Site on a navigation;
+        // those refusals are tested on requests above.)
+        await page.route('**/forgot-password*', (route) => {
+          if (route.request().method() !== 'POST') return route.continue();
+          const form = new URLSearchParams(route.request().postData() ?? '');
+          form.set('csrf_token', 'forged');
+          return route.continue({ postData: form.toString() });
+        });
+        const [response] = await Promise.all([page.waitForNavigation(), submitButton(page).click()]);
+        assert.equal(response.status(), 403);
+        await checkPage(page, 'request-refused', lang);
+      } finally {
+        await ctx.close();
+      }
+    });
+  }
 
   test('pages carry the security headers', async () => {
     const ctx = await context();
