@@ -67,6 +67,17 @@ describe('public screens', () => {
     }
   });
 
+  test("a browser set to French gets French pages without ?lang", async () => {
+    const french = await context({ locale: 'fr-CA' });
+    try {
+      const frPage = await french.newPage();
+      await frPage.goto('/sign-in');
+      assert.equal(await frPage.locator('html').getAttribute('lang'), 'fr');
+    } finally {
+      await french.close();
+    }
+  });
+
   test('the skip link is the first stop of Tab, visibly focused, and moves focus to main', async () => {
     await page.goto('/sign-in');
     const first = await tabTo(page, (f) => f.tag !== 'body', 1);
