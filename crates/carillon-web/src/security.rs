@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::session::Visitor;
+use crate::session::SessionHandle;
 use crate::state::WebState;
 
 /// No inline script or style anywhere (so no `style=` attributes either), no framing, forms
@@ -57,8 +57,8 @@ pub(crate) async fn check_csrf(
     let token = form_urlencoded::parse(&bytes)
         .find(|(name, _)| name == CSRF_FIELD)
         .map(|(_, value)| value.into_owned());
-    let valid = match (parts.extensions.get::<Visitor>(), token) {
-        (Some(visitor), Some(token)) => visitor.check_csrf(&token),
+    let valid = match (parts.extensions.get::<SessionHandle>(), token) {
+        (Some(session), Some(token)) => session.0.lock().await.check_csrf(&token),
         _ => false,
     };
     let request = Request::from_parts(parts, Body::from(bytes));

@@ -5,8 +5,6 @@ use std::sync::Arc;
 use carillon_app::App;
 use carillon_i18n::{Catalog, CatalogError, DisplayZone};
 
-use crate::session::SessionKeys;
-
 /// How the session cookie is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CookieMode {
@@ -47,8 +45,6 @@ impl Default for WebSettings {
 pub enum WebError {
     #[error("the interface catalogues are broken: {0}")]
     Catalog(#[from] CatalogError),
-    #[error("no random numbers: {0}")]
-    Random(String),
 }
 
 /// Shared by every request. Cheap to clone.
@@ -57,20 +53,18 @@ pub struct WebState {
     pub(crate) app: App,
     pub(crate) catalog: Arc<Catalog>,
     pub(crate) settings: Arc<WebSettings>,
-    pub(crate) sessions: Arc<SessionKeys>,
 }
 
 impl WebState {
     /// The web app over these use cases.
     ///
     /// # Errors
-    /// When the catalogues do not load (a broken build) or no randomness is available.
+    /// When the catalogues do not load (a broken build).
     pub fn new(app: App, settings: WebSettings) -> Result<Self, WebError> {
         Ok(Self {
             app,
             catalog: Arc::new(Catalog::load()?),
             settings: Arc::new(settings),
-            sessions: Arc::new(SessionKeys::generate()?),
         })
     }
 

@@ -16,23 +16,30 @@ use tower::ServiceExt;
 use crate::{CookieMode, WebSettings, WebState};
 
 mod catalogue;
+mod flows;
 mod pages;
 mod security;
 
 /// The web app over a fresh SQLite store (kept alive by the returned store).
 pub(super) async fn web() -> (Router, TestStore) {
+    let (router, _, store) = web_and_app().await;
+    (router, store)
+}
+
+/// The web app, the use cases it calls, and its store.
+pub(super) async fn web_and_app() -> (Router, App, TestStore) {
     let store = TestStore::sqlite().await;
-    let app = App::new(
-        Arc::clone(&store.store),
-        Arc::new(SystemClock),
-        AppSettings::default(),
-    );
-    let settings = WebSettings {
+    let settings = AppSettings {
+        web_base_url: "https://notify.example".to_owned(),
+        ..AppSettings::default()
+    };
+    let app = App::new(Arc::clone(&store.store), Arc::new(SystemClock), settings);
+    let web = WebSettings {
         cookies: CookieMode::Secure,
         ..WebSettings::default()
     };
-    let state = WebState::new(app, settings).unwrap();
-    (crate::standalone(state), store)
+    let state = WebState::new(app.clone(), web).unwrap();
+    (crate::standalone(state), app, store)
 }
 
 /// What came back.
@@ -60,6 +67,22 @@ impl Answer {
         set.to_str().unwrap().split(';').next().unwrap().to_owned()
     }
 
+    /// The session cookie to send next: the one set, if any, else `current`.
+    pub(super) fn cookie_or(&self, current: &str) -> String {
+        match self.headers.get(header::SET_COOKIE) {
+            Some(_) => self.session_cookie(),
+            None => current.to_owned(),
+        }
+    }
+
+    /// Where a redirect points.
+    pub(super) fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or_default()
+    }
+
     /// The text of `<title>`.
     pub(super) fn title(&self) -> &str {
         let start = self.body.find("<title>").expect("a title") + "<title>".len();
@@ -84,6 +107,15 @@ pub(super) async fn send(router: &Router, request: Request<Body>) -> Answer {
 
 pub(super) async fn get(router: &Router, uri: &str) -> Answer {
     send(router, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+/// A GET with the session `cookie`.
+pub(super) async fn get_with(router: &Router, uri: &str, cookie: &str) -> Answer {
+    let request = Request::get(uri)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap();
+    send(router, request).await
 }
 
 /// A form POST from the same site, with `cookie` and the form's `fields`.

@@ -8,12 +8,6 @@ use super::{get, post, send, session, web};
 /// Every page a visitor can GET without signing in, with its English heading.
 const PAGES: &[(&str, &str)] = &[
     ("/sign-in", "Sign in"),
-    ("/sign-in/code", "Check your email"),
-    ("/sign-in/code/resend", "Send a new security code"),
-    (
-        "/sign-in/totp",
-        "Enter the code from your authenticator app",
-    ),
     ("/register", "Create an account"),
     ("/register/check-email", "Check your email"),
     ("/forgot-password", "Forgot your password"),

@@ -53,6 +53,11 @@ impl FormPage {
         self.links.push(link);
         self
     }
+
+    pub(crate) fn banner(mut self, banner: Option<Msg>) -> Self {
+        self.banner = banner;
+        self
+    }
 }
 
 /// A page that only tells something: heading, paragraphs, links.

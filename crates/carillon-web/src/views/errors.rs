@@ -8,7 +8,6 @@ use axum::response::Response;
 use crate::context::{language, page};
 use crate::form::Msg;
 use crate::page::Page;
-use crate::session::Visitor;
 use crate::state::WebState;
 use crate::views::render;
 
@@ -27,8 +26,7 @@ fn error_page(
     body: Msg,
 ) -> Response {
     let lang = language(request.uri(), request.headers(), None);
-    let visitor = request.extensions().get::<Visitor>();
-    let page = page(state, lang, request.uri(), heading, Vec::new(), visitor);
+    let page = page(state, lang, request.uri(), heading, Vec::new());
     render(status, &ErrorView { page, body })
 }
 
@@ -77,11 +75,16 @@ pub(crate) fn server_error(state: &WebState) -> Response {
     )
 }
 
-/// 503 in the visitor's language: the step exists but cannot be completed now.
-pub(crate) fn unavailable(ctx: &crate::context::Ctx) -> Response {
+/// 500 for a page whose use case failed: the cause is logged (it holds no personal data:
+/// the use cases' errors are store and delivery failures), the visitor gets an apology.
+pub(crate) fn server_error_page(
+    ctx: &crate::context::Ctx,
+    error: &dyn std::error::Error,
+) -> Response {
+    tracing::error!(%error, path = ctx.uri.path(), "a page's use case failed");
     let page = ctx.page(Msg("server-error-title"), Vec::new());
     render(
-        StatusCode::SERVICE_UNAVAILABLE,
+        StatusCode::INTERNAL_SERVER_ERROR,
         &ErrorView {
             page,
             body: Msg("server-error-body"),

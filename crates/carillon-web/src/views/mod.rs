@@ -1,11 +1,13 @@
 //! The pages, one module per page or page group, each with its templates in
 //! `templates/<module>/`.
 
+mod before_continue;
 mod code;
 mod common;
 pub(crate) mod errors;
 mod password;
 mod register;
+mod services;
 mod sign_in;
 mod sign_out;
 
@@ -33,9 +35,15 @@ pub(crate) fn routes() -> Router<WebState> {
             "/sign-in/totp",
             get(code::show_totp).post(code::submit_totp),
         )
+        .route(
+            "/sign-in/continue",
+            get(before_continue::show).post(before_continue::submit),
+        )
         .route("/sign-out", post(sign_out::submit))
+        .route("/services", get(services::show))
         .route("/register", get(register::show).post(register::submit))
         .route("/register/check-email", get(register::check_email))
+        .route("/verify-email/{token}", get(register::verify_email))
         .route(
             "/forgot-password",
             get(password::show_forgot).post(password::submit_forgot),

@@ -2,27 +2,31 @@
 
 use axum::Form;
 use axum::extract::Path;
+use axum::http::StatusCode;
 use axum::response::Response;
+use carillon_app::accounts::{PasswordProblem, ResetError, check_password};
 use serde::Deserialize;
 
 use crate::context::Ctx;
 use crate::form::{Field, FormView, Msg, Problem};
 use crate::views::common::{FormPage, Link, MessagePage};
-use crate::views::errors::unavailable;
-use crate::views::page_response;
+use crate::views::errors::server_error_page;
+use crate::views::{page_response, render, see_other};
 
-/// Shortest and longest passwords accepted (GC Notify's bounds).
-const PASSWORD_CHARS: std::ops::RangeInclusive<usize> = 8..=255;
-
-/// What is wrong with a new password that can be told without the common-password list.
+/// What is wrong with a new password (length, or on the common-passwords list): the use
+/// cases' own rule, asked first so every problem of a form shows at once.
 pub(crate) fn password_problem(password: &str) -> Option<Msg> {
-    let chars = password.chars().count();
-    if chars < *PASSWORD_CHARS.start() {
-        Some(Msg("register-error-password-short"))
-    } else if chars > *PASSWORD_CHARS.end() {
-        Some(Msg("register-error-password-long"))
-    } else {
-        None
+    check_password(password)
+        .err()
+        .map(|problem| problem_message(&problem))
+}
+
+/// The message for a password the use cases refused.
+pub(crate) fn problem_message(problem: &PasswordProblem) -> Msg {
+    match problem {
+        PasswordProblem::TooShort => Msg("register-error-password-short"),
+        PasswordProblem::TooLong => Msg("register-error-password-long"),
+        PasswordProblem::TooCommon => Msg("register-error-password-common"),
     }
 }
 
@@ -36,7 +40,7 @@ fn forgot_page(ctx: &Ctx, input: &ForgotInput, problems: Vec<Problem>) -> FormPa
     let form = FormView::new(
         "/forgot-password",
         Msg("forgot-submit"),
-        ctx.visitor.csrf_token(),
+        ctx.csrf_token.clone(),
     )
     .field(
         Field::email("email", Msg("sign-in-email"))
@@ -64,12 +68,13 @@ pub(crate) async fn submit_forgot(ctx: Ctx, Form(input): Form<ForgotInput>) -> R
     } else {
         None
     };
-    match problem {
-        Some(message) => page_response(
-            true,
-            &forgot_page(&ctx, &input, vec![Problem::new("email", message)]),
-        ),
-        None => unavailable(&ctx),
+    if let Some(message) = problem {
+        let problems = vec![Problem::new("email", message)];
+        return page_response(true, &forgot_page(&ctx, &input, problems));
+    }
+    match ctx.state.app.forgot_password(email).await {
+        Ok(()) => see_other("/forgot-password/check-email"),
+        Err(error) => server_error_page(&ctx, &error),
     }
 }
 
@@ -94,7 +99,7 @@ fn new_password_page(ctx: &Ctx, token: &str, problems: Vec<Problem>) -> FormPage
         "/new-password/{}",
         form_urlencoded::byte_serialize(token.as_bytes()).collect::<String>()
     );
-    let form = FormView::new(action, Msg("new-password-submit"), ctx.visitor.csrf_token()).field(
+    let form = FormView::new(action, Msg("new-password-submit"), ctx.csrf_token.clone()).field(
         Field::password("password", Msg("new-password-label"), "new-password")
             .hint(Msg("register-password-hint"))
             .problems(&problems),
@@ -113,11 +118,27 @@ pub(crate) async fn submit_new_password(
     Path(token): Path<String>,
     Form(input): Form<NewPasswordInput>,
 ) -> Response {
-    match password_problem(&input.password) {
-        Some(message) => page_response(
-            true,
-            &new_password_page(&ctx, &token, vec![Problem::new("password", message)]),
-        ),
-        None => unavailable(&ctx),
-    }
+    let message = match password_problem(&input.password) {
+        Some(message) => message,
+        None => match ctx.state.app.reset_password(&token, &input.password).await {
+            Ok(()) => return see_other("/sign-in?password_changed=1"),
+            Err(ResetError::Password(problem)) => problem_message(&problem),
+            Err(ResetError::InvalidLink) => return link_failed(&ctx),
+            Err(ResetError::Failed(error)) => return server_error_page(&ctx, &error),
+        },
+    };
+    page_response(
+        true,
+        &new_password_page(&ctx, &token, vec![Problem::new("password", message)]),
+    )
+}
+
+/// The link was unknown, used or expired.
+fn link_failed(ctx: &Ctx) -> Response {
+    let view = MessagePage::new(
+        ctx.page(Msg("verify-failed-title"), Vec::new()),
+        vec![Msg("verify-failed-body")],
+    )
+    .link(Link::new("/forgot-password", Msg("forgot-title")));
+    render(StatusCode::NOT_FOUND, &view)
 }

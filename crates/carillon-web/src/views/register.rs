@@ -1,15 +1,18 @@
 //! Creating an account (A4), "check your email" (A5) and the verification link's landing.
 
 use axum::Form;
+use axum::extract::Path;
+use axum::http::StatusCode;
 use axum::response::Response;
+use carillon_app::accounts::{RegisterError, Registration, ResetError};
 use serde::Deserialize;
 
 use crate::context::Ctx;
 use crate::form::{Checkbox, Field, FormView, Msg, Problem};
 use crate::views::common::{FormPage, Link, MessagePage};
-use crate::views::errors::unavailable;
-use crate::views::page_response;
-use crate::views::password::password_problem;
+use crate::views::errors::server_error_page;
+use crate::views::password::{password_problem, problem_message};
+use crate::views::{page_response, render, see_other};
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct RegisterInput {
@@ -25,33 +28,29 @@ pub(crate) struct RegisterInput {
 }
 
 fn register_page(ctx: &Ctx, input: &RegisterInput, problems: Vec<Problem>) -> FormPage {
-    let form = FormView::new(
-        "/register",
-        Msg("register-submit"),
-        ctx.visitor.csrf_token(),
-    )
-    .field(
-        Field::text("name", Msg("register-name"), "name")
-            .value(&input.name)
-            .problems(&problems),
-    )
-    .field(
-        Field::email("email", Msg("register-email"))
-            .hint(Msg("register-email-hint"))
-            .value(&input.email)
-            .problems(&problems),
-    )
-    .field(
-        Field::password("password", Msg("register-password"), "new-password")
-            .hint(Msg("register-password-hint"))
-            .problems(&problems),
-    )
-    .checkbox(Checkbox::new(
-        "terms",
-        Msg("register-terms"),
-        input.terms.is_some(),
-        &problems,
-    ));
+    let form = FormView::new("/register", Msg("register-submit"), ctx.csrf_token.clone())
+        .field(
+            Field::text("name", Msg("register-name"), "name")
+                .value(&input.name)
+                .problems(&problems),
+        )
+        .field(
+            Field::email("email", Msg("register-email"))
+                .hint(Msg("register-email-hint"))
+                .value(&input.email)
+                .problems(&problems),
+        )
+        .field(
+            Field::password("password", Msg("register-password"), "new-password")
+                .hint(Msg("register-password-hint"))
+                .problems(&problems),
+        )
+        .checkbox(Checkbox::new(
+            "terms",
+            Msg("register-terms"),
+            input.terms.is_some(),
+            &problems,
+        ));
     FormPage::new(ctx.page(Msg("register-title"), problems), form)
 }
 
@@ -63,11 +62,38 @@ pub(crate) async fn show(ctx: Ctx) -> Response {
     )
 }
 
-/// Checks the form, then creates the account.
+/// Checks the form, then creates the account (or, for an address already registered, sends
+/// it a notice): either way "check your email", so the page tells nothing about accounts.
 pub(crate) async fn submit(ctx: Ctx, Form(input): Form<RegisterInput>) -> Response {
-    let problems = check(&input);
+    let mut problems = check(&input);
     if problems.is_empty() {
-        return unavailable(&ctx);
+        let registration = Registration {
+            name: input.name.trim().to_owned(),
+            email: input.email.trim().to_owned(),
+            password: input.password.clone(),
+            terms_agreed: input.terms.is_some(),
+            language: ctx.lang,
+        };
+        let problem = match ctx.state.app.register(registration).await {
+            Ok(()) => return see_other("/register/check-email"),
+            Err(RegisterError::NameMissing) => {
+                Problem::new("name", Msg("register-error-name-missing"))
+            }
+            Err(RegisterError::InvalidEmail) => {
+                Problem::new("email", Msg("register-error-email-invalid"))
+            }
+            Err(RegisterError::NotGovernmentEmail) => {
+                Problem::new("email", Msg("register-error-email-not-government"))
+            }
+            Err(RegisterError::Password(problem)) => {
+                Problem::new("password", problem_message(&problem))
+            }
+            Err(RegisterError::TermsNotAgreed) => {
+                Problem::new("terms", Msg("register-error-terms"))
+            }
+            Err(RegisterError::Failed(error)) => return server_error_page(&ctx, &error),
+        };
+        problems.push(problem);
     }
     page_response(true, &register_page(&ctx, &input, problems))
 }
@@ -101,4 +127,20 @@ pub(crate) async fn check_email(ctx: Ctx) -> Response {
     )
     .link(Link::new("/sign-in", Msg("sign-in-title")));
     page_response(false, &view)
+}
+
+/// The link in the verification email: activates the account, then invites to sign in.
+pub(crate) async fn verify_email(ctx: Ctx, Path(token): Path<String>) -> Response {
+    let (status, heading, body) = match ctx.state.app.verify_email(&token).await {
+        Ok(_) => (StatusCode::OK, Msg("verify-title"), Msg("verify-body")),
+        Err(ResetError::InvalidLink | ResetError::Password(_)) => (
+            StatusCode::NOT_FOUND,
+            Msg("verify-failed-title"),
+            Msg("verify-failed-body"),
+        ),
+        Err(ResetError::Failed(error)) => return server_error_page(&ctx, &error),
+    };
+    let view = MessagePage::new(ctx.page(heading, Vec::new()), vec![body])
+        .link(Link::new("/sign-in", Msg("sign-in-title")));
+    render(status, &view)
 }

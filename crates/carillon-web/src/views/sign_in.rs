@@ -1,31 +1,33 @@
-//! Sign in (A1): email address and password; a vague error for wrong credentials, a message
-//! for a locked account, `?next=` kept for after the second factor.
+//! Sign in (A1): email address and password; one vague error for a wrong address or
+//! password, a message for a locked account, `?next=` carried to the page after sign-in.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::Query;
 use axum::response::Response;
+use carillon_app::accounts::{SignInError, SignInNext};
 use serde::Deserialize;
 
 use crate::context::Ctx;
 use crate::form::{Field, FormView, Msg, Problem};
 use crate::page::Page;
-use crate::views::page_response;
+use crate::views::errors::server_error_page;
+use crate::views::{page_response, see_other};
 
 #[derive(Template)]
 #[template(path = "sign_in/sign_in.html")]
 struct SignInView {
     page: Page,
     form: FormView,
-    signed_out: bool,
+    banner: Option<Msg>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct SignInQuery {
     #[serde(default)]
-    next: Option<String>,
-    #[serde(default)]
     signed_out: Option<String>,
+    #[serde(default)]
+    password_changed: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -36,49 +38,64 @@ pub(crate) struct SignInInput {
     password: String,
 }
 
-fn view(ctx: &Ctx, input: &SignInInput, next: Option<&str>, problems: Vec<Problem>) -> SignInView {
-    let action = match next.and_then(local_path) {
-        Some(next) => format!("/sign-in?next={}", encode(next)),
-        None => "/sign-in".to_owned(),
-    };
-    let form = FormView::new(action, Msg("sign-in-submit"), ctx.visitor.csrf_token())
-        .field(
-            Field::email("email", Msg("sign-in-email"))
-                .value(&input.email)
-                .problems(&problems),
-        )
-        .field(
-            Field::password("password", Msg("sign-in-password"), "current-password")
-                .problems(&problems),
-        );
+fn view(ctx: &Ctx, email: &str, problems: Vec<Problem>, banner: Option<Msg>) -> SignInView {
+    let form = FormView::new(
+        ctx.keep_next("/sign-in"),
+        Msg("sign-in-submit"),
+        ctx.csrf_token.clone(),
+    )
+    .field(
+        Field::email("email", Msg("sign-in-email"))
+            .value(email)
+            .problems(&problems),
+    )
+    .field(
+        Field::password("password", Msg("sign-in-password"), "current-password")
+            .problems(&problems),
+    );
     SignInView {
         page: ctx.page(Msg("sign-in-title"), problems),
         form,
-        signed_out: false,
+        banner,
     }
 }
 
-/// The sign-in form.
+/// The sign-in form; a signed-in visitor goes on to their services.
 pub(crate) async fn show(ctx: Ctx, Query(query): Query<SignInQuery>) -> Response {
-    let mut view = view(
-        &ctx,
-        &SignInInput::default(),
-        query.next.as_deref(),
-        Vec::new(),
-    );
-    view.signed_out = query.signed_out.is_some();
-    page_response(false, &view)
+    if ctx.user.is_some() {
+        return see_other(&ctx.next().unwrap_or_else(|| "/services".to_owned()));
+    }
+    let banner = match (query.signed_out, query.password_changed) {
+        (Some(_), _) => Some(Msg("sign-in-signed-out")),
+        (None, Some(_)) => Some(Msg("new-password-done")),
+        (None, None) => None,
+    };
+    page_response(false, &view(&ctx, "", Vec::new(), banner))
 }
 
-/// Checks the form, then signs in.
-pub(crate) async fn submit(
-    ctx: Ctx,
-    Query(query): Query<SignInQuery>,
-    Form(input): Form<SignInInput>,
-) -> Response {
-    let problems = check(&input);
-    let erred = !problems.is_empty();
-    page_response(erred, &view(&ctx, &input, query.next.as_deref(), problems))
+/// Checks the form, then the password; on to the second factor's page.
+pub(crate) async fn submit(ctx: Ctx, Form(input): Form<SignInInput>) -> Response {
+    let mut problems = check(&input);
+    if problems.is_empty() {
+        let outcome = {
+            let mut session = ctx.session.0.lock().await;
+            ctx.state
+                .app
+                .sign_in(&mut session, input.email.trim(), &input.password)
+                .await
+        };
+        let message = match outcome {
+            Ok(SignInNext::EmailCode) => return see_other(&ctx.keep_next("/sign-in/code")),
+            Ok(SignInNext::Totp) => return see_other(&ctx.keep_next("/sign-in/totp")),
+            Ok(SignInNext::SecurityKey) => Msg("security-key-unavailable"),
+            Err(SignInError::Incorrect) => Msg("sign-in-error-incorrect"),
+            Err(SignInError::Locked) => Msg("sign-in-error-locked"),
+            Err(SignInError::NotVerified) => Msg("sign-in-error-not-verified"),
+            Err(SignInError::Failed(error)) => return server_error_page(&ctx, &error),
+        };
+        problems.push(Problem::new("email", message));
+    }
+    page_response(true, &view(&ctx, &input.email, problems, None))
 }
 
 /// What is wrong with the form before asking whether the account exists.
@@ -97,18 +114,4 @@ fn check(input: &SignInInput) -> Vec<Problem> {
         ));
     }
     problems
-}
-
-/// `next` when it is a path on this site: `/…` but not `//…` (another host) nor `/\…`
-/// (which some browsers read as `//`), so a link cannot send someone elsewhere after signing in.
-pub(crate) fn local_path(next: &str) -> Option<&str> {
-    let safe = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.chars().any(char::is_control);
-    safe.then_some(next)
-}
-
-fn encode(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
