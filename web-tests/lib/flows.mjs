@@ -42,16 +42,26 @@ export async function submitCode(page, code) {
 }
 
 /**
- * Signs `user` in through the pages: email and password, then the code the outbox received.
- * `screens` names the screens to check on the way (null: no checks). Resolves when signed in.
+ * Signs `user` in through the pages: email and password, the code the outbox received, then
+ * "before you continue" (terms agreed once per session). `screens` names the screens to check on
+ * the way (null: no checks). Resolves on the page signing in leads to.
  */
 export async function signIn(page, user, { lang = 'en', screens = null } = {}) {
   const seen = await run.carillon.emailIds(user.email);
   await page.goto(withLang('/sign-in', lang));
   await submitSignIn(page, user.email, user.password);
+  assert.equal(new URL(page.url()).pathname, '/sign-in/code', 'the right password leads to the code page');
   if (screens) await checkPage(page, `${screens}-email-code`, lang);
   const message = await run.carillon.waitForEmail(user.email, { seen });
   await submitCode(page, codeIn(message));
+  if (new URL(page.url()).pathname === '/sign-in/continue') {
+    if (screens) {
+      await checkPage(page, 'before-you-continue', lang);
+      await submitEmptyAndCheck(page, 'before-you-continue', lang);
+    }
+    await page.locator('input[name="terms"]').check();
+    await Promise.all([page.waitForNavigation(), submitButton(page).click()]);
+  }
   await assertSignedIn(page);
 }
 

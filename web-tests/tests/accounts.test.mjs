@@ -81,7 +81,7 @@ describe('forgotten password', () => {
         await Promise.all([page.waitForNavigation(), submitButton(page).click()]);
         await checkErrorState(page, 'new-password', lang);
       }
-      await page.goto(link);
+      await page.goto(withLang(link, 'en'));
       const password = strongPassword();
       await page.locator('input[name="password"]').fill(password);
       await Promise.all([page.waitForNavigation(), submitButton(page).click()]);

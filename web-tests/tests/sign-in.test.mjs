@@ -24,7 +24,8 @@ describe('sign in', () => {
       try {
         const page = await ctx.newPage();
         await signIn(page, user, { lang, screens: 'sign-in' });
-        await checkPage(page, 'signed-in', lang);
+        assert.equal(new URL(page.url()).pathname, '/services');
+        await checkPage(page, 'your-services', lang);
       } finally {
         await ctx.close();
       }
@@ -66,7 +67,7 @@ describe('sign in', () => {
         await page.goto(withLang('/sign-in/code/resend', lang));
         await checkPage(page, 'resend-code', lang);
       }
-      await page.goto('/sign-in/code/resend');
+      await page.goto(withLang('/sign-in/code/resend', 'en'));
       await Promise.all([page.waitForNavigation(), submitButton(page).click()]);
       const second = codeIn(await run.carillon.waitForEmail(user.email, { seen }));
       if (codeIn(first) !== second) {
@@ -139,6 +140,12 @@ describe('sign in', () => {
       // Tab on to the submit button and press it, as someone who does not know Enter submits.
       await tabTo(page, (f) => f.tag === 'button' || (f.tag === 'input' && f.name !== 'code'), 5);
       await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+      assert.equal(new URL(page.url()).pathname, '/sign-in/continue');
+      await tabTo(page, (f) => f.name === 'terms');
+      await page.keyboard.press('Space');
+      await tabTo(page, (f) => f.tag === 'button' && f.name !== 'terms', 3);
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+      assert.equal(new URL(page.url()).pathname, '/services');
       await assertSignedIn(page);
     } finally {
       await ctx.close();
