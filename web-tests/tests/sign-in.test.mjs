@@ -32,6 +32,22 @@ describe('sign in', () => {
     });
   }
 
+  test('signing out (the header form) ends the session: your services then asks to sign in', async () => {
+    const user = await run.carillon.createUser({ prefix: 'sign-out' });
+    const ctx = await context();
+    try {
+      const page = await ctx.newPage();
+      await signIn(page, user);
+      await Promise.all([page.waitForNavigation(), page.locator('form[action*="sign-out"] button').click()]);
+      await checkPage(page, 'signed-out', 'en');
+      assert.equal(await page.locator('form[action*="sign-out"]').count(), 0, 'signed out');
+      await page.goto('/services');
+      assert.equal(new URL(page.url()).pathname, '/sign-in', 'your services needs signing in again');
+    } finally {
+      await ctx.close();
+    }
+  });
+
   test('a wrong code shows the error state and does not sign in', async () => {
     const user = await run.carillon.createUser({ prefix: 'wrong-code' });
     const ctx = await context();
