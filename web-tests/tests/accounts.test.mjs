@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { linkIn } from '../lib/carillon.mjs';
 import { checkErrorState, checkPage, withLang } from '../lib/browser.mjs';
 import { context, run } from '../lib/fixture.mjs';
-import { LANGS, signIn, submitButton } from '../lib/flows.mjs';
+import { LANGS, signIn, submitButton, submitSignIn } from '../lib/flows.mjs';
 
 const strongPassword = () => `Pw-${randomBytes(12).toString('base64url')}`;
 
@@ -39,6 +39,34 @@ describe('create an account', () => {
       }
     });
   }
+
+  test('a government address: the emailed link verifies it, then the new account signs in', async () => {
+    const person = { name: 'New Person', email: `register-${randomBytes(5).toString('hex')}@example.gc.ca`, password: strongPassword() };
+    const ctx = await context();
+    try {
+      const page = await ctx.newPage();
+      await register(page, person, 'fr');
+      assert.equal(new URL(page.url()).pathname, '/register/check-email');
+      const link = linkIn(await run.carillon.waitForEmail(person.email), '/verify-email/');
+      // Before the link is followed the account cannot sign in.
+      await page.goto(withLang('/sign-in', 'en'));
+      await submitSignIn(page, person.email, person.password);
+      assert.notEqual(new URL(page.url()).pathname, '/sign-in/code', 'an unverified account gets no code');
+      const first = await page.goto(withLang(link, 'en'));
+      assert.equal(first.status(), 200);
+      await checkPage(page, 'email-verified', 'en');
+      const verified = await page.locator('h1').innerText();
+      // The link works once: followed again, it says it cannot be used.
+      for (const lang of ['fr', 'en']) {
+        await page.goto(withLang(link, lang));
+        await checkPage(page, 'email-link-used', lang);
+      }
+      assert.notEqual(await page.locator('h1').innerText(), verified, 'a used link does not verify again');
+      await signIn(page, person);
+    } finally {
+      await ctx.close();
+    }
+  });
 
   test('an existing address sees the same "check your email" page as a new one', async () => {
     const existing = await run.carillon.createUser({ prefix: 'existing' });
