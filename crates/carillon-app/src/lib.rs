@@ -80,8 +80,8 @@ impl Default for AppSettings {
             cache_ttl: Duration::from_secs(5),
             bulk_max_rows: 50_000,
             token_key: TokenKey::random(),
-            session_idle: Duration::from_secs(30 * 60),
-            session_absolute: Duration::from_secs(12 * 60 * 60),
+            session_idle: accounts::DEFAULT_SESSION_IDLE,
+            session_absolute: accounts::DEFAULT_SESSION_ABSOLUTE,
             email_code_ttl: Duration::from_secs(30 * 60),
             link_ttl: Duration::from_secs(60 * 60),
             government_domains: accounts::DEFAULT_GOVERNMENT_DOMAINS
@@ -108,6 +108,8 @@ pub struct App {
     pub(crate) accepted: Arc<tokio::sync::Notify>,
     /// The platform service, once set up in this process (see `accounts::platform`).
     pub(crate) platform: Arc<tokio::sync::OnceCell<carillon_domain::Service>>,
+    /// Attempts per client on the sign-in, code and email-sending use cases.
+    pub(crate) throttle: Arc<accounts::Throttle>,
 }
 
 impl App {
@@ -125,6 +127,7 @@ impl App {
             rate_leases: Arc::new(RateLeases::default()),
             accepted: Arc::new(tokio::sync::Notify::new()),
             platform: Arc::new(tokio::sync::OnceCell::new()),
+            throttle: Arc::new(accounts::Throttle::default()),
         }
     }
 

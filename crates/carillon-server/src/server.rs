@@ -100,9 +100,14 @@ impl Server {
     #[must_use]
     pub fn new(store: Arc<dyn Store>, settings: ServerSettings, providers: Providers) -> Self {
         let api = settings.api();
-        // Sessions and sign-in codes are hashed with a key every process derives alike.
+        // Sessions and sign-in codes are hashed with a key every process derives alike; links
+        // in the platform's emails point at the public address (the listener's without one).
         let app_settings = AppSettings {
             token_key: TokenKey::from_master_key(&settings.master_key),
+            web_base_url: settings
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", settings.listen)),
             ..api.app_settings()
         };
         let app = App::new(Arc::clone(&store), Arc::new(SystemClock), app_settings);

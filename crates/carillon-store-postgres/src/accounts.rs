@@ -56,10 +56,12 @@ async fn create(store: &PgStore, user: &User) -> StoreResult<()> {
 }
 
 async fn update(store: &PgStore, user: &User) -> StoreResult<()> {
+    // The TOTP step never moves back: a copy of the account read before a code was accepted
+    // and saved after it must not make that code usable again.
     let sql = "UPDATE users SET name = $1, email = $2, email_hash = $3, password_hash = $4, \
         state = $5, platform_admin = $6, second_factor = $7, totp_secret = $8, \
-        totp_last_step = $9, failed_sign_ins = $10, language = $11, password_changed_at = $12, \
-        created_at = $13 WHERE id = $14";
+        totp_last_step = GREATEST(totp_last_step, $9), failed_sign_ins = $10, language = $11, \
+        password_changed_at = $12, created_at = $13 WHERE id = $14";
     match write(store, sql, user).await? {
         0 => Err(StoreError::NotFound),
         _ => Ok(()),

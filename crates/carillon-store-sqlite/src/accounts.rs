@@ -55,9 +55,12 @@ async fn create(store: &SqliteStore, user: &User) -> StoreResult<()> {
 }
 
 async fn update(store: &SqliteStore, user: &User) -> StoreResult<()> {
+    // The TOTP step never moves back: a copy of the account read before a code was accepted
+    // and saved after it must not make that code usable again.
     let sql = "UPDATE users SET name = ?, email = ?, email_hash = ?, password_hash = ?, \
-        state = ?, platform_admin = ?, second_factor = ?, totp_secret = ?, totp_last_step = ?, \
-        failed_sign_ins = ?, language = ?, password_changed_at = ?, created_at = ? WHERE id = ?";
+        state = ?, platform_admin = ?, second_factor = ?, totp_secret = ?, \
+        totp_last_step = MAX(totp_last_step, ?), failed_sign_ins = ?, language = ?, \
+        password_changed_at = ?, created_at = ? WHERE id = ?";
     match write(store, sql, user).await? {
         0 => Err(StoreError::NotFound),
         _ => Ok(()),

@@ -186,7 +186,8 @@ pub trait AccountStore: Send + Sync {
     async fn users(&self, limit: u32, offset: u32) -> StoreResult<Vec<User>>;
 
     /// Replaces every field of the account (`NotFound` when it does not exist, `Conflict`
-    /// when its new address is another account's).
+    /// when its new address is another account's), except that `totp_last_step` never moves
+    /// back: saving a copy read before a code was accepted must not make the code usable again.
     async fn update_user(&self, user: &User) -> StoreResult<()>;
 
     /// Adds one to the account's failed sign-in count atomically and returns the new count

@@ -141,6 +141,7 @@ macro_rules! conformance_tests {
             users_listed_oldest_first_with_paging,
             users_duplicate_email_conflicts,
             users_update_every_field,
+            users_update_never_moves_the_totp_step_back,
             failed_sign_ins_counted_exactly_under_concurrency,
             totp_steps_accepted_once_and_in_order,
             tokens_taken_once,

@@ -1,10 +1,12 @@
 //! Periodic jobs every worker offers to run and exactly one process runs per period (the store's
 //! job lock): purging personal data past each service's retention, and timing out
-//! notifications no provider confirmed within three days (as GC Notify does), and moving bulk
-//! jobs through their statuses. And the heartbeat that tells the command line a worker runs.
+//! notifications no provider confirmed within three days (as GC Notify does), moving bulk
+//! jobs through their statuses, and removing web app sessions that have timed out. And the
+//! heartbeat that tells the command line a worker runs.
 
 use std::sync::Arc;
 
+use carillon_app::accounts::{DEFAULT_SESSION_ABSOLUTE, DEFAULT_SESSION_IDLE};
 use carillon_store::{Store, StoreError};
 use time::{Duration, OffsetDateTime};
 
@@ -71,6 +73,13 @@ pub(crate) async fn run(store: &Arc<dyn Store>, now: OffsetDateTime) -> Result<(
             tracing::info!(purged, "purged personal data past retention");
         }
         metrics::counter!("carillon_notifications_purged_total").increment(purged);
+    }
+    if store.try_start_job("purge-sessions", now, EVERY).await? {
+        // Expired sessions are already refused when presented; this only reclaims their rows.
+        let idle = Duration::try_from(DEFAULT_SESSION_IDLE).unwrap_or(Duration::MAX);
+        let absolute = Duration::try_from(DEFAULT_SESSION_ABSOLUTE).unwrap_or(Duration::MAX);
+        let removed = store.purge_sessions(now - idle, now - absolute).await?;
+        metrics::counter!("carillon_sessions_purged_total").increment(removed);
     }
     if store.try_start_job("advance-jobs", now, JOBS_EVERY).await? {
         store.advance_jobs(now).await?;

@@ -4,6 +4,8 @@
 use std::sync::Arc;
 
 use anyhow::Result;
+use carillon_app::App;
+use carillon_app::accounts::{NewUser, UserAdminError};
 use carillon_crypto::api_key;
 use carillon_domain::{
     ApiKey, ApiKeyId, EmailLocalPart, KeyType, NewApiKey, NewService, NewTemplate,
@@ -26,7 +28,10 @@ const EMAIL_BODY: &str = "[[en]]\nHello ((name)),\n\nThis message came from your
 demo. Every email and text message you send from here is kept in the outbox.\n[[/en]]\n\n---\n\n\
 [[fr]]\nBonjour ((name)),\n\nCe message vient de votre démo Carillon.\n[[/fr]]";
 
-/// Where the demo answers.
+/// The demo's web account.
+const ACCOUNT_EMAIL: &str = "demo@carillon.example";
+
+/// Where the demo answers, and its web account when the web app is served.
 #[derive(Debug)]
 pub(crate) struct Urls {
     pub(crate) api: String,
@@ -34,6 +39,28 @@ pub(crate) struct Urls {
     pub(crate) metrics: Option<String>,
     /// The web app's sign-in page, when the role serves the web app.
     pub(crate) sign_in: Option<String>,
+    /// The web account's email address and password.
+    pub(crate) account: Option<(String, String)>,
+}
+
+/// The demo's web account, a platform admin (so it sees every service, the demo's included),
+/// with a new generated password each run, printed once in the demo's line.
+pub(crate) async fn account(app: &App) -> Result<(String, String)> {
+    let password = carillon_crypto::token::new_token();
+    match app.user_by_email(ACCOUNT_EMAIL).await {
+        Ok(_) => app.set_password(ACCOUNT_EMAIL, &password).await?,
+        Err(UserAdminError::NotFound) => {
+            app.create_user(NewUser {
+                name: "Demo Admin".to_owned(),
+                email: ACCOUNT_EMAIL.to_owned(),
+                password: password.clone(),
+                platform_admin: true,
+            })
+            .await?;
+        }
+        Err(error) => return Err(error.into()),
+    }
+    Ok((ACCOUNT_EMAIL.to_owned(), password))
 }
 
 /// Seeds the demo and returns the JSON line describing it (with where the metrics and the
@@ -167,6 +194,9 @@ pub(crate) async fn seed(store: &Arc<dyn Store>, urls: &Urls) -> Result<String> 
     }
     if let Some(url) = &urls.sign_in {
         line["sign_in_url"] = json!(url);
+    }
+    if let Some((email, password)) = &urls.account {
+        line["web_account"] = json!({"email": email, "password": password});
     }
     Ok(line.to_string())
 }

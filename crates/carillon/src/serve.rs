@@ -173,10 +173,15 @@ pub(crate) async fn demo(settings: &Settings, args: &ServeArgs, given: Given<'_>
     let metrics = listeners
         .metrics_address()
         .map(|address| format!("http://{address}/metrics"));
+    let account = match sign_in {
+        Some(_) => Some(crate::demo::account(server.app()).await?),
+        None => None,
+    };
     let urls = crate::demo::Urls {
         api: format!("http://{api}"),
         metrics,
         sign_in,
+        account,
     };
     let line = crate::demo::seed(server.store(), &urls).await?;
     crate::output::print_line(&line);

@@ -17,6 +17,7 @@ mod registration;
 mod second_factor;
 pub mod sessions;
 mod sign_in;
+mod throttle;
 mod totp_setup;
 mod users;
 
@@ -37,8 +38,16 @@ pub use profile::CHANGE_EMAIL_PATH;
 pub use registration::{Registration, VERIFY_PATH};
 pub use sessions::Session;
 pub use sign_in::SignInNext;
+pub use throttle::AuthAction;
+pub(crate) use throttle::Throttle;
 pub use totp_setup::TotpSetup;
 pub use users::{NewUser, UserAdminError};
+
+/// How long an unused session lasts (GC Notify: 30 minutes of inactivity).
+pub const DEFAULT_SESSION_IDLE: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+/// How long a session lasts at most, however active.
+pub const DEFAULT_SESSION_ABSOLUTE: std::time::Duration =
+    std::time::Duration::from_secs(12 * 60 * 60);
 
 /// Failed sign-ins (wrong passwords and wrong codes) that lock an account (GC Notify's 10).
 pub const MAX_FAILED_SIGN_INS: u32 = 10;
@@ -53,12 +62,23 @@ pub(crate) mod purpose {
     pub(crate) const VERIFY_EMAIL: &[u8] = b"verify_email";
     pub(crate) const RESET_PASSWORD: &[u8] = b"reset_password";
     pub(crate) const CHANGE_EMAIL: &[u8] = b"change_email";
+    pub(crate) const THROTTLE: &[u8] = b"throttle";
 }
+
+/// Argon2id computations at once in this process. Each takes 19 MiB and tens of
+/// milliseconds of CPU: unbounded, a burst of sign-ins would fill the blocking thread pool
+/// and the memory; bounded, the excess waits its turn.
+const CONCURRENT_HASHES: usize = 8;
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_HASHES);
 
 /// Whether `password` matches the PHC string, off the async runtime (Argon2id takes tens of
 /// milliseconds of CPU). `None` spends the same time on a dummy hash: an unknown account.
 pub(crate) async fn password_matches(password: &str, phc: Option<String>) -> bool {
     let password = password.to_owned();
+    // The semaphore is never closed, so acquiring only fails if it were: then refuse.
+    let Ok(_permit) = HASHING.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || match phc {
         Some(phc) => carillon_crypto::password::verify_password(&password, &phc),
         None => {
@@ -73,6 +93,7 @@ pub(crate) async fn password_matches(password: &str, phc: Option<String>) -> boo
 /// The Argon2id hash of a new password, off the async runtime.
 pub(crate) async fn hash_new_password(password: &str) -> Result<String, AccountError> {
     let password = password.to_owned();
+    let _permit = HASHING.acquire().await.map_err(|_| AccountError::Hash)?;
     tokio::task::spawn_blocking(move || carillon_crypto::password::hash_password(&password))
         .await
         .map_err(|_| AccountError::Hash)?

@@ -58,8 +58,13 @@ impl App {
         // Hashed before looking the address up, so both answers cost the same time.
         let password_hash = hash_new_password(&form.password).await?;
         if let Some(existing) = self.store.user_by_email(&email).await? {
-            self.send_already_registered(&existing.email, existing.language)
-                .await?;
+            // Not verified yet (the first link lost or expired): a new link, not a notice.
+            if existing.state == UserState::Pending {
+                self.send_verification(&existing).await?;
+            } else {
+                self.send_already_registered(&existing.email, existing.language)
+                    .await?;
+            }
             return Ok(());
         }
         let now = self.clock.now();
@@ -112,6 +117,21 @@ impl App {
         )
         .await?;
         Ok(())
+    }
+
+    /// Emails a new verification link when the address belongs to an account not verified
+    /// yet (the page after `SignInError::NotVerified`). Always `Ok`, whoever owns the address.
+    ///
+    /// # Errors
+    /// Only the store's or the platform email's.
+    pub async fn resend_verification(&self, email: &str) -> Result<(), AccountError> {
+        let Ok(email) = EmailAddress::parse(email) else {
+            return Ok(());
+        };
+        match self.store.user_by_email(&email).await? {
+            Some(user) if user.state == UserState::Pending => self.send_verification(&user).await,
+            _ => Ok(()),
+        }
     }
 
     /// Activates the account whose verification link this is (single use, one hour). The

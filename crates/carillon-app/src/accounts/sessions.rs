@@ -256,7 +256,8 @@ impl App {
     }
 
     /// Gives the session a new id (the old one stops working at once), a user and a stage,
-    /// and stores it. Data is cleared: what an anonymous visitor started does not carry over.
+    /// and stores it. Signing in keeps the data (where to go next, the language); ending a
+    /// session (back to anonymous) clears it.
     pub(crate) async fn replace_session(
         &self,
         session: &mut Session,
@@ -270,6 +271,9 @@ impl App {
         fresh.record.user = user.as_ref().map(|user| user.id);
         fresh.record.stage = stage;
         fresh.user = user;
+        if stage != SessionStage::Anonymous {
+            fresh.data = std::mem::take(&mut session.data);
+        }
         *session = fresh;
         self.save_session(session).await
     }

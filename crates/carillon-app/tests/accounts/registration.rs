@@ -106,6 +106,34 @@ async fn verification_links_expire(fx: Fixture) {
     fx.app.register(form("grace@canada.ca")).await.unwrap();
     let token = fx.link_token_sent_to("grace@canada.ca", VERIFY_PATH).await;
     fx.advance(61);
+    // Registering again before verifying sends a new link; so does asking for one.
+    fx.app.register(form("grace@canada.ca")).await.unwrap();
+    let again = fx.link_token_sent_to("grace@canada.ca", VERIFY_PATH).await;
+    fx.app.resend_verification("grace@canada.ca").await.unwrap();
+    let newest = fx.link_token_sent_to("grace@canada.ca", VERIFY_PATH).await;
+    assert_eq!(fx.emails_to("grace@canada.ca").await.len(), 3);
+    assert!(
+        matches!(
+            fx.app.verify_email(&again).await,
+            Err(ResetError::InvalidLink)
+        ),
+        "replaced"
+    );
+    fx.app
+        .resend_verification("nobody@canada.ca")
+        .await
+        .unwrap();
+    assert!(fx.emails_to("nobody@canada.ca").await.is_empty());
+    assert_eq!(
+        fx.app.verify_email(&newest).await.unwrap().state,
+        UserState::Active
+    );
+    fx.app.resend_verification("grace@canada.ca").await.unwrap();
+    assert_eq!(
+        fx.emails_to("grace@canada.ca").await.len(),
+        3,
+        "no link once verified"
+    );
     assert!(matches!(
         fx.app.verify_email(&token).await,
         Err(ResetError::InvalidLink)

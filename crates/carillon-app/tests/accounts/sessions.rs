@@ -66,6 +66,12 @@ async fn unsaved_and_unknown_sessions_are_new(fx: Fixture) {
 
 async fn csrf_tokens_are_bound_to_the_session(fx: Fixture) {
     let (a, cookie_a) = fx.new_session().await;
+    // A session printed in a log shows neither its id nor its token.
+    let printed = format!("{a:?}");
+    assert!(
+        !printed.contains(&cookie_a) && !printed.contains(&a.csrf_token()),
+        "{printed}"
+    );
     let (b, _) = fx.new_session().await;
     let token = a.csrf_token();
     assert!(a.check_csrf(&token));
@@ -94,8 +100,17 @@ async fn signing_out_ends_one_or_every_session(fx: Fixture) {
     let (_, second_cookie) = fx.sign_in("ada@canada.ca").await;
     let (_, third_cookie) = fx.sign_in("ada@canada.ca").await;
 
+    first.set_data("wizard", json!({"step": 2}));
+    first.set_language(Language::French);
+    fx.app.save_session(&mut first).await.unwrap();
     fx.app.sign_out(&mut first).await.unwrap();
     assert!(first.user().is_none());
+    assert_eq!(first.data("wizard"), None, "signing out clears the data");
+    assert_eq!(
+        first.language(),
+        Some(Language::French),
+        "but keeps the language"
+    );
     assert!(first.cookie_to_set().is_some_and(|c| c != first_cookie));
     assert!(reopen(&fx, &first_cookie).await.user().is_none());
     assert!(reopen(&fx, &second_cookie).await.user().is_some());
@@ -116,3 +131,24 @@ on_both_backends!(
     a_suspended_users_sessions_end,
     signing_out_ends_one_or_every_session,
 );
+
+async fn attempts_are_limited_per_client_and_window(fx: Fixture) {
+    use carillon_app::accounts::AuthAction;
+    for _ in 0..5 {
+        assert!(fx.app.allow_attempt(AuthAction::Email, "192.0.2.1"));
+    }
+    assert!(!fx.app.allow_attempt(AuthAction::Email, "192.0.2.1"));
+    // Another client, and another action, have their own allowance.
+    assert!(fx.app.allow_attempt(AuthAction::Email, "192.0.2.2"));
+    assert!(fx.app.allow_attempt(AuthAction::SignIn, "192.0.2.1"));
+    for _ in 1..20 {
+        assert!(fx.app.allow_attempt(AuthAction::SignIn, "192.0.2.1"));
+    }
+    assert!(!fx.app.allow_attempt(AuthAction::SignIn, "192.0.2.1"));
+    // A new window starts afresh.
+    fx.advance(15);
+    assert!(fx.app.allow_attempt(AuthAction::Email, "192.0.2.1"));
+    assert!(fx.app.allow_attempt(AuthAction::SignIn, "192.0.2.1"));
+}
+
+on_both_backends!(attempts_are_limited_per_client_and_window);

@@ -16,6 +16,8 @@ use crate::on_both_backends;
 async fn sign_in_with_an_emailed_code(fx: Fixture) {
     let user = fx.user("ada@canada.ca").await;
     let (mut session, before) = fx.new_session().await;
+    session.set_data("next", serde_json::json!("/services"));
+    fx.app.save_session(&mut session).await.unwrap();
 
     let next = fx
         .app
@@ -77,6 +79,9 @@ async fn sign_in_with_an_emailed_code(fx: Fixture) {
         0,
         "success resets the count"
     );
+    // Where to go after signing in survives both rotations.
+    let reopened = fx.app.open_session(Some(&signed_in)).await.unwrap();
+    assert_eq!(reopened.data("next"), Some(&serde_json::json!("/services")));
     let history = fx.app.recent_sign_ins(&user, 5).await.unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].second_factor, SecondFactor::EmailCode);

@@ -176,6 +176,31 @@ pub async fn totp_steps_accepted_once_and_in_order(store: &dyn Store) {
     assert!(matches!(result, Err(StoreError::NotFound)), "{result:?}");
 }
 
+/// Saving a copy of the account read before a TOTP code was accepted keeps the accepted step
+/// (the code stays spent) while every other field is saved; a later step is saved.
+pub async fn users_update_never_moves_the_totp_step_back(store: &dyn Store) {
+    let read_before = user(store, 1).await;
+    assert!(store.accept_totp_step(read_before.id, 500).await.unwrap());
+    let stale = carillon_domain::User {
+        failed_sign_ins: 0,
+        language: Language::French,
+        ..read_before.clone()
+    };
+    store.update_user(&stale).await.unwrap();
+    let stored = store.user(read_before.id).await.unwrap().unwrap();
+    assert_eq!(stored.totp_last_step, 500);
+    assert_eq!(stored.language, Language::French);
+    assert!(!store.accept_totp_step(read_before.id, 500).await.unwrap());
+
+    let later = carillon_domain::User {
+        totp_last_step: 900,
+        ..stored
+    };
+    store.update_user(&later).await.unwrap();
+    let stored = store.user(read_before.id).await.unwrap().unwrap();
+    assert_eq!(stored, later);
+}
+
 fn token(user: UserId, byte: u8, purpose: TokenPurpose) -> OneTimeToken {
     OneTimeToken {
         hash: [byte; 32],

@@ -144,6 +144,7 @@ async fn demo_serves_sends_and_is_idempotent() {
         metrics.contains("carillon_notifications_accepted_total"),
         "{metrics}"
     );
+    demo_account_signs_in(&demo).await;
     stop(child);
 
     let listed = json_output(carillon(dir.path()).args(["outbox", "list", "--json"]));
@@ -481,4 +482,42 @@ fn bad_provider_settings_are_refused_at_start() {
         .unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("CARILLON_SMS_GATEWAY_TOKEN"));
+}
+
+/// The demo's sign-in page answers, and its web account's password is accepted: the next
+/// step is the emailed code.
+async fn demo_account_signs_in(demo: &Value) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let sign_in = demo["sign_in_url"].as_str().unwrap();
+    let page = client.get(sign_in).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let cookie = page.headers()["set-cookie"].to_str().unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    assert!(
+        cookie.starts_with("carillon_session="),
+        "loopback: {cookie}"
+    );
+    let html = page.text().await.unwrap();
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).unwrap() + marker.len();
+    let token = &html[start..start + html[start..].find('"').unwrap()];
+    let account = &demo["web_account"];
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("email", account["email"].as_str().unwrap())
+        .append_pair("password", account["password"].as_str().unwrap())
+        .append_pair("csrf_token", token)
+        .finish();
+    let answer = client
+        .post(sign_in)
+        .header("Cookie", &cookie)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 303, "{}", answer.text().await.unwrap());
+    assert_eq!(answer.headers()["location"], "/sign-in/code");
 }
