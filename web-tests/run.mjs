@@ -5,6 +5,8 @@ import './tests/layout.test.mjs';
 import './tests/sign-in.test.mjs';
 import './tests/accounts.test.mjs';
 import './tests/security.test.mjs';
+// Last: it reads what the server logged during the others.
+import './tests/logs.test.mjs';
 
 // A test module missing from the list above would never run: refuse that.
 import { readdirSync, readFileSync } from 'node:fs';

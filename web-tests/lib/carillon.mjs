@@ -11,6 +11,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import * as settings from './settings.mjs';
 
+/**
+ * Every password, address, code and link token the tests used or received: none of them may
+ * appear in the server's log (tests/logs.test.mjs checks it after the others).
+ */
+export const secrets = new Set();
+
+/** Remembers `values` as secrets; returns the first. */
+export function secret(...values) {
+  for (const value of values) if (value) secrets.add(String(value));
+  return values[0];
+}
+
 /** A free loopback port: bound and released, so carillon can bind it next. */
 async function freePort() {
   const server = createServer();
@@ -145,6 +157,7 @@ export class Carillon {
     const password = `Pw-${randomBytes(12).toString('base64url')}`;
     const args = ['user', 'create', '--email', email, '--name', name, '--password-stdin'];
     if (platformAdmin) args.push('--platform-admin');
+    secret(email, password);
     await this.cli(args, { input: `${password}\n` });
     return { email, password, name };
   }
@@ -169,7 +182,10 @@ export class Carillon {
       const found = (await this.outbox()).find(
         (m) => m.type === 'email' && m.to.toLowerCase() === to.toLowerCase() && !seen.has(m.id),
       );
-      if (found) return this.outboxMessage(found.id);
+      if (found) {
+        secret(found.to);
+        return this.outboxMessage(found.id);
+      }
       if (Date.now() > deadline) throw new Error(`no new email reached the outbox within ${timeoutMs} ms`);
       await sleep(250);
     }
@@ -187,7 +203,7 @@ export class Carillon {
 export function codeIn(message) {
   const match = /\b(\d{5})\b/.exec(message.text);
   if (!match) throw new Error(`no 5-digit code in the email (subject: ${message.subject})`);
-  return match[1];
+  return secret(match[1]);
 }
 
 /**
@@ -198,7 +214,11 @@ export function codeIn(message) {
 export function linkIn(message, pathPrefix) {
   for (const link of message.text.match(/https?:\/\/[^\s)>\]]+/g) ?? []) {
     const url = new URL(link);
-    if (url.pathname.startsWith(pathPrefix)) return `${url.pathname}${url.search}`;
+    if (url.pathname.startsWith(pathPrefix)) {
+      // The token is the path's last segment.
+      secret(url.pathname.split('/').pop());
+      return `${url.pathname}${url.search}`;
+    }
   }
   throw new Error(`no link to ${pathPrefix} in the email (subject: ${message.subject})`);
 }

@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 
-import { linkIn } from '../lib/carillon.mjs';
+import { linkIn, secret } from '../lib/carillon.mjs';
 import { checkErrorState, checkPage, withLang } from '../lib/browser.mjs';
 import { context, run } from '../lib/fixture.mjs';
 import { LANGS, signIn, submitButton, submitSignIn } from '../lib/flows.mjs';
 
-const strongPassword = () => `Pw-${randomBytes(12).toString('base64url')}`;
+const strongPassword = () => secret(`Pw-${randomBytes(12).toString('base64url')}`);
 
 /** Fills and submits the registration form. */
 async function register(page, { name, email, password, terms = true }, lang) {
