@@ -20,6 +20,7 @@ pub mod safelist;
 pub mod send;
 pub mod senders;
 pub mod services;
+pub mod team;
 pub mod template_admin;
 pub mod templates;
 mod transient;

@@ -20,6 +20,13 @@ pub enum SafelistError {
     Store(#[from] StoreError),
 }
 
+/// An email address or, failing that, a phone number.
+pub(crate) fn parse_recipient(recipient: &str) -> Result<Recipient, SafelistError> {
+    Recipient::parse(NotificationType::Email, recipient)
+        .or_else(|_| Recipient::parse(NotificationType::Sms, recipient))
+        .map_err(|_| SafelistError::InvalidRecipient(recipient.to_owned()))
+}
+
 impl App {
     /// Adds an email address or a phone number (kept normalised).
     pub async fn add_safelist_entry(
@@ -28,9 +35,7 @@ impl App {
         recipient: &str,
         team_member: bool,
     ) -> Result<SafelistEntry, SafelistError> {
-        let parsed = Recipient::parse(NotificationType::Email, recipient)
-            .or_else(|_| Recipient::parse(NotificationType::Sms, recipient))
-            .map_err(|_| SafelistError::InvalidRecipient(recipient.to_owned()))?;
+        let parsed = parse_recipient(recipient)?;
         self.service(service).await?;
         let kind = match parsed {
             Recipient::Email(_) => NotificationType::Email,

@@ -6,6 +6,7 @@
 use std::convert::Infallible;
 use std::error::Error as StdError;
 use std::fmt;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::ConnectInfo;
 use axum::http::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
 use axum::http::{HeaderMap, HeaderValue, Request, Response, StatusCode, Uri};
 use axum::response::IntoResponse;
@@ -65,6 +67,9 @@ pub(crate) struct Guard {
     app: TowerToHyperService<Router>,
     activity: Arc<Activity>,
     limits: RequestLimits,
+    /// The connection's peer, given to the routes as `ConnectInfo` (the web app's rate
+    /// limits count attempts per client).
+    peer: Option<SocketAddr>,
 }
 
 impl Guard {
@@ -73,7 +78,14 @@ impl Guard {
             app: TowerToHyperService::new(router),
             activity,
             limits,
+            peer: None,
         }
+    }
+
+    /// The same guard for a connection from `peer`.
+    pub(crate) fn with_peer(mut self, peer: Option<SocketAddr>) -> Self {
+        self.peer = peer;
+        self
     }
 }
 
@@ -84,7 +96,10 @@ impl hyper::service::Service<Request<Incoming>> for Guard {
     type Error = Infallible;
     type Future = Pin<Box<dyn Future<Output = Result<Answer, Infallible>> + Send>>;
 
-    fn call(&self, request: Request<Incoming>) -> Self::Future {
+    fn call(&self, mut request: Request<Incoming>) -> Self::Future {
+        if let Some(peer) = self.peer {
+            request.extensions_mut().insert(ConnectInfo(peer));
+        }
         let answering = self.activity.request_started();
         let declared = request.body().size_hint().exact();
         let body_limit = self.limits.body_limit(request.uri().path());

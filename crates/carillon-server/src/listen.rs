@@ -133,8 +133,9 @@ impl Connection {
             self.settings.header_timeout,
             self.settings.idle_timeout,
         ));
+        let peer = stream.peer_addr().ok();
         let io = TokioIo::new(Watched::new(stream, Arc::clone(&activity)));
-        let guard = Guard::new(self.router, Arc::clone(&activity), self.limits);
+        let guard = Guard::new(self.router, Arc::clone(&activity), self.limits).with_peer(peer);
         let connection = http1::Builder::new()
             // The watchdog times heads and idle waits itself: hyper's header timeout would
             // also cut every idle keep-alive connection at the header timeout.

@@ -1,13 +1,15 @@
 //! The request as a page handler sees it: the visitor's session, the language negotiated for
 //! them and the URL, from which the layout's [`Page`] is made.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::FromRequestParts;
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::ACCEPT_LANGUAGE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
+use carillon_app::accounts::AuthAction;
 use carillon_domain::{Language, User};
 
 use crate::assets::stylesheet_href;
@@ -35,6 +37,9 @@ pub(crate) struct Ctx {
     /// Whether the terms were agreed to in this session ("before you continue").
     pub(crate) terms_agreed: bool,
     pub(crate) uri: Uri,
+    /// Who is asking, for the rate limits: the connection's peer address ("unknown" when
+    /// the server did not say, as in tests without a socket: one shared allowance).
+    pub(crate) client: String,
     pub(crate) state: WebState,
 }
 
@@ -60,6 +65,10 @@ impl FromRequestParts<WebState> for Ctx {
             awaiting_second_factor,
             terms_agreed,
             uri: parts.uri.clone(),
+            client: parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or_else(|| "unknown".to_owned(), |peer| peer.0.ip().to_string()),
             state: state.clone(),
         })
     }
@@ -88,6 +97,11 @@ impl Ctx {
             }
             Some(user) => Ok(user),
         }
+    }
+
+    /// Whether this client may make another attempt of `action` now.
+    pub(crate) fn allowed(&self, action: AuthAction) -> bool {
+        self.state.app.allow_attempt(action, &self.client)
     }
 
     /// `?next=` when it is a path on this site.

@@ -20,3 +20,5 @@ not-found-title = Page not found
 not-found-body = If you typed the web address, check it is correct.
 server-error-title = Sorry, there is a problem with the service
 server-error-body = Try again later.
+too-many-title = Too many attempts
+too-many-body = Wait a few minutes, then try again.

@@ -19,3 +19,5 @@ not-found-title = Page introuvable
 not-found-body = Si vous avez saisi l'adresse Web, vérifiez qu'elle est correcte.
 server-error-title = Désolés, le service éprouve un problème
 server-error-body = Réessayez plus tard.
+too-many-title = Trop de tentatives
+too-many-body = Attendez quelques minutes, puis réessayez.

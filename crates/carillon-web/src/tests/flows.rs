@@ -298,3 +298,25 @@ async fn registering_shows_the_same_page_for_a_new_and_an_existing_address() {
     assert_eq!(bad.status, StatusCode::NOT_FOUND);
     assert!(bad.body.contains("Ce lien ne fonctionne pas"));
 }
+
+#[tokio::test]
+async fn too_many_sign_ins_from_one_client_are_refused() {
+    let (router, _app, _store) = web_and_app().await;
+    let (cookie, _) = session(&router, "/sign-in").await;
+    let (allowed, _) = carillon_app::accounts::AuthAction::SignIn.allowance();
+    let fields = [
+        ("email", "nobody@example.gc.ca"),
+        ("password", "not the password"),
+    ];
+    for _ in 0..allowed {
+        let answer = submit(&router, "/sign-in", &cookie, &fields).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    }
+    let refused = submit(&router, "/sign-in?lang=fr", &cookie, &fields).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        refused.body.contains("Trop de tentatives"),
+        "{}",
+        refused.body
+    );
+}

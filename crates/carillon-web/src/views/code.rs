@@ -4,13 +4,13 @@
 use axum::Form;
 use axum::extract::Query;
 use axum::response::Response;
-use carillon_app::accounts::CodeError;
+use carillon_app::accounts::{AuthAction, CodeError};
 use serde::Deserialize;
 
 use crate::context::Ctx;
 use crate::form::{Field, FormView, Msg, Problem};
 use crate::views::common::{FormPage, Link};
-use crate::views::errors::server_error_page;
+use crate::views::errors::{server_error_page, too_many};
 use crate::views::{page_response, see_other};
 
 /// Digits in an emailed code (GC Notify's).
@@ -127,6 +127,9 @@ async fn submit(ctx: &Ctx, kind: Kind, input: &CodeInput) -> Response {
             );
         }
     };
+    if !ctx.allowed(AuthAction::Code) {
+        return too_many(ctx);
+    }
     let outcome = {
         let mut session = ctx.session.0.lock().await;
         match kind {
@@ -189,6 +192,9 @@ pub(crate) async fn show_resend(ctx: Ctx) -> Response {
 
 /// Sends a new code, then back to the code form saying so.
 pub(crate) async fn submit_resend(ctx: Ctx) -> Response {
+    if !ctx.allowed(AuthAction::Email) {
+        return too_many(&ctx);
+    }
     let outcome = {
         let session = ctx.session.0.lock().await;
         if session.pending_user().is_none() {

@@ -91,3 +91,15 @@ pub(crate) fn server_error_page(
         },
     )
 }
+
+/// 429: too many attempts from this client; try again later.
+pub(crate) fn too_many(ctx: &crate::context::Ctx) -> Response {
+    let page = ctx.page(Msg("too-many-title"), Vec::new());
+    render(
+        StatusCode::TOO_MANY_REQUESTS,
+        &ErrorView {
+            page,
+            body: Msg("too-many-body"),
+        },
+    )
+}

@@ -4,13 +4,13 @@ use axum::Form;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
-use carillon_app::accounts::{PasswordProblem, ResetError, check_password};
+use carillon_app::accounts::{AuthAction, PasswordProblem, ResetError, check_password};
 use serde::Deserialize;
 
 use crate::context::Ctx;
 use crate::form::{Field, FormView, Msg, Problem};
 use crate::views::common::{FormPage, Link, MessagePage};
-use crate::views::errors::server_error_page;
+use crate::views::errors::{server_error_page, too_many};
 use crate::views::{page_response, render, see_other};
 
 /// What is wrong with a new password (length, or on the common-passwords list): the use
@@ -71,6 +71,9 @@ pub(crate) async fn submit_forgot(ctx: Ctx, Form(input): Form<ForgotInput>) -> R
     if let Some(message) = problem {
         let problems = vec![Problem::new("email", message)];
         return page_response(true, &forgot_page(&ctx, &input, problems));
+    }
+    if !ctx.allowed(AuthAction::Email) {
+        return too_many(&ctx);
     }
     match ctx.state.app.forgot_password(email).await {
         Ok(()) => see_other("/forgot-password/check-email"),

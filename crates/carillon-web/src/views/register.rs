@@ -4,13 +4,13 @@ use axum::Form;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
-use carillon_app::accounts::{RegisterError, Registration, ResetError};
+use carillon_app::accounts::{AuthAction, RegisterError, Registration, ResetError};
 use serde::Deserialize;
 
 use crate::context::Ctx;
 use crate::form::{Checkbox, Field, FormView, Msg, Problem};
 use crate::views::common::{FormPage, Link, MessagePage};
-use crate::views::errors::server_error_page;
+use crate::views::errors::{server_error_page, too_many};
 use crate::views::password::{password_problem, problem_message};
 use crate::views::{page_response, render, see_other};
 
@@ -67,6 +67,9 @@ pub(crate) async fn show(ctx: Ctx) -> Response {
 pub(crate) async fn submit(ctx: Ctx, Form(input): Form<RegisterInput>) -> Response {
     let mut problems = check(&input);
     if problems.is_empty() {
+        if !ctx.allowed(AuthAction::Email) {
+            return too_many(&ctx);
+        }
         let registration = Registration {
             name: input.name.trim().to_owned(),
             email: input.email.trim().to_owned(),

@@ -5,13 +5,13 @@ use askama::Template;
 use axum::Form;
 use axum::extract::Query;
 use axum::response::Response;
-use carillon_app::accounts::{SignInError, SignInNext};
+use carillon_app::accounts::{AuthAction, SignInError, SignInNext};
 use serde::Deserialize;
 
 use crate::context::Ctx;
 use crate::form::{Field, FormView, Msg, Problem};
 use crate::page::Page;
-use crate::views::errors::server_error_page;
+use crate::views::errors::{server_error_page, too_many};
 use crate::views::{page_response, see_other};
 
 #[derive(Template)]
@@ -77,6 +77,9 @@ pub(crate) async fn show(ctx: Ctx, Query(query): Query<SignInQuery>) -> Response
 pub(crate) async fn submit(ctx: Ctx, Form(input): Form<SignInInput>) -> Response {
     let mut problems = check(&input);
     if problems.is_empty() {
+        if !ctx.allowed(AuthAction::SignIn) {
+            return too_many(&ctx);
+        }
         let outcome = {
             let mut session = ctx.session.0.lock().await;
             ctx.state

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use anyhow::{Result, bail};
 use carillon_app::services::{CreateService, ServiceChanges};
+use carillon_app::team::{Actor, Limits};
 use carillon_domain::{EmailLocalPart, Permission, Service};
 use carillon_store::Store;
 use clap::{Subcommand, ValueEnum};
@@ -251,21 +252,41 @@ pub(crate) async fn service(store: Arc<dyn Store>, command: ServiceCommand) -> R
             let changes = ServiceChanges {
                 name,
                 email_from,
-                email_daily_limit,
-                sms_daily_limit,
-                email_annual_limit,
-                sms_annual_limit,
-                rate_limit,
-                live: either(live, trial),
-                active: either(resume, suspend),
                 prefix_sms: sms_prefix.map(|p| matches!(p, OnOff::On)),
                 permissions: permissions
                     .map(|list| list.into_iter().map(Permission::from).collect()),
+                ..ServiceChanges::default()
             };
-            if changes == ServiceChanges::default() {
+            let limits = Limits {
+                email_daily: email_daily_limit,
+                sms_daily: sms_daily_limit,
+                email_annual: email_annual_limit,
+                sms_annual: sms_annual_limit,
+                rate: rate_limit,
+            };
+            let (live, active) = (either(live, trial), either(resume, suspend));
+            if changes == ServiceChanges::default()
+                && limits == Limits::default()
+                && live.is_none()
+                && active.is_none()
+            {
                 bail!("nothing to change: give at least one option (see --help)");
             }
-            let service = app.update_service(id, changes).await?;
+            // Everything is checked before anything changes; limits given with --live win
+            // over the live defaults, so they are set after it.
+            limits.check()?;
+            let mut service = app.update_service(id, changes).await?;
+            if let Some(live) = live {
+                service = app.set_live(Actor::Cli, id, live).await?;
+            }
+            if limits != Limits::default() {
+                service = app.set_limits(Actor::Cli, id, limits).await?;
+            }
+            service = match active {
+                Some(true) => app.resume_service(Actor::Cli, id).await?,
+                Some(false) => app.suspend_service(Actor::Cli, id).await?,
+                None => service,
+            };
             if out.json {
                 print_json(&service_json(&service));
             } else {

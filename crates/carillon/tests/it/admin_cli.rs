@@ -154,6 +154,47 @@ fn service_show_and_update() {
     assert_eq!(listed[0]["active"], true);
 }
 
+/// `service update` goes through the platform admin's use cases: every limit is checked
+/// before anything changes, and limits given with `--live` win over the live defaults.
+#[test]
+fn service_update_checks_everything_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    create_service(dir, "Benefits");
+    let stderr = fails(
+        dir,
+        &[
+            "service",
+            "update",
+            "--live",
+            "--suspend",
+            "--rate-limit",
+            "0",
+        ],
+    );
+    assert!(stderr.contains("rate limit must be at least 1"), "{stderr}");
+    let shown = json(dir, &["service", "show", "--json"]);
+    assert_eq!(shown["restricted"], true, "nothing changed");
+    assert_eq!(shown["active"], true);
+    let updated = json(
+        dir,
+        &[
+            "service",
+            "update",
+            "--live",
+            "--email-daily-limit",
+            "20",
+            "--json",
+        ],
+    );
+    assert_eq!(updated["restricted"], false);
+    assert_eq!(updated["email_daily_limit"], 20);
+    assert_eq!(updated["sms_daily_limit"], 1_500);
+    let back = json(dir, &["service", "update", "--trial", "--json"]);
+    assert_eq!(back["restricted"], true);
+    assert_eq!(back["email_daily_limit"], 20, "trial keeps the limits");
+}
+
 #[test]
 fn template_show_update_and_archive() {
     let dir = tempfile::tempdir().unwrap();
