@@ -54,12 +54,16 @@ function carillonEnv(dataDir) {
 }
 
 export class Carillon {
+  /** Processes started in this run, to name their logs. */
+  static started = 0;
+
   /** Starts `carillon serve --role all` (web pages, API and a worker delivering to the outbox). */
   static async start() {
     const work = mkdtempSync(path.join(tmpdir(), 'carillon-web-tests-'));
     const dataDir = path.join(work, 'data');
     const port = await freePort();
-    const logPath = path.join(settings.outputDir, 'carillon.log');
+    Carillon.started += 1;
+    const logPath = path.join(settings.outputDir, `carillon-${Carillon.started}.log`);
     const log = openSync(logPath, 'w');
     const child = spawn(
       settings.carillonBin,

@@ -2,11 +2,11 @@
 // outbox received.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 
 import { linkIn, secret } from '../lib/carillon.mjs';
 import { checkErrorState, checkPage, withLang } from '../lib/browser.mjs';
-import { context, run } from '../lib/fixture.mjs';
+import { context, freshServer, run } from '../lib/fixture.mjs';
 import { LANGS, signIn, submitButton, submitSignIn } from '../lib/flows.mjs';
 
 const strongPassword = () => secret(`Pw-${randomBytes(12).toString('base64url')}`);
@@ -22,6 +22,8 @@ async function register(page, { name, email, password, terms = true }, lang) {
 }
 
 describe('create an account', () => {
+  before(freshServer);
+
   for (const lang of LANGS) {
     test(`a non-government address gets an inline error on the email field (${lang})`, async () => {
       const ctx = await context();
@@ -92,6 +94,8 @@ describe('create an account', () => {
 });
 
 describe('forgotten password', () => {
+  before(freshServer);
+
   test('the emailed link sets a new password that then signs in', async () => {
     const user = await run.carillon.createUser({ prefix: 'forgot' });
     const ctx = await context();

@@ -1,9 +1,9 @@
 // CSRF refusals as a browser would meet them, security headers, and the session id rotated at
 // sign-in.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 
-import { context, run } from '../lib/fixture.mjs';
+import { context, freshServer, run } from '../lib/fixture.mjs';
 import { checkPage, withLang } from '../lib/browser.mjs';
 import { LANGS, signIn, submitButton } from '../lib/flows.mjs';
 
@@ -16,6 +16,8 @@ async function signInForm(page, email = 'someone@example.gc.ca', password = 'not
 }
 
 describe('security', () => {
+  before(freshServer);
+
   test('a POST from another origin is refused, the same POST from the page is not', async () => {
     const ctx = await context();
     try {
