@@ -140,3 +140,32 @@ describe('security', () => {
     }
   });
 });
+
+describe('rate limits', () => {
+  before(freshServer);
+
+  test('a client sending too many emails gets the "too many attempts" page, in its language', async () => {
+    const ctx = await context();
+    try {
+      const page = await ctx.newPage();
+      const statuses = [];
+      // The allowance is 5 emails in 15 minutes per client; the sixth request is refused.
+      for (let i = 0; i < 6; i++) {
+        await page.goto(withLang('/forgot-password', 'en'));
+        await page.locator('input[name="email"]').fill(`limit-${i}@example.gc.ca`);
+        const [response] = await Promise.all([page.waitForNavigation(), submitButton(page).click()]);
+        statuses.push(response.status());
+      }
+      assert.deepEqual(statuses.slice(0, 5).map((s) => s < 400), [true, true, true, true, true], `${statuses}`);
+      assert.equal(statuses[5], 429);
+      await checkPage(page, 'too-many-attempts', 'en');
+      await page.goto(withLang('/forgot-password', 'fr'));
+      await page.locator('input[name="email"]').fill('limit-fr@example.gc.ca');
+      const [response] = await Promise.all([page.waitForNavigation(), submitButton(page).click()]);
+      assert.equal(response.status(), 429);
+      await checkPage(page, 'too-many-attempts', 'fr');
+    } finally {
+      await ctx.close();
+    }
+  });
+});
