@@ -388,6 +388,7 @@ fn web_settings(settings: &ServerSettings) -> WebSettings {
     WebSettings {
         product_name: settings.product_name.clone(),
         cookies,
+        hsts_max_age: settings.hsts_max_age,
         ..WebSettings::default()
     }
 }

@@ -48,7 +48,10 @@ fn build(state: WebState, fallback: bool) -> Router {
     }
     // Outermost, so every answer has the headers, the fallback's and refusals' included.
     routes
-        .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .with_state(state)
 }
 

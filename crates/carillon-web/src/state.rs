@@ -27,6 +27,9 @@ pub struct WebSettings {
     pub zone: DisplayZone,
     /// The largest form body accepted, in bytes.
     pub form_body_limit: usize,
+    /// Seconds of `Strict-Transport-Security` on every answer, for a site reached only over
+    /// HTTPS; none when `None`.
+    pub hsts_max_age: Option<u64>,
 }
 
 impl Default for WebSettings {
@@ -36,6 +39,7 @@ impl Default for WebSettings {
             cookies: CookieMode::Secure,
             zone: DisplayZone::Toronto,
             form_body_limit: 64 * 1024,
+            hsts_max_age: None,
         }
     }
 }

@@ -8,9 +8,9 @@ use carillon_app::App;
 use carillon_app::accounts::{NewUser, UserAdminError};
 use carillon_crypto::api_key;
 use carillon_domain::{
-    ApiKey, ApiKeyId, EmailLocalPart, KeyType, NewApiKey, NewService, NewTemplate,
-    NotificationType, ProcessType, ReplyTo, ReplyToId, ServiceId, SmsFrom, SmsSender, SmsSenderId,
-    TemplateId,
+    ApiKey, ApiKeyId, EmailLocalPart, KeyType, MemberPermission, Membership, NewApiKey, NewService,
+    NewTemplate, NotificationType, ProcessType, ReplyTo, ReplyToId, ServiceId, SmsFrom, SmsSender,
+    SmsSenderId, TemplateId, UserId,
 };
 use carillon_store::Store;
 use serde_json::json;
@@ -39,16 +39,19 @@ pub(crate) struct Urls {
     pub(crate) metrics: Option<String>,
     /// The web app's sign-in page, when the role serves the web app.
     pub(crate) sign_in: Option<String>,
-    /// The web account's email address and password.
-    pub(crate) account: Option<(String, String)>,
+    /// The web account: its id, email address and password.
+    pub(crate) account: Option<(UserId, String, String)>,
 }
 
 /// The demo's web account, a platform admin (so it sees every service, the demo's included),
 /// with a new generated password each run, printed once in the demo's line.
-pub(crate) async fn account(app: &App) -> Result<(String, String)> {
+pub(crate) async fn account(app: &App) -> Result<(UserId, String, String)> {
     let password = carillon_crypto::token::new_token();
-    match app.user_by_email(ACCOUNT_EMAIL).await {
-        Ok(_) => app.set_password(ACCOUNT_EMAIL, &password).await?,
+    let user = match app.user_by_email(ACCOUNT_EMAIL).await {
+        Ok(user) => {
+            app.set_password(ACCOUNT_EMAIL, &password).await?;
+            user
+        }
         Err(UserAdminError::NotFound) => {
             app.create_user(NewUser {
                 name: "Demo Admin".to_owned(),
@@ -56,11 +59,11 @@ pub(crate) async fn account(app: &App) -> Result<(String, String)> {
                 password: password.clone(),
                 platform_admin: true,
             })
-            .await?;
+            .await?
         }
         Err(error) => return Err(error.into()),
-    }
-    Ok((ACCOUNT_EMAIL.to_owned(), password))
+    };
+    Ok((user.id, ACCOUNT_EMAIL.to_owned(), password))
 }
 
 /// Seeds the demo and returns the JSON line describing it (with where the metrics and the
@@ -195,7 +198,16 @@ pub(crate) async fn seed(store: &Arc<dyn Store>, urls: &Urls) -> Result<String> 
     if let Some(url) = &urls.sign_in {
         line["sign_in_url"] = json!(url);
     }
-    if let Some((email, password)) = &urls.account {
+    if let Some((user, email, password)) = &urls.account {
+        // A member of the demo service with every permission, so "Your services" lists it.
+        if store.membership(service_id, *user).await?.is_none() {
+            let membership = Membership {
+                service: service_id,
+                user: *user,
+                permissions: MemberPermission::ALL.to_vec(),
+            };
+            store.put_membership(&membership).await?;
+        }
         line["web_account"] = json!({"email": email, "password": password});
     }
     Ok(line.to_string())

@@ -182,6 +182,48 @@ async fn signing_in_with_the_emailed_code_then_out() {
         "a sign-out form, not a link"
     );
 
+    let empty = submit(&router, "/add-service?lang=fr", &cookie, &[]).await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    assert!(
+        empty.title().starts_with("Erreur : Ajouter un service"),
+        "{}",
+        empty.title()
+    );
+    for field in ["language-en", "name", "email_from"] {
+        assert!(
+            empty.body.contains(&format!("<a href=\"#{field}\">")),
+            "{field}: {}",
+            empty.body
+        );
+    }
+    let fields = [
+        ("language", "fr"),
+        ("name", "Passports"),
+        ("email_from", "passports"),
+    ];
+    let created = submit(&router, "/add-service", &cookie, &fields).await;
+    assert_eq!(
+        created.location(),
+        "/services?created=1",
+        "{}",
+        created.body
+    );
+    let listed = get_with(&router, "/services?created=1&lang=en", &cookie).await;
+    assert!(
+        listed
+            .body
+            .contains(">Passports</a> <span class=\"tag\">Trial</span>"),
+        "{}",
+        listed.body
+    );
+    assert!(listed.body.contains("Your service was created"));
+    let again = submit(&router, "/add-service", &cookie, &fields).await;
+    assert!(
+        again.body.contains("Another service already has this name"),
+        "{}",
+        again.body
+    );
+
     let out = submit(&router, "/services", &cookie, &[]).await;
     assert_eq!(out.status, StatusCode::METHOD_NOT_ALLOWED);
     let token = services.csrf_token();

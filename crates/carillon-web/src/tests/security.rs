@@ -21,6 +21,28 @@ async fn every_response_has_the_security_headers() {
         assert_eq!(h[header::CACHE_CONTROL], "no-store", "{uri}");
         assert!(!answer.body.contains("style="), "{uri}: inline style");
         assert!(!answer.body.contains("<script"), "{uri}: script");
+        assert!(
+            h.get(header::STRICT_TRANSPORT_SECURITY).is_none(),
+            "{uri}: not asked for"
+        );
+    }
+}
+
+#[tokio::test]
+async fn hsts_is_sent_when_configured() {
+    let (_, app, _store) = super::web_and_app().await;
+    let settings = crate::WebSettings {
+        hsts_max_age: Some(31_536_000),
+        ..crate::WebSettings::default()
+    };
+    let router = crate::standalone(crate::WebState::new(app, settings).unwrap());
+    for uri in ["/sign-in", "/no-such-page"] {
+        let answer = get(&router, uri).await;
+        assert_eq!(
+            answer.headers[header::STRICT_TRANSPORT_SECURITY],
+            "max-age=31536000",
+            "{uri}"
+        );
     }
 }
 

@@ -1,6 +1,7 @@
 //! The pages, one module per page or page group, each with its templates in
 //! `templates/<module>/`.
 
+mod add_service;
 mod before_continue;
 mod code;
 mod common;
@@ -41,6 +42,10 @@ pub(crate) fn routes() -> Router<WebState> {
         )
         .route("/sign-out", post(sign_out::submit))
         .route("/services", get(services::show))
+        .route(
+            "/add-service",
+            get(add_service::show).post(add_service::submit),
+        )
         .route("/register", get(register::show).post(register::submit))
         .route("/register/check-email", get(register::check_email))
         .route("/verify-email/{token}", get(register::verify_email))

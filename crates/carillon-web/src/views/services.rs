@@ -2,8 +2,10 @@
 //! the way to add one.
 
 use askama::Template;
+use axum::extract::Query;
 use axum::response::Response;
 use carillon_domain::Service;
+use serde::Deserialize;
 
 use crate::context::Ctx;
 use crate::form::Msg;
@@ -16,24 +18,34 @@ use crate::views::{page_response, see_other};
 struct ServicesView {
     page: Page,
     services: Vec<Service>,
+    banner: Option<Msg>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ServicesQuery {
+    #[serde(default)]
+    created: Option<String>,
 }
 
 /// The list.
-pub(crate) async fn show(ctx: Ctx) -> Response {
+pub(crate) async fn show(ctx: Ctx, Query(query): Query<ServicesQuery>) -> Response {
     let user = match ctx.require_user() {
         Ok(user) => user,
         Err(first) => return see_other(&first),
     };
-    // Memberships come with the team use cases; until they are merged, a platform admin sees
-    // every service and anyone else none.
-    let services = match user.platform_admin {
-        true => match ctx.state.app.services().await {
-            Ok(services) => services,
-            Err(error) => return server_error_page(&ctx, &error),
-        },
-        false => Vec::new(),
+    let services = match ctx.state.app.user_services(user).await {
+        Ok(services) => services,
+        Err(error) => return server_error_page(&ctx, &error),
     };
     let mut page = ctx.page(Msg("services-title"), Vec::new());
     page.nav = "services";
-    page_response(false, &ServicesView { page, services })
+    let banner = query.created.map(|_| Msg("services-created"));
+    page_response(
+        false,
+        &ServicesView {
+            page,
+            services,
+            banner,
+        },
+    )
 }
