@@ -148,6 +148,9 @@ export class Carillon {
           }
         },
       );
+      // A command that reads no input may exit before it is written: its exit status tells
+      // whether it worked, so a broken pipe here is not an error of its own.
+      child.stdin.on('error', () => {});
       child.stdin.end(input ?? '');
     });
   }
