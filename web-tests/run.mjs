@@ -5,6 +5,7 @@ import './tests/layout.test.mjs';
 import './tests/sign-in.test.mjs';
 import './tests/accounts.test.mjs';
 import './tests/security.test.mjs';
+import './tests/service-pages.test.mjs';
 // Last: it reads what the server logged during the others.
 import './tests/logs.test.mjs';
 

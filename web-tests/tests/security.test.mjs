@@ -74,10 +74,9 @@ describe('security', () => {
   });
 
   for (const lang of LANGS) {
-    // Known bug, reported to the web app: the refusal page is English whatever the visitor's
-    // language. A todo test still runs and reports; remove the todo once it passes.
-    const todo = lang === 'fr' ? 'the 403 refusal page ignores the session language' : undefined;
-    test(`a form whose token was tampered with shows the refusal page (${lang})`, { todo }, async () => {
+    // The refusal page is answered before any page reads the session: it must still speak the
+    // session's language.
+    test(`a form whose token was tampered with shows the refusal page (${lang})`, async () => {
       const ctx = await context();
       try {
         const page = await ctx.newPage();

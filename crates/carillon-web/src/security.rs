@@ -14,6 +14,7 @@ use axum::response::Response;
 
 use crate::session::SessionHandle;
 use crate::state::WebState;
+use crate::views::errors::Visitor;
 
 /// No inline script or style anywhere (so no `style=` attributes either), no framing, forms
 /// only to this site, no `<base>` tricks.
@@ -58,11 +59,12 @@ pub(crate) async fn check_csrf(
     }
     if !same_origin(request.headers()) {
         tracing::info!("refused a cross-site form submission");
-        return crate::views::errors::forbidden(&state, &request);
+        return crate::views::errors::forbidden(&state, Visitor::of(&request)).await;
     }
     let (parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, state.settings.form_body_limit).await else {
-        return crate::views::errors::too_large(&state, &Request::from_parts(parts, Body::empty()));
+        let visitor = Visitor::of(&Request::from_parts(parts, Body::empty()));
+        return crate::views::errors::too_large(&state, visitor).await;
     };
     let token = form_urlencoded::parse(&bytes)
         .find(|(name, _)| name == CSRF_FIELD)
@@ -74,7 +76,7 @@ pub(crate) async fn check_csrf(
     let request = Request::from_parts(parts, Body::from(bytes));
     if !valid {
         tracing::info!("refused a form without this session's token");
-        return crate::views::errors::forbidden(&state, &request);
+        return crate::views::errors::forbidden(&state, Visitor::of(&request)).await;
     }
     next.run(request).await
 }

@@ -142,6 +142,10 @@ pub(crate) struct CreateInput {
     key_type: String,
 }
 
+/// Where the error summary sends the key type's errors: the "team and safelist" radio, the
+/// first that is never disabled (a trial service cannot choose a live key).
+const TYPE_FIELD: &str = "key_type-team";
+
 fn create_view(
     account: &Account,
     service: ServiceId,
@@ -151,7 +155,7 @@ fn create_view(
 ) -> CreateView {
     let type_error = problems
         .iter()
-        .find(|p| p.field == "key_type")
+        .find(|p| p.field == TYPE_FIELD)
         .map(|p| p.message);
     CreateView {
         action: format!("/services/{service}/api/keys/create"),
@@ -209,7 +213,7 @@ pub(crate) async fn submit_create(
         problems.push(Problem::new("name", Msg("api-key-error-name-missing")));
     }
     if key_type.is_none() {
-        problems.push(Problem::new("key_type", Msg("api-key-error-type-missing")));
+        problems.push(Problem::new(TYPE_FIELD, Msg("api-key-error-type-missing")));
     }
     let created = match (key_type, problems.is_empty()) {
         (Some(key_type), true) => {
@@ -233,7 +237,7 @@ pub(crate) async fn submit_create(
             Some(Problem::new("name", Msg("api-key-error-name-taken")))
         }
         Err(TeamError::LiveKeyInTrial) => {
-            Some(Problem::new("key_type", Msg("api-key-error-live-in-trial")))
+            Some(Problem::new(TYPE_FIELD, Msg("api-key-error-live-in-trial")))
         }
         Err(error) => return account.refused(&error),
     };

@@ -4,10 +4,12 @@ use askama::Template;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use carillon_domain::Language;
 
 use crate::context::{language, page};
 use crate::form::Msg;
 use crate::page::Page;
+use crate::session::SessionHandle;
 use crate::state::WebState;
 use crate::views::render;
 
@@ -18,60 +20,95 @@ struct ErrorView {
     body: Msg,
 }
 
-fn error_page(
+/// What an error page needs of a request, taken before any await: a borrowed `Request`
+/// cannot be held across one (its body is not `Sync`).
+#[derive(Debug)]
+pub(crate) struct Visitor {
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+    session: Option<SessionHandle>,
+}
+
+impl Visitor {
+    pub(crate) fn of(request: &Request) -> Self {
+        Self {
+            uri: request.uri().clone(),
+            headers: request.headers().clone(),
+            session: request.extensions().get::<SessionHandle>().cloned(),
+        }
+    }
+}
+
+/// The page in the visitor's language: `?lang=`, then their session's choice (a refused form
+/// is answered before any page handler has read the session), then `Accept-Language`.
+async fn error_page(
     state: &WebState,
-    request: &Request,
+    visitor: Visitor,
     status: StatusCode,
     heading: Msg,
     body: Msg,
 ) -> Response {
-    let lang = language(request.uri(), request.headers(), None);
-    let page = page(state, lang, request.uri(), heading, Vec::new());
+    let chosen = match &visitor.session {
+        Some(session) => session.0.lock().await.language(),
+        None => None,
+    };
+    let lang = language(&visitor.uri, &visitor.headers, chosen);
+    let page = page(state, lang, &visitor.uri, heading, Vec::new());
     render(status, &ErrorView { page, body })
 }
 
 /// 403: the form came from another site or without this session's token.
-pub(crate) fn forbidden(state: &WebState, request: &Request) -> Response {
+pub(crate) async fn forbidden(state: &WebState, visitor: Visitor) -> Response {
     error_page(
         state,
-        request,
+        visitor,
         StatusCode::FORBIDDEN,
         Msg("forbidden-title"),
         Msg("forbidden-body"),
     )
+    .await
 }
 
 /// 413: a form body over the limit.
-pub(crate) fn too_large(state: &WebState, request: &Request) -> Response {
+pub(crate) async fn too_large(state: &WebState, visitor: Visitor) -> Response {
     error_page(
         state,
-        request,
+        visitor,
         StatusCode::PAYLOAD_TOO_LARGE,
         Msg("forbidden-title"),
         Msg("forbidden-body"),
     )
+    .await
 }
 
 /// 404, for the web app served alone.
 pub(crate) async fn not_found(State(state): State<WebState>, request: Request) -> Response {
     error_page(
         &state,
-        &request,
+        Visitor::of(&request),
         StatusCode::NOT_FOUND,
         Msg("not-found-title"),
         Msg("not-found-body"),
     )
+    .await
 }
 
 /// 500, when there is no request to read a language from: English.
 pub(crate) fn server_error(state: &WebState) -> Response {
-    let request = Request::new(axum::body::Body::empty());
-    error_page(
+    let uri = axum::http::Uri::from_static("/");
+    let page = page(
         state,
-        &request,
-        StatusCode::INTERNAL_SERVER_ERROR,
+        Language::English,
+        &uri,
         Msg("server-error-title"),
-        Msg("server-error-body"),
+        Vec::new(),
+    );
+    render(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &ErrorView {
+            page,
+            body: Msg("server-error-body"),
+        },
     )
 }
 
