@@ -124,7 +124,7 @@ async fn a_trial_service_cannot_choose_a_live_key_and_empty_forms_show_errors() 
     assert_eq!(live.title(), "Error: Create an API key – Carillon");
     assert!(
         live.body
-            .contains("href=\"#key_type\">Your service is in trial mode"),
+            .contains("href=\"#key_type-team\">Your service is in trial mode"),
         "{}",
         live.body
     );
@@ -149,7 +149,7 @@ async fn a_trial_service_cannot_choose_a_live_key_and_empty_forms_show_errors() 
     assert!(
         empty
             .body
-            .contains("<a href=\"#key_type\">Choisissez un type de clé</a>")
+            .contains("<a href=\"#key_type-team\">Choisissez un type de clé</a>")
     );
     assert!(empty.body.contains("aria-invalid=\"true\""));
 
