@@ -72,7 +72,11 @@ pub(crate) fn server_settings(
     let master_key = settings.master_key(OpenMode::Create)?;
     Ok(ServerSettings {
         role,
-        product_name: args.product_name.clone(),
+        product_name: given.pick(
+            "product_name",
+            args.product_name.clone(),
+            file.product_name.clone(),
+        ),
         listen: given.pick("listen", args.listen, file.listen),
         metrics_listen: args.metrics_listen.or(file.metrics_listen),
         hsts_max_age: args.hsts_max_age.or(file.hsts_max_age),
