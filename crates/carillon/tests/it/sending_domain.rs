@@ -7,7 +7,7 @@ use std::process::Stdio;
 use crate::binary::{carillon, stop};
 
 /// Starts `carillon serve` with `extra` settings and returns the log lines printed before it
-/// serves the API.
+/// serves HTTP.
 fn lines_at_start(extra: &[&str]) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let mut child = carillon(dir.path())
@@ -25,7 +25,7 @@ fn lines_at_start(extra: &[&str]) -> Vec<String> {
         let mut line = String::new();
         let read = stderr.read_line(&mut line).unwrap();
         assert!(read > 0, "carillon ended before serving: {lines:#?}");
-        if line.contains("serving the API") {
+        if line.contains("serving HTTP") {
             break;
         }
         lines.push(line);
