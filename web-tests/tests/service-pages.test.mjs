@@ -61,6 +61,7 @@ describe('service, profile and platform admin screens', () => {
     try {
       const page = await ctx.newPage();
       await signIn(page, admin);
+      assert.equal(await page.locator('nav a[href="/admin/services"]').count(), 1, 'a platform admin has the admin link in the header');
       const service = await addService(page);
       const screens = [
         ...SERVICE_SCREENS.map(([suffix, name, form]) => [`${service}${suffix}`, name, form]),
@@ -84,6 +85,7 @@ describe('service, profile and platform admin screens', () => {
     try {
       const page = await ctx.newPage();
       await signIn(page, manager);
+      assert.equal(await page.locator('nav a[href="/admin/services"]').count(), 0, 'only platform admins see the admin link');
       const service = await addService(page);
       // The manager invites a second person with only "see dashboards".
       const viewer = await run.carillon.createUser({ name: 'Viewer', prefix: 'viewer' });

@@ -80,6 +80,7 @@ impl Ctx {
         let mut page = page(&self.state, self.lang, &self.uri, heading, problems);
         page.csrf_token.clone_from(&self.csrf_token);
         page.signed_in = self.user.is_some();
+        page.platform_admin = self.user.as_ref().is_some_and(|user| user.platform_admin);
         page
     }
 
@@ -167,6 +168,7 @@ pub(crate) fn page(
         toggle_href: with_language(uri, other_lang),
         csrf_token: String::new(),
         signed_in: false,
+        platform_admin: false,
         nav: "",
         problems,
         catalog: Arc::clone(&state.catalog),

@@ -23,6 +23,8 @@ pub(crate) struct Page {
     pub(crate) toggle_href: String,
     pub(crate) csrf_token: String,
     pub(crate) signed_in: bool,
+    /// Whether the header links to the platform admin's pages.
+    pub(crate) platform_admin: bool,
     /// Which navigation item is current (`aria-current`), if any.
     pub(crate) nav: &'static str,
     pub(crate) problems: Vec<Problem>,

@@ -9,6 +9,7 @@ there-is-a-problem = There is a problem
 inline-error-prefix = Error:
 nav-label = Main menu
 nav-your-services = Your services
+nav-platform-admin = Platform admin
 nav-sign-in = Sign in
 sign-out = Sign out
 footer-label = About this site

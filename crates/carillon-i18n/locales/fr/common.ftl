@@ -8,6 +8,7 @@ there-is-a-problem = Il y a un problème
 inline-error-prefix = Erreur :
 nav-label = Menu principal
 nav-your-services = Vos services
+nav-platform-admin = Administration de la plateforme
 nav-sign-in = Se connecter
 sign-out = Se déconnecter
 footer-label = À propos de ce site

@@ -61,7 +61,11 @@ pub(crate) async fn services(m: Member, Query(search): Query<Search>) -> Respons
         Ok(found) => page_response(
             false,
             &ServicesView {
-                page: m.ctx.page(Msg("admin-services-title"), Vec::new()),
+                page: {
+                    let mut page = m.ctx.page(Msg("admin-services-title"), Vec::new());
+                    page.nav = "admin";
+                    page
+                },
                 query: search.q,
                 rows: found
                     .iter()
