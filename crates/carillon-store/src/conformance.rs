@@ -16,6 +16,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+pub mod at_rest;
 mod audit;
 mod bulk_jobs;
 mod callback_queue;
