@@ -1,6 +1,7 @@
 // The journeys several tests share: visiting a screen in both languages, submitting a form as a
 // person would, signing in with the code the outbox received.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 
 import { codeIn } from './carillon.mjs';
 import { checkPage, checkErrorState, withLang } from './browser.mjs';
@@ -74,4 +75,20 @@ export async function assertSignedIn(page) {
 /** The text of the page's error summary. */
 export async function errorSummary(page) {
   return (await page.locator('[role="alert"]').first().innerText()).trim();
+}
+
+/** Creates a service through the add-service page; resolves to its path (`/services/<id>`). */
+export async function addService(page) {
+  await page.goto(withLang('/add-service', 'en'));
+  await page.locator('#language-en').check();
+  const name = `Browser ${randomBytes(4).toString('hex')}`;
+  await page.locator('input[name="name"]').fill(name);
+  await page.locator('input[name="email_from"]').fill(`browser.${randomBytes(4).toString('hex')}`);
+  await Promise.all([page.waitForNavigation(), submitButton(page).click()]);
+  // Adding a service returns to "your services", which links to the new one.
+  await page.goto(withLang('/services', 'en'));
+  const href = await page.getByRole('link', { name }).getAttribute('href');
+  const match = href?.match(/^\/services\/[0-9a-f-]{36}$/);
+  assert.ok(match, `"your services" should link to the new service, not ${href}`);
+  return match[0];
 }

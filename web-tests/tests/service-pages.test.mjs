@@ -2,55 +2,13 @@
 // API keys, safelist, callbacks), the profile's, and the platform admin's: each in English and
 // French through axe with a screenshot, and each form's empty submission as its error state.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { before, describe, test } from 'node:test';
 
 import { linkIn } from '../lib/carillon.mjs';
 import { checkPage, withLang } from '../lib/browser.mjs';
 import { context, freshServer, run } from '../lib/fixture.mjs';
-import { LANGS, signIn, submitButton, submitEmptyAndCheck, visit } from '../lib/flows.mjs';
-
-/** Creates a service through the add-service page; resolves to its path (`/services/<id>`). */
-async function addService(page) {
-  await page.goto(withLang('/add-service', 'en'));
-  await page.locator('#language-en').check();
-  const name = `Browser ${randomBytes(4).toString('hex')}`;
-  await page.locator('input[name="name"]').fill(name);
-  await page.locator('input[name="email_from"]').fill(`browser.${randomBytes(4).toString('hex')}`);
-  await Promise.all([page.waitForNavigation(), submitButton(page).click()]);
-  // Adding a service returns to "your services", which links to the new one.
-  await page.goto(withLang('/services', 'en'));
-  const href = await page.getByRole('link', { name }).getAttribute('href');
-  const match = href?.match(/^\/services\/[0-9a-f-]{36}$/);
-  assert.ok(match, `"your services" should link to the new service, not ${href}`);
-  return match[0];
-}
-
-// Screens under a service: [path below /services/<id>, screen name, has a form to submit empty].
-const SERVICE_SCREENS = [
-  ['', 'service-home', false],
-  ['/team', 'team', false],
-  ['/team/invite', 'team-invite', true],
-  ['/settings', 'settings', false],
-  ['/settings/name', 'settings-name', true],
-  ['/settings/sending-address', 'settings-sending-address', true],
-  ['/settings/branding', 'settings-branding', false],
-  ['/settings/reply-to', 'settings-reply-to', true],
-  ['/go-live', 'go-live', true],
-  ['/api', 'api', false],
-  ['/api/keys', 'api-keys', false],
-  ['/api/keys/create', 'api-key-create', true],
-  ['/api/safelist', 'api-safelist', false],
-  ['/api/callbacks', 'api-callbacks', false],
-];
-
-const OTHER_SCREENS = [
-  ['/services', 'your-services', false],
-  ['/add-service', 'add-service', true],
-  ['/profile', 'profile', false],
-  ['/admin/services', 'admin-services', false],
-  ['/admin/go-live', 'admin-go-live', false],
-];
+import { LANGS, addService, signIn, submitButton, submitEmptyAndCheck, visit } from '../lib/flows.mjs';
+import { SERVICE_SCREENS, SIGNED_IN_SCREENS } from './pages.mjs';
 
 describe('service, profile and platform admin screens', () => {
   before(freshServer);
@@ -65,7 +23,7 @@ describe('service, profile and platform admin screens', () => {
       const service = await addService(page);
       const screens = [
         ...SERVICE_SCREENS.map(([suffix, name, form]) => [`${service}${suffix}`, name, form]),
-        ...OTHER_SCREENS,
+        ...SIGNED_IN_SCREENS,
         [`/admin${service}`, 'admin-service', false],
       ];
       for (const [path, name, form] of screens) {
@@ -74,6 +32,38 @@ describe('service, profile and platform admin screens', () => {
           if (form) await submitEmptyAndCheck(page, `${name}-empty`, lang);
         }
       }
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  test('a reply-to address waits for its emailed link, which works signed out', async () => {
+    const owner = await run.carillon.createUser({ name: 'Reply Owner', prefix: 'replyto' });
+    const ctx = await context();
+    try {
+      const page = await ctx.newPage();
+      await signIn(page, owner);
+      const service = await addService(page);
+      const address = owner.email.replace('@', '+desk@');
+      await page.goto(withLang(`${service}/settings/reply-to`, 'en'));
+      await page.locator('input[name="email"]').fill(address);
+      await Promise.all([page.waitForNavigation(), submitButton(page).click()]);
+      for (const lang of LANGS) {
+        await visit(page, `${service}/settings/reply-to?sent`, 'settings-reply-to-waiting', lang);
+        assert.equal(await page.locator('main .tag').count(), 1, 'the address is marked as waiting');
+      }
+      const link = linkIn(await run.carillon.waitForEmail(address), '/reply-to/verify/');
+      const anonymous = await context();
+      try {
+        const linkPage = await anonymous.newPage();
+        const response = await linkPage.goto(withLang(link, 'fr'));
+        assert.equal(response.status(), 200, 'anyone holding the link verifies the address');
+        await checkPage(linkPage, 'reply-to-verified', 'fr');
+      } finally {
+        await anonymous.close();
+      }
+      await page.goto(withLang(`${service}/settings/reply-to`, 'en'));
+      assert.match(await page.locator('main .card-list').innerText(), /Default/);
     } finally {
       await ctx.close();
     }

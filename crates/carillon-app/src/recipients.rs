@@ -28,16 +28,21 @@ pub enum RecipientRefused {
     International,
 }
 
-/// A reply-to address or SMS sender the service does not have.
+/// A reply-to address or SMS sender the service does not have, or a reply-to address still
+/// waiting for verification (GC Notify only ever saves delivered ones, so it has no such case:
+/// the same 400, with its own words).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error(
-    "{} {id} does not exist in database for service id {service}",
-    if *kind == NotificationType::Email { "email_reply_to_id" } else { "sms_sender_id" }
+    "{} {id} {} for service id {service}",
+    if *kind == NotificationType::Email { "email_reply_to_id" } else { "sms_sender_id" },
+    if *unverified { "is not verified yet" } else { "does not exist in database" }
 )]
 pub struct UnknownSender {
     pub kind: NotificationType,
     pub id: Uuid,
     pub service: ServiceId,
+    /// The reply-to address exists but nobody has opened its verification link yet.
+    pub unverified: bool,
 }
 
 /// Why a recipient check did not pass.
@@ -115,18 +120,24 @@ pub(crate) async fn sender(
         NotificationType::Email => {
             let reply_tos = state.cached_reply_tos(service.id).await?;
             match requested {
-                Some(id) => reply_tos
-                    .iter()
-                    .find(|r| r.id.as_uuid() == &id && !r.archived)
-                    .map(|r| Some(r.email_address.clone()))
-                    .ok_or(SenderError::Unknown(UnknownSender {
-                        kind: NotificationType::Email,
-                        id,
-                        service: service.id,
-                    })),
+                Some(id) => {
+                    let found = reply_tos
+                        .iter()
+                        .find(|r| r.id.as_uuid() == &id && !r.archived);
+                    match found {
+                        Some(r) if r.verified => Ok(Some(r.email_address.clone())),
+                        found => Err(SenderError::Unknown(UnknownSender {
+                            kind: NotificationType::Email,
+                            id,
+                            service: service.id,
+                            unverified: found.is_some(),
+                        })),
+                    }
+                }
+                // Only a verified address is ever the default; checked again all the same.
                 None => Ok(reply_tos
                     .iter()
-                    .find(|r| r.is_default && !r.archived)
+                    .find(|r| r.is_default && r.verified && !r.archived)
                     .map(|r| r.email_address.clone())),
             }
         }
@@ -141,6 +152,7 @@ pub(crate) async fn sender(
                         kind: NotificationType::Sms,
                         id,
                         service: service.id,
+                        unverified: false,
                     })),
                 None => Ok(Some(
                     senders

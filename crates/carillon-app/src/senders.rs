@@ -31,25 +31,53 @@ pub enum SenderError {
     Store(#[from] StoreError),
 }
 
+fn parse_reply_to(email: &str) -> Result<EmailAddress, SenderError> {
+    EmailAddress::parse(email).map_err(|e| SenderError::InvalidEmail {
+        address: email.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
 impl App {
-    /// Adds a reply-to address; the first one, or one added with `default`, becomes the default.
+    /// Adds a verified reply-to address, as the operator does at the command line (whoever
+    /// runs `carillon` holds the database, so vouches for it); the first verified one, or one
+    /// added with `default`, becomes the default. Members add theirs with
+    /// [`App::add_service_reply_to`], which sends a verification link instead.
     pub async fn add_reply_to(
         &self,
         service: ServiceId,
         email: &str,
         default: bool,
     ) -> Result<ReplyTo, SenderError> {
-        let address = EmailAddress::parse(email).map_err(|e| SenderError::InvalidEmail {
-            address: email.to_owned(),
-            reason: e.to_string(),
-        })?;
-        let first = self.reply_tos(service).await?.is_empty();
+        let address = parse_reply_to(email)?;
+        let first = !self.reply_tos(service).await?.iter().any(|r| r.verified);
         let entry = ReplyTo {
             id: ReplyToId::new(),
             service_id: service,
             email_address: address.as_str().to_owned(),
             is_default: default || first,
             archived: false,
+            verified: true,
+        };
+        self.store().add_reply_to(&entry).await?;
+        Ok(entry)
+    }
+
+    /// Adds a reply-to address waiting for verification: never the default until verified.
+    pub(crate) async fn add_unverified_reply_to(
+        &self,
+        service: ServiceId,
+        email: &str,
+    ) -> Result<ReplyTo, SenderError> {
+        let address = parse_reply_to(email)?;
+        self.reply_tos(service).await?;
+        let entry = ReplyTo {
+            id: ReplyToId::new(),
+            service_id: service,
+            email_address: address.as_str().to_owned(),
+            is_default: false,
+            archived: false,
+            verified: false,
         };
         self.store().add_reply_to(&entry).await?;
         Ok(entry)
@@ -63,7 +91,8 @@ impl App {
         Ok(list)
     }
 
-    /// Removes a reply-to address. The default one can go only when it is the last.
+    /// Removes a reply-to address. The default one can go only when it is the last verified
+    /// one (addresses waiting for verification cannot take its place).
     pub async fn remove_reply_to(
         &self,
         service: ServiceId,
@@ -75,7 +104,7 @@ impl App {
             .find(|r| r.id == id)
             .cloned()
             .ok_or(SenderError::ReplyToNotFound(id))?;
-        if entry.is_default && list.len() > 1 {
+        if entry.is_default && list.iter().filter(|r| r.verified).count() > 1 {
             return Err(SenderError::DefaultReplyTo(entry.email_address));
         }
         match self.store().remove_reply_to(service, id).await {

@@ -12,6 +12,9 @@ pub struct ReplyTo {
     pub email_address: String,
     pub is_default: bool,
     pub archived: bool,
+    /// Whether someone opened the verification link sent to the address. Only a verified
+    /// address can be the default or be used when sending.
+    pub verified: bool,
 }
 
 /// An SMS sender name or number.

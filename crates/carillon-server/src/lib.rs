@@ -28,4 +28,5 @@ pub use settings::{
 pub use carillon_crypto::MasterKey;
 pub use carillon_providers::{HttpSmsSettings, SecretString, SmtpSettings};
 pub use carillon_providers_aws::{AwsSettings, SenderId};
+pub use carillon_web::TrustedProxies;
 pub use carillon_worker::{CallbackSettings, WorkerSettings};

@@ -108,6 +108,7 @@ impl Server {
                 .public_url
                 .clone()
                 .unwrap_or_else(|| format!("http://{}", settings.listen)),
+            government_domains: settings.government_domains.clone(),
             ..api.app_settings()
         };
         let app = App::new(Arc::clone(&store), Arc::new(SystemClock), app_settings);
@@ -389,6 +390,7 @@ fn web_settings(settings: &ServerSettings) -> WebSettings {
         product_name: settings.product_name.clone(),
         cookies,
         hsts_max_age: settings.hsts_max_age,
+        trusted_proxies: settings.trusted_proxies.clone(),
         ..WebSettings::default()
     }
 }

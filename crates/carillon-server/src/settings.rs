@@ -10,6 +10,7 @@ use std::time::Duration;
 use carillon_crypto::MasterKey;
 use carillon_providers::{HttpSmsSettings, SecretString, SmtpSettings};
 use carillon_providers_aws::{AwsSettings, SenderId};
+use carillon_web::TrustedProxies;
 use carillon_worker::{CallbackSettings, WorkerSettings};
 
 use crate::error::ServerError;
@@ -233,6 +234,11 @@ pub struct ServerSettings {
     pub role: Role,
     /// The product name in the web app's header and titles.
     pub product_name: String,
+    /// Email domains (and their subdomains) of accounts, invitations and reply-to addresses.
+    pub government_domains: Vec<String>,
+    /// Reverse proxies whose forwarding headers name the client for the web app's rate
+    /// limits; none by default.
+    pub trusted_proxies: TrustedProxies,
     /// The public listener (API).
     pub listen: SocketAddr,
     /// The Prometheus listener; never on the public port. Off when `None`.
@@ -278,6 +284,11 @@ impl ServerSettings {
             master_key,
             role: Role::All,
             product_name: "Carillon".to_owned(),
+            government_domains: carillon_app::accounts::DEFAULT_GOVERNMENT_DOMAINS
+                .iter()
+                .map(|domain| (*domain).to_owned())
+                .collect(),
+            trusted_proxies: TrustedProxies::default(),
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 6011)),
             metrics_listen: None,
             sending_domain: api.sending_domain,

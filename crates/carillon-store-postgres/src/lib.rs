@@ -23,6 +23,7 @@ mod migrations;
 mod notifications;
 mod outbox;
 mod receipts;
+mod reply_to_verification;
 #[cfg(test)]
 mod scratch;
 mod senders;

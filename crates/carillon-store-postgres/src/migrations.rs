@@ -47,6 +47,13 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "accounts",
         include_str!("../migrations/0009_accounts.sql"),
     ),
+    // 0010 is another change's, landing separately; sqlx applies a missing lower version
+    // whenever it appears.
+    (
+        11,
+        "reply to verification",
+        include_str!("../migrations/0011_reply_to_verification.sql"),
+    ),
 ];
 
 /// A migrator for every migration (tracked in `_sqlx_migrations`, as `sqlx migrate` would).

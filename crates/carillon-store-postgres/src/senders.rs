@@ -4,17 +4,19 @@
 use carillon_domain::{
     ReplyTo, ReplyToId, SafelistEntry, SafelistId, ServiceId, SmsSender, SmsSenderId,
 };
-use carillon_store::{StoreError, StoreResult};
+use carillon_store::{ReplyToVerification, StoreError, StoreResult};
 use sqlx::PgConnection;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::PgStore;
 use crate::codec::{kind, open_text, sms_from};
 use crate::error::{col, db_err};
+use crate::reply_to_verification as verification;
 
 /// Locks the service (without blocking the key-share locks inserts take) and clears its
 /// default in `table`.
-async fn clear_default(
+pub(crate) async fn clear_default(
     conn: &mut PgConnection,
     table: &str,
     service: ServiceId,
@@ -40,14 +42,15 @@ pub(crate) async fn add_reply_to(store: &PgStore, reply_to: &ReplyTo) -> StoreRe
         clear_default(&mut tx, "reply_tos", reply_to.service_id).await?;
     }
     sqlx::query(
-        "INSERT INTO reply_tos (id, service_id, email_address, is_default, archived) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO reply_tos (id, service_id, email_address, is_default, archived, verified) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(reply_to.id.as_uuid())
     .bind(reply_to.service_id.as_uuid())
     .bind(&reply_to.email_address)
     .bind(reply_to.is_default)
     .bind(reply_to.archived)
+    .bind(reply_to.verified)
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -56,7 +59,7 @@ pub(crate) async fn add_reply_to(store: &PgStore, reply_to: &ReplyTo) -> StoreRe
 
 pub(crate) async fn reply_tos(store: &PgStore, service: ServiceId) -> StoreResult<Vec<ReplyTo>> {
     let rows = sqlx::query(
-        "SELECT id, email_address, is_default, archived FROM reply_tos \
+        "SELECT id, email_address, is_default, archived, verified FROM reply_tos \
          WHERE service_id = $1 ORDER BY seq",
     )
     .bind(service.as_uuid())
@@ -71,6 +74,7 @@ pub(crate) async fn reply_tos(store: &PgStore, service: ServiceId) -> StoreResul
                 email_address: col(row, "email_address")?,
                 is_default: col(row, "is_default")?,
                 archived: col(row, "archived")?,
+                verified: col(row, "verified")?,
             })
         })
         .collect()
@@ -205,6 +209,27 @@ impl carillon_store::SenderStore for PgStore {
 
     async fn reply_tos(&self, service: ServiceId) -> StoreResult<Vec<ReplyTo>> {
         reply_tos(self, service).await
+    }
+
+    async fn set_reply_to_verification(
+        &self,
+        service: ServiceId,
+        id: ReplyToId,
+        verification: &ReplyToVerification,
+    ) -> StoreResult<()> {
+        verification::set(self, service, id, verification).await
+    }
+
+    async fn verify_reply_to(
+        &self,
+        hash: &[u8; 32],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(ReplyTo, bool)>> {
+        verification::take(self, hash, now).await
+    }
+
+    async fn set_default_reply_to(&self, service: ServiceId, id: ReplyToId) -> StoreResult<()> {
+        verification::set_default(self, service, id).await
     }
 
     async fn add_sms_sender(&self, sender: &SmsSender) -> StoreResult<()> {

@@ -4,12 +4,14 @@
 use carillon_domain::{
     ReplyTo, ReplyToId, SafelistEntry, SafelistId, ServiceId, SmsSender, SmsSenderId,
 };
-use carillon_store::{StoreError, StoreResult};
+use carillon_store::{ReplyToVerification, StoreError, StoreResult};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::SqliteStore;
 use crate::codec::{kind, open_text, sms_from};
 use crate::error::{col, db_err};
+use crate::reply_to_verification as verification;
 
 pub(crate) async fn add_reply_to(store: &SqliteStore, reply_to: &ReplyTo) -> StoreResult<()> {
     let mut tx = store
@@ -25,14 +27,15 @@ pub(crate) async fn add_reply_to(store: &SqliteStore, reply_to: &ReplyTo) -> Sto
             .map_err(db_err)?;
     }
     sqlx::query(
-        "INSERT INTO reply_tos (id, service_id, email_address, is_default, archived) \
-         VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO reply_tos (id, service_id, email_address, is_default, archived, verified) \
+         VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(reply_to.id.as_uuid())
     .bind(reply_to.service_id.as_uuid())
     .bind(&reply_to.email_address)
     .bind(reply_to.is_default)
     .bind(reply_to.archived)
+    .bind(reply_to.verified)
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -44,7 +47,7 @@ pub(crate) async fn reply_tos(
     service: ServiceId,
 ) -> StoreResult<Vec<ReplyTo>> {
     let rows = sqlx::query(
-        "SELECT id, email_address, is_default, archived FROM reply_tos \
+        "SELECT id, email_address, is_default, archived, verified FROM reply_tos \
          WHERE service_id = ? ORDER BY seq",
     )
     .bind(service.as_uuid())
@@ -59,6 +62,7 @@ pub(crate) async fn reply_tos(
                 email_address: col(row, "email_address")?,
                 is_default: col(row, "is_default")?,
                 archived: col(row, "archived")?,
+                verified: col(row, "verified")?,
             })
         })
         .collect()
@@ -210,6 +214,27 @@ impl carillon_store::SenderStore for SqliteStore {
 
     async fn reply_tos(&self, service: ServiceId) -> StoreResult<Vec<ReplyTo>> {
         reply_tos(self, service).await
+    }
+
+    async fn set_reply_to_verification(
+        &self,
+        service: ServiceId,
+        id: ReplyToId,
+        verification: &ReplyToVerification,
+    ) -> StoreResult<()> {
+        verification::set(self, service, id, verification).await
+    }
+
+    async fn verify_reply_to(
+        &self,
+        hash: &[u8; 32],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(ReplyTo, bool)>> {
+        verification::take(self, hash, now).await
+    }
+
+    async fn set_default_reply_to(&self, service: ServiceId, id: ReplyToId) -> StoreResult<()> {
+        verification::set_default(self, service, id).await
     }
 
     async fn add_sms_sender(&self, sender: &SmsSender) -> StoreResult<()> {

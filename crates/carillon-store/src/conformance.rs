@@ -35,6 +35,7 @@ mod receipts;
 mod references;
 mod retention;
 mod senders;
+mod senders_verification;
 mod services;
 mod sessions;
 mod stale;
@@ -59,6 +60,7 @@ pub use receipts::*;
 pub use references::*;
 pub use retention::*;
 pub use senders::*;
+pub use senders_verification::*;
 pub use services::*;
 pub use sessions::*;
 pub use stale::*;
@@ -95,6 +97,9 @@ macro_rules! conformance_tests {
             templates_listed_by_kind_oldest_first,
             templates_scoped_to_service,
             reply_tos_default_switching,
+            reply_to_verification_is_taken_once,
+            reply_to_verification_expires_and_is_scoped,
+            reply_to_default_set_only_on_verified,
             sms_senders_default_switching,
             safelist_round_trip,
             senders_removed_are_archived,

@@ -10,6 +10,7 @@ pub mod conformance;
 mod delivery;
 mod jobs;
 mod limits;
+mod senders;
 #[doc(hidden)]
 pub mod support;
 mod traits;
@@ -27,6 +28,7 @@ pub use callbacks::{
 pub use delivery::{Claim, OutboxMessage, Outcome, Receipt, ReceiptOutcome};
 pub use jobs::{JobOutcome, JobRow, JobRows, job_counters, job_rows_amount};
 pub use limits::{Counter, CounterLimit, InsertOutcome, Period, RateLimit};
+pub use senders::ReplyToVerification;
 pub use traits::{
     CallbackStore, DeliveryStore, HousekeepingStore, JobStore, KeyStore, NotificationStore,
     OutboxStore, SenderStore, ServiceStore, TemplateStore,

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use crate::{
     CallbackConfig, CallbackKind, CallbackResult, Claim, Complaint, Counter, CounterLimit,
     DueCallback, InsertOutcome, JobOutcome, JobRows, NewComplaint, OutboxMessage, Outcome,
-    RateLimit, Receipt, ReceiptOutcome, StoreResult,
+    RateLimit, Receipt, ReceiptOutcome, ReplyToVerification, StoreResult,
 };
 
 /// Services: who sends, with their limits and permissions.
@@ -96,6 +96,30 @@ pub trait SenderStore: Send + Sync {
     async fn add_reply_to(&self, reply_to: &ReplyTo) -> StoreResult<()>;
 
     async fn reply_tos(&self, service: ServiceId) -> StoreResult<Vec<ReplyTo>>;
+
+    /// Replaces the pending verification of an unverified address (a new link: the old one
+    /// stops working; a wish to become the default, once made, is kept);
+    /// [`crate::StoreError::NotFound`] when the service has no such address
+    /// that is neither verified nor archived.
+    async fn set_reply_to_verification(
+        &self,
+        service: ServiceId,
+        id: ReplyToId,
+        verification: &ReplyToVerification,
+    ) -> StoreResult<()>;
+
+    /// Takes the verification whose token hashes to `hash`, if it has not expired at `now`
+    /// and its address is not archived: the address is verified and the link works no more.
+    /// Answers the address as it now is and whether it was added as the default.
+    async fn verify_reply_to(
+        &self,
+        hash: &[u8; 32],
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(ReplyTo, bool)>>;
+
+    /// Makes a verified address the default in place of the previous one;
+    /// [`crate::StoreError::NotFound`] when the service has no such verified, unarchived one.
+    async fn set_default_reply_to(&self, service: ServiceId, id: ReplyToId) -> StoreResult<()>;
 
     /// Adds an SMS sender; a new default replaces the previous one.
     async fn add_sms_sender(&self, sender: &SmsSender) -> StoreResult<()>;

@@ -37,8 +37,9 @@ pub(crate) struct Ctx {
     /// Whether the terms were agreed to in this session ("before you continue").
     pub(crate) terms_agreed: bool,
     pub(crate) uri: Uri,
-    /// Who is asking, for the rate limits: the connection's peer address ("unknown" when
-    /// the server did not say, as in tests without a socket: one shared allowance).
+    /// Who is asking, for the rate limits: the connection's peer address, or the client a
+    /// trusted proxy forwarded for (`client::TrustedProxies`); "unknown" when the server did
+    /// not say, as in tests without a socket: one shared allowance.
     pub(crate) client: String,
     pub(crate) state: WebState,
 }
@@ -68,7 +69,13 @@ impl FromRequestParts<WebState> for Ctx {
             client: parts
                 .extensions
                 .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(|| "unknown".to_owned(), |peer| peer.0.ip().to_string()),
+                .map_or_else(
+                    || "unknown".to_owned(),
+                    |peer| {
+                        let proxies = &state.settings.trusted_proxies;
+                        proxies.client(peer.0.ip(), &parts.headers).to_string()
+                    },
+                ),
             state: state.clone(),
         })
     }

@@ -4,6 +4,7 @@
 //! `carillon-app` and render an askama template; they never touch the store.
 
 mod assets;
+mod client;
 mod context;
 mod form;
 mod page;
@@ -16,6 +17,7 @@ use axum::Router;
 use axum::middleware;
 use axum::routing::get;
 
+pub use client::TrustedProxies;
 pub use state::{CookieMode, WebError, WebSettings, WebState};
 
 /// The web app's routes, to be merged beside the API's: pages live at paths the API does not

@@ -5,6 +5,8 @@ use std::sync::Arc;
 use carillon_app::App;
 use carillon_i18n::{Catalog, CatalogError, DisplayZone};
 
+use crate::client::TrustedProxies;
+
 /// How the session cookie is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CookieMode {
@@ -33,6 +35,9 @@ pub struct WebSettings {
     /// Whether callback URLs on this machine (`http://127.0.0.1…`) pass: for tests and a
     /// receiver on the same machine; never in production, as in GC Notify.
     pub callbacks_allow_loopback: bool,
+    /// Reverse proxies whose `X-Forwarded-For`/`Forwarded` headers name the client for the
+    /// rate limits; none by default (the peer address is the client).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Default for WebSettings {
@@ -44,6 +49,7 @@ impl Default for WebSettings {
             form_body_limit: 64 * 1024,
             hsts_max_age: None,
             callbacks_allow_loopback: false,
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 }

@@ -19,6 +19,7 @@ mod account;
 mod api_pages;
 mod callback_pages;
 mod catalogue;
+mod client_address;
 mod flows;
 mod pages;
 mod profile_pages;
@@ -33,16 +34,21 @@ pub(super) async fn web() -> (Router, TestStore) {
 
 /// The web app, the use cases it calls, and its store.
 pub(super) async fn web_and_app() -> (Router, App, TestStore) {
+    let web = WebSettings {
+        cookies: CookieMode::Secure,
+        ..WebSettings::default()
+    };
+    web_with(web).await
+}
+
+/// As [`web_and_app`], with these web settings.
+pub(super) async fn web_with(web: WebSettings) -> (Router, App, TestStore) {
     let store = TestStore::sqlite().await;
     let settings = AppSettings {
         web_base_url: "https://notify.example".to_owned(),
         ..AppSettings::default()
     };
     let app = App::new(Arc::clone(&store.store), Arc::new(SystemClock), settings);
-    let web = WebSettings {
-        cookies: CookieMode::Secure,
-        ..WebSettings::default()
-    };
     let state = WebState::new(app.clone(), web).unwrap();
     (crate::standalone(state), app, store)
 }

@@ -211,6 +211,16 @@ pub(crate) struct ServeArgs {
     /// The product name in the web app's header and page titles.
     #[arg(long, env = "CARILLON_PRODUCT_NAME", default_value = "Carillon")]
     pub(crate) product_name: String,
+    /// Email domains whose owners may create an account or be invited, and of reply-to
+    /// addresses (subdomains match too), comma-separated. Default: gc.ca, canada.ca,
+    /// canada.gc.ca.
+    #[arg(long, env = "CARILLON_GOVERNMENT_DOMAINS", value_delimiter = ',')]
+    pub(crate) government_domains: Vec<String>,
+    /// Reverse proxies (IP addresses or CIDR blocks, comma-separated) whose
+    /// `X-Forwarded-For` or `Forwarded` header names the client for the web app's rate
+    /// limits. Default: none, and the headers are ignored.
+    #[arg(long, env = "CARILLON_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub(crate) trusted_proxies: Vec<String>,
     /// Seconds a worker's claim on a notification holds; a crashed worker's notifications are
     /// delivered by another once it has passed.
     #[arg(long, env = "CARILLON_WORKER_LEASE_SECONDS", default_value_t = 300)]

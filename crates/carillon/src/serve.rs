@@ -7,13 +7,14 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use carillon_render::{BannerOrder, Branding};
 use carillon_server::{
-    CallbackSettings, ConnectionSettings, OpenMode, Server, ServerSettings, WorkerSettings,
+    CallbackSettings, ConnectionSettings, OpenMode, Server, ServerSettings, TrustedProxies,
+    WorkerSettings,
 };
 use clap::ArgMatches;
 use clap::parser::ValueSource;
 
 use crate::cli::{Role, ServeArgs};
-use crate::settings::{ServeFileSettings, Settings};
+use crate::settings::{ServeFileSettings, Settings, list};
 
 /// Which `serve`/`demo` flags were given on the command line or in the environment: the
 /// TOML file's values win over clap's defaults only.
@@ -69,6 +70,13 @@ pub(crate) fn server_settings(
         Role::Worker => carillon_server::Role::Worker,
     };
     let connections = connection_settings(args, given, file)?;
+    let government_domains = government_domains(list(
+        &args.government_domains,
+        file.government_domains.clone(),
+    ))?;
+    let trusted_proxies =
+        TrustedProxies::parse(&list(&args.trusted_proxies, file.trusted_proxies.clone())[..])
+            .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))?;
     let master_key = settings.master_key(OpenMode::Create)?;
     Ok(ServerSettings {
         role,
@@ -77,6 +85,8 @@ pub(crate) fn server_settings(
             args.product_name.clone(),
             file.product_name.clone(),
         ),
+        government_domains,
+        trusted_proxies,
         listen: given.pick("listen", args.listen, file.listen),
         metrics_listen: args.metrics_listen.or(file.metrics_listen),
         hsts_max_age: args.hsts_max_age.or(file.hsts_max_age),
@@ -105,6 +115,28 @@ pub(crate) fn server_settings(
         connections,
         ..ServerSettings::new(settings.database.clone(), master_key)
     })
+}
+
+/// The configured government domains, lower-case (a leading `.` or `@` dropped), or
+/// GC Notify's when none are.
+fn government_domains(configured: Vec<String>) -> Result<Vec<String>> {
+    if configured.is_empty() {
+        return Ok(carillon_app::accounts::DEFAULT_GOVERNMENT_DOMAINS
+            .iter()
+            .map(|domain| (*domain).to_owned())
+            .collect());
+    }
+    configured
+        .into_iter()
+        .map(|domain| {
+            let domain = domain.trim_start_matches(['.', '@']).to_lowercase();
+            let address = format!("someone@{domain}");
+            match carillon_domain::EmailAddress::parse(&address) {
+                Ok(_) if domain.contains('.') => Ok(domain),
+                _ => bail!("government_domains: {domain:?} is not a domain like gc.ca"),
+            }
+        })
+        .collect()
 }
 
 /// The timeouts and connection cap, from the flags or the file (whose values clap has not
@@ -211,4 +243,88 @@ fn shutdown_signal() -> Result<impl Future<Output = ()>> {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("shutting down");
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use clap::{CommandFactory, FromArgMatches};
+
+    use super::{Given, server_settings};
+    use crate::cli::{Cli, Command};
+    use crate::settings::Settings;
+
+    /// The server settings of `carillon --data-dir <temp> [--config <file>] serve <flags>`.
+    fn resolved(
+        file: Option<&str>,
+        flags: &[&str],
+    ) -> anyhow::Result<carillon_server::ServerSettings> {
+        let dir = tempfile::tempdir().unwrap();
+        let data_dir = dir.path().to_str().unwrap().to_owned();
+        let mut argv = vec!["carillon".to_owned(), "--data-dir".to_owned(), data_dir];
+        if let Some(text) = file {
+            let path = dir.path().join("carillon.toml");
+            std::fs::write(&path, text).unwrap();
+            argv.extend(["--config".to_owned(), path.to_str().unwrap().to_owned()]);
+        }
+        argv.push("serve".to_owned());
+        argv.extend(flags.iter().map(|flag| (*flag).to_owned()));
+        let matches = Cli::command().try_get_matches_from(argv).unwrap();
+        let cli = Cli::from_arg_matches(&matches).unwrap();
+        let Command::Serve(args) = &cli.command else {
+            unreachable!()
+        };
+        let settings = Settings::resolve(&cli.global)?;
+        let given = Given(matches.subcommand().map(|(_, command)| command));
+        server_settings(&settings, args, given)
+    }
+
+    #[test]
+    fn government_domains_come_from_the_flag_or_the_file_else_the_default_list() {
+        let default = resolved(None, &[]).unwrap();
+        assert_eq!(
+            default.government_domains,
+            ["gc.ca", "canada.ca", "canada.gc.ca"]
+        );
+        let flag = resolved(
+            None,
+            &[
+                "--government-domains",
+                "Agency.example.org,@dept.example.net",
+            ],
+        );
+        assert_eq!(
+            flag.unwrap().government_domains,
+            ["agency.example.org", "dept.example.net"]
+        );
+        let file = resolved(Some("government_domains = [\"agency.example.org\"]\n"), &[]);
+        assert_eq!(file.unwrap().government_domains, ["agency.example.org"]);
+        let both = resolved(
+            Some("government_domains = [\"agency.example.org\"]\n"),
+            &["--government-domains", "gc.ca"],
+        );
+        assert_eq!(both.unwrap().government_domains, ["gc.ca"], "the flag wins");
+        let bad = resolved(None, &["--government-domains", "not a domain"]).unwrap_err();
+        assert!(bad.to_string().contains("government_domains"), "{bad}");
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_the_flag_or_the_file_and_are_checked() {
+        assert!(
+            resolved(None, &[])
+                .unwrap()
+                .trusted_proxies
+                .blocks()
+                .is_empty()
+        );
+        let flag = resolved(None, &["--trusted-proxies", "10.0.0.0/8,192.0.2.7"]).unwrap();
+        assert_eq!(
+            flag.trusted_proxies.blocks(),
+            ["10.0.0.0/8", "192.0.2.7/32"]
+        );
+        let file = resolved(Some("trusted_proxies = [\"fd00::/8\"]\n"), &[]).unwrap();
+        assert_eq!(file.trusted_proxies.blocks(), ["fd00::/8"]);
+        let bad = resolved(None, &["--trusted-proxies", "10.0.0.0/40"]).unwrap_err();
+        assert!(bad.to_string().contains("trusted_proxies"), "{bad}");
+    }
 }

@@ -40,6 +40,8 @@ struct FileSettings {
     metrics_listen: Option<SocketAddr>,
     hsts_max_age: Option<u64>,
     product_name: Option<String>,
+    government_domains: Option<Vec<String>>,
+    trusted_proxies: Option<Vec<String>>,
     role: Option<Role>,
     worker_lease_seconds: Option<u32>,
     worker_concurrency: Option<u16>,
@@ -59,6 +61,8 @@ pub(crate) struct ServeFileSettings {
     pub(crate) metrics_listen: Option<SocketAddr>,
     pub(crate) hsts_max_age: Option<u64>,
     pub(crate) product_name: Option<String>,
+    pub(crate) government_domains: Option<Vec<String>>,
+    pub(crate) trusted_proxies: Option<Vec<String>>,
     pub(crate) role: Option<Role>,
     pub(crate) worker_lease_seconds: Option<u32>,
     pub(crate) worker_concurrency: Option<u16>,
@@ -93,7 +97,7 @@ pub(crate) struct Settings {
 }
 
 /// A list from the flags/environment when given there, else from the file.
-fn list(from_args: &[String], from_file: Option<Vec<String>>) -> Vec<String> {
+pub(crate) fn list(from_args: &[String], from_file: Option<Vec<String>>) -> Vec<String> {
     let chosen = if from_args.is_empty() {
         from_file.unwrap_or_default()
     } else {
@@ -205,6 +209,8 @@ impl Settings {
                 metrics_listen: file.metrics_listen,
                 hsts_max_age: file.hsts_max_age,
                 product_name: file.product_name,
+                government_domains: file.government_domains,
+                trusted_proxies: file.trusted_proxies,
                 role: file.role,
                 worker_lease_seconds: file.worker_lease_seconds,
                 worker_concurrency: file.worker_concurrency,

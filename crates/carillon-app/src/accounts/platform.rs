@@ -1,7 +1,8 @@
-//! The platform's own emails (sign-in codes, verification and reset links, invitations),
-//! sent through the same pipeline as every service's: a built-in live service with a fixed
-//! id, one API key and one template per email and language, created on first use. In the
-//! demo they land in the outbox; in production the configured provider delivers them.
+//! The platform's own emails (sign-in codes, verification and reset links, invitations,
+//! reply-to verification), sent through the same pipeline as every service's: a built-in live
+//! service with a fixed id, one API key and one template per email and language, created on
+//! first use. In the demo they land in the outbox; in production the configured provider
+//! delivers them.
 
 use carillon_domain::{
     ApiKeyId, EmailAddress, EmailLocalPart, KeyType, Language, NewApiKey, NewService, NewTemplate,
@@ -44,17 +45,21 @@ pub enum PlatformEmail {
     ChangeEmail,
     /// Personalisation: `link` (the sign-in page).
     AlreadyRegistered,
+    /// Personalisation: `service_name`, `link`, `hours` (sent to a new reply-to address, in
+    /// both languages).
+    ReplyToVerification,
 }
 
 impl PlatformEmail {
     /// Every platform email.
-    pub const ALL: [PlatformEmail; 6] = [
+    pub const ALL: [PlatformEmail; 7] = [
         PlatformEmail::SignInCode,
         PlatformEmail::VerifyEmail,
         PlatformEmail::PasswordReset,
         PlatformEmail::Invitation,
         PlatformEmail::ChangeEmail,
         PlatformEmail::AlreadyRegistered,
+        PlatformEmail::ReplyToVerification,
     ];
 
     /// The fixed id of this email's template in `language`.

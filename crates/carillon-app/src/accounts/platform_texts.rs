@@ -83,5 +83,32 @@ pub(super) fn text(
             "Quelqu’un a essayé de créer un compte avec cette adresse courriel, qui en a déjà un.\n\n\
              Pour vous connecter, allez à ((link))\n\nSi vous avez oublié votre mot de passe, réinitialisez-le depuis la page de connexion.",
         ),
+        // Sent to an address that is not an account: both languages, the actor's first.
+        (PlatformEmail::ReplyToVerification, Language::English) => (
+            "Verify reply-to address (English)",
+            "Verify this reply-to address / Vérifiez cette adresse de réponse",
+            "(Le français suit l’anglais.)\n\n\
+             A team member of ((service_name)) wants replies to their emails to come to this address. \
+             If this mailbox should receive them, open this link:\n\n((link))\n\n\
+             The link works once, for ((hours)) hours. If you do not expect this, ignore this email: \
+             the address will not be used.\n\n---\n\n\
+             Un membre de l’équipe de ((service_name)) souhaite que les réponses à ses courriels \
+             arrivent à cette adresse. Si cette boîte de réception doit les recevoir, ouvrez ce lien :\n\n\
+             ((link))\n\nLe lien fonctionne une seule fois, pendant ((hours)) heures. Si vous ne vous \
+             attendiez pas à ce courriel, ignorez-le : l’adresse ne sera pas utilisée.",
+        ),
+        (PlatformEmail::ReplyToVerification, Language::French) => (
+            "Vérifier l’adresse de réponse (français)",
+            "Vérifiez cette adresse de réponse / Verify this reply-to address",
+            "(English follows French.)\n\n\
+             Un membre de l’équipe de ((service_name)) souhaite que les réponses à ses courriels \
+             arrivent à cette adresse. Si cette boîte de réception doit les recevoir, ouvrez ce lien :\n\n\
+             ((link))\n\nLe lien fonctionne une seule fois, pendant ((hours)) heures. Si vous ne vous \
+             attendiez pas à ce courriel, ignorez-le : l’adresse ne sera pas utilisée.\n\n---\n\n\
+             A team member of ((service_name)) wants replies to their emails to come to this address. \
+             If this mailbox should receive them, open this link:\n\n((link))\n\n\
+             The link works once, for ((hours)) hours. If you do not expect this, ignore this email: \
+             the address will not be used.",
+        ),
     }
 }

@@ -1,15 +1,14 @@
 //! API integration and sending settings as members see them: API keys (manage_api_keys; a
-//! trial service cannot make a live key), the safelist (manage_api_keys) and reply-to
-//! addresses (manage_service), over the shared key, safelist and sender use cases.
+//! trial service cannot make a live key), the safelist (manage_api_keys) and removing reply-to
+//! addresses (manage_service; adding them is `reply_to`'s), over the shared key, safelist and
+//! sender use cases.
 
 use carillon_domain::{
-    ApiKey, ApiKeyId, EmailAddress, KeyType, MemberPermission, ReplyTo, ReplyToId, SafelistEntry,
-    ServiceId, User,
+    ApiKey, ApiKeyId, KeyType, MemberPermission, ReplyToId, SafelistEntry, ServiceId, User,
 };
 
 use super::TeamError;
 use crate::App;
-use crate::accounts::is_government_email;
 use crate::keys::{CreatedKey, KeyError};
 use crate::safelist::SafelistError;
 
@@ -120,62 +119,6 @@ impl App {
         self.record_change(actor.into(), Some(service), "safelist.updated", detail)
             .await?;
         Ok(saved)
-    }
-
-    /// The service's reply-to addresses (manage_service).
-    pub async fn service_reply_tos(
-        &self,
-        actor: &User,
-        service: ServiceId,
-    ) -> Result<Vec<ReplyTo>, TeamError> {
-        self.require(actor, service, MemberPermission::ManageService)
-            .await?;
-        self.reply_tos(service).await.map_err(TeamError::ReplyTo)
-    }
-
-    /// Adds a reply-to address (manage_service); the first, or one marked `default`, is the
-    /// default.
-    pub async fn add_service_reply_to(
-        &self,
-        actor: &User,
-        service: ServiceId,
-        email: &str,
-        default: bool,
-    ) -> Result<ReplyTo, TeamError> {
-        self.require(actor, service, MemberPermission::ManageService)
-            .await?;
-        self.check_reply_to_domain(service, email).await?;
-        let added = self
-            .add_reply_to(service, email, default)
-            .await
-            .map_err(TeamError::ReplyTo)?;
-        let detail = format!("reply_to={} default={}", added.id, added.is_default);
-        self.record_change(actor.into(), Some(service), "reply_to.added", detail)
-            .await?;
-        Ok(added)
-    }
-
-    /// GC Notify's rule: a government address, or one on the domain of a team member's.
-    async fn check_reply_to_domain(
-        &self,
-        service: ServiceId,
-        email: &str,
-    ) -> Result<(), TeamError> {
-        // An invalid address is the sender use case's to report, with its own message.
-        let Ok(address) = EmailAddress::parse(email) else {
-            return Ok(());
-        };
-        if is_government_email(&address, &self.settings().government_domains) {
-            return Ok(());
-        }
-        let domain = address.domain().to_lowercase();
-        for membership in self.store().members(service).await? {
-            let user = self.store().user(membership.user).await?;
-            if user.is_some_and(|u| u.email.domain().to_lowercase() == domain) {
-                return Ok(());
-            }
-        }
-        Err(TeamError::ReplyToDomainNotAllowed)
     }
 
     /// Removes a reply-to address (manage_service; the default goes last).

@@ -13,6 +13,7 @@ mod hooks;
 mod invites;
 mod mail;
 mod members;
+mod reply_to;
 mod services;
 mod token;
 
@@ -32,6 +33,7 @@ pub use invites::{
 };
 pub use mail::INVITATION_PATH;
 pub use members::Member;
+pub use reply_to::{REPLY_TO_LINK_VALIDITY, REPLY_TO_VERIFY_PATH};
 pub use services::CreateService;
 
 /// Who is acting: a signed-in person, or the operator at the command line (trusted as a
@@ -93,6 +95,12 @@ pub enum TeamError {
     /// A reply-to address must be a government address or share a team member's domain.
     #[error("a reply-to address must be a government address or on a team member's domain")]
     ReplyToDomainNotAllowed,
+    /// The address was added, but its verification email could not be sent.
+    #[error("the verification email could not be sent")]
+    ReplyToLinkNotSent,
+    /// The reply-to verification link is unknown, used, expired, or its address removed.
+    #[error("this verification link does not work")]
+    ReplyToLinkInvalid,
     #[error("you cannot invite yourself")]
     InviteYourself,
     #[error("this person is already a member of the service")]

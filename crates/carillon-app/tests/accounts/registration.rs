@@ -217,3 +217,38 @@ on_both_backends!(
     verification_links_expire,
     resetting_a_forgotten_password,
 );
+
+/// `government_domains` replaces GC Notify's list: a configured domain (and its subdomains)
+/// may register and the default ones may not; without it, the default list applies.
+#[tokio::test]
+async fn configured_government_domains_replace_the_default_list() {
+    use std::sync::Arc;
+
+    use carillon_app::{App, AppSettings};
+    use carillon_domain::SystemClock;
+
+    let store = TestStore::sqlite().await;
+    let app = |government_domains: Option<Vec<String>>| {
+        let defaults = AppSettings::default();
+        let settings = AppSettings {
+            government_domains: government_domains.unwrap_or(defaults.government_domains.clone()),
+            ..defaults
+        };
+        App::new(Arc::clone(&store.store), Arc::new(SystemClock), settings)
+    };
+    let configured = app(Some(vec!["agency.example.org".to_owned()]));
+    configured
+        .register(form("ada@dept.agency.example.org"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        configured.register(form("grace@canada.ca")).await,
+        Err(RegisterError::NotGovernmentEmail)
+    ));
+    let default = app(None);
+    assert!(matches!(
+        default.register(form("alan@agency.example.org")).await,
+        Err(RegisterError::NotGovernmentEmail)
+    ));
+    default.register(form("grace@canada.ca")).await.unwrap();
+}

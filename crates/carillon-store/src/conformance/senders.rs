@@ -18,6 +18,7 @@ pub async fn reply_tos_default_switching(store: &dyn Store) {
         email_address: address.to_owned(),
         is_default,
         archived: false,
+        verified: true,
     };
     let mut first = reply_to(ours.id, "first@example.gc.ca", true);
     let second = ReplyTo {
@@ -121,6 +122,7 @@ pub async fn senders_removed_are_archived(store: &dyn Store) {
         email_address: "gone@example.gc.ca".to_owned(),
         is_default: true,
         archived: false,
+        verified: true,
     };
     let kept = ReplyTo {
         id: ReplyToId::new(),

@@ -145,6 +145,11 @@ fn service_routes() -> Router<WebState> {
             get(reply_to::show_remove).post(reply_to::submit_remove),
         )
         .route(
+            "/services/{id}/settings/reply-to/{reply}/resend",
+            post(reply_to::resend),
+        )
+        .route("/reply-to/verify/{token}", get(reply_to::verify))
+        .route(
             "/services/{id}/go-live",
             get(go_live::show).post(go_live::submit),
         )

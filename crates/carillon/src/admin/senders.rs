@@ -14,7 +14,8 @@ use crate::output::{print_json, print_line};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ReplyToCommand {
-    /// Add a reply-to address (the first one becomes the default).
+    /// Add a reply-to address, verified at once: the operator vouches for it (the web app's
+    /// form emails a verification link instead). The first one becomes the default.
     Add {
         #[command(flatten)]
         service: ServiceArg,
@@ -125,7 +126,7 @@ pub(crate) async fn reply_to(store: Arc<dyn Store>, command: ReplyToCommand) -> 
             let entry = app.add_reply_to(service, &email, default).await?;
             if out.json {
                 print_json(
-                    &json!({"id": entry.id.to_string(), "email_address": entry.email_address, "is_default": entry.is_default}),
+                    &json!({"id": entry.id.to_string(), "email_address": entry.email_address, "is_default": entry.is_default, "verified": entry.verified}),
                 )
             } else {
                 print_line(&format!(
@@ -139,13 +140,18 @@ pub(crate) async fn reply_to(store: Arc<dyn Store>, command: ReplyToCommand) -> 
             print_list(
                 out.json,
                 &app.reply_tos(service).await?,
-                |r| json!({"id": r.id.to_string(), "email_address": r.email_address, "is_default": r.is_default}),
+                |r| json!({"id": r.id.to_string(), "email_address": r.email_address, "is_default": r.is_default, "verified": r.verified}),
                 |r| {
                     format!(
-                        "{}  {}{}",
+                        "{}  {}{}{}",
                         r.id,
                         r.email_address,
-                        default_mark(r.is_default)
+                        default_mark(r.is_default),
+                        if r.verified {
+                            ""
+                        } else {
+                            "  (waiting for verification)"
+                        }
                     )
                 },
             );

@@ -197,6 +197,24 @@ on_both_backends! {
         assert_eq!(messages(&body), vec![format!("email_reply_to_id {id} does not exist in database for service id {}", app.service.id)]);
     }
 
+    unverified_reply_to_is_refused(app) {
+        // Waiting for someone to open its verification link: named, but not usable yet.
+        let pending = carillon_domain::ReplyTo {
+            id: carillon_domain::ReplyToId::new(),
+            service_id: app.service.id,
+            email_address: "pending@example.gc.ca".to_owned(),
+            is_default: false,
+            archived: false,
+            verified: false,
+        };
+        app.store.add_reply_to(&pending).await.unwrap();
+        let id = pending.id;
+        let (status, body) = app.send_email(&app.live, "a@example.ca", json!({"email_reply_to_id": id.to_string()})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["errors"][0]["error"], "BadRequestError");
+        assert_eq!(messages(&body), vec![format!("email_reply_to_id {id} is not verified yet for service id {}", app.service.id)]);
+    }
+
     annual_limit_is_enforced(app) {
         let mut service = app.service.clone();
         service.email_annual_limit = 1;

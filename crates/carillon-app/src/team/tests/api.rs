@@ -164,15 +164,18 @@ async fn safelist_and_reply_tos(fx: &Fx) {
         .add_service_reply_to(&owner, service.id, other, false)
         .await;
     let partner_reply = partner_reply.unwrap();
-    assert!(partner_reply.is_default, "the first address is the default");
+    assert!(
+        !partner_reply.verified && !partner_reply.is_default,
+        "waiting for verification, so not the default yet"
+    );
     let added = fx
         .app
-        .add_service_reply_to(&owner, service.id, "reply@example.gc.ca", false)
+        .add_service_reply_to(&owner, service.id, "reply@example.gc.ca", true)
         .await;
     let added = added.unwrap();
     assert!(!added.is_default);
     let listed = fx.app.service_reply_tos(&owner, service.id).await.unwrap();
-    assert_eq!(listed, [partner_reply, added.clone()]);
+    assert_eq!(listed, [partner_reply.clone(), added.clone()]);
     let viewer = fx.user("Viewer", false).await;
     let membership = Membership {
         service: service.id,
@@ -191,6 +194,13 @@ async fn safelist_and_reply_tos(fx: &Fx) {
         .unwrap();
     let left = fx.app.service_reply_tos(&owner, service.id).await.unwrap();
     assert_eq!(left.len(), 1);
+    // The removed address's link no longer works.
+    let token = fx.reply_to_token("reply@example.gc.ca").await;
+    let refused = fx.app.verify_reply_to(&token).await;
+    assert!(
+        matches!(refused, Err(TeamError::ReplyToLinkInvalid)),
+        "{refused:?}"
+    );
 }
 
 /// Answers health checks with a fixed status and counts them.

@@ -8,17 +8,19 @@ mod api;
 mod golive;
 mod invites;
 mod members;
+mod reply_to;
 
 use std::sync::{Arc, Mutex};
 
 use carillon_domain::{
-    EmailAddress, EmailLocalPart, FixedClock, Language, SecondFactor, Service, User, UserId,
-    UserState,
+    EmailAddress, EmailLocalPart, FixedClock, Language, NotificationFilter, SecondFactor, Service,
+    User, UserId, UserState,
 };
 use carillon_test_support::stores::TestStore;
 use time::macros::datetime;
 
 use super::{CreateService, InvitationEmail, InvitationMailer};
+use crate::accounts::platform_service_id;
 use crate::{App, AppSettings};
 
 /// An app over a fresh store, with a clock the test moves.
@@ -82,6 +84,33 @@ impl Fx {
             )
             .await
             .unwrap()
+    }
+
+    /// The newest reply-to verification email to `to`: subject and body.
+    pub(super) async fn reply_to_email(&self, to: &str) -> String {
+        let filter = NotificationFilter {
+            limit: 100,
+            ..NotificationFilter::default()
+        };
+        let sent = self
+            .app
+            .store()
+            .notifications(platform_service_id(), &filter)
+            .await
+            .unwrap();
+        let email = sent.into_iter().find(|n| n.to == to).expect("an email");
+        format!("{}\n{}", email.subject.unwrap_or_default(), email.body)
+    }
+
+    /// The token of the newest reply-to verification link emailed to `to`.
+    pub(super) async fn reply_to_token(&self, to: &str) -> String {
+        let email = self.reply_to_email(to).await;
+        let prefix = "https://notify.example.ca/reply-to/verify/";
+        let start = email.find(prefix).expect("a link") + prefix.len();
+        email[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect()
     }
 
     /// The audit log's action codes for `service`, oldest first.

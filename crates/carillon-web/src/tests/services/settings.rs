@@ -157,18 +157,76 @@ async fn language_order_and_reply_to_addresses() {
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.title(), "Error: Reply-to email addresses – Carillon");
+    let private = fx
+        .post_as(&ada, &reply, &reply, &[("email", "help@gmail.com")])
+        .await;
+    assert_eq!(
+        private.status,
+        StatusCode::BAD_REQUEST,
+        "a refusal, not a 500"
+    );
+    assert!(private.body.contains("Enter a government email address"));
     let added = fx
         .post_as(&ada, &reply, &reply, &[("email", "help@example.gc.ca")])
         .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
-    let list = fx.get_as(&ada, &reply).await;
+    assert_eq!(location(&added), format!("{reply}?sent"));
+    let list = renders_in_both(
+        &fx,
+        &ada,
+        &format!("{reply}?sent"),
+        "Reply-to email addresses",
+    )
+    .await;
     assert!(list.body.contains("help@example.gc.ca"));
+    assert!(list.body.contains("We emailed a verification link"));
+    assert!(list.body.contains("Waiting for verification"));
     let rows = fx
         .app
         .service_reply_tos(&ada.user, service.id)
         .await
         .unwrap();
     assert_eq!(rows.len(), 1);
+    assert!(!rows[0].verified && !rows[0].is_default);
+
+    // Sending the link again replaces the first one.
+    let first = fx
+        .link_token("help@example.gc.ca", "/reply-to/verify/")
+        .await;
+    let resend = format!("{reply}/{}/resend", rows[0].id);
+    let resent = fx.post_as(&ada, &reply, &resend, &[]).await;
+    assert_eq!(resent.status, StatusCode::SEE_OTHER, "{}", resent.body);
+    assert_eq!(
+        fx.post_without_token(&ada, &resend).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let token = fx
+        .link_token("help@example.gc.ca", "/reply-to/verify/")
+        .await;
+    assert_ne!(first, token);
+    let stale = fx
+        .get_signed_out(&format!("/reply-to/verify/{first}?lang=fr"))
+        .await;
+    assert_eq!(stale.status, StatusCode::NOT_FOUND);
+    assert!(
+        stale.body.contains("Ce lien ne fonctionne pas"),
+        "{}",
+        stale.body
+    );
+    // Whoever opens the link verifies it: no sign-in needed.
+    let opened = fx
+        .get_signed_out(&format!("/reply-to/verify/{token}"))
+        .await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
+    assert!(opened.body.contains("Reply-to address verified"));
+    let again = fx
+        .get_signed_out(&format!("/reply-to/verify/{token}"))
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND, "single use");
+    let list = fx.get_as(&ada, &reply).await;
+    assert!(!list.body.contains("Waiting for verification"));
+    assert!(list.body.contains("Default"));
+
     let remove = format!("{reply}/{}/remove", rows[0].id);
     renders_in_both(&fx, &ada, &remove, "Remove this reply-to email address").await;
     let removed = fx.post_as(&ada, &remove, &remove, &[]).await;
