@@ -6,6 +6,9 @@ import './tests/sign-in.test.mjs';
 import './tests/accounts.test.mjs';
 import './tests/security.test.mjs';
 import './tests/service-pages.test.mjs';
+import './tests/team-flows.test.mjs';
+import './tests/api-keys.test.mjs';
+import './tests/accounts-admin.test.mjs';
 // Last: it reads what the server logged during the others.
 import './tests/logs.test.mjs';
 

@@ -6,4 +6,5 @@ export const PUBLIC_SCREENS = [
   { path: '/register/check-email', name: 'register-check-email' },
   { path: '/forgot-password', name: 'forgot-password', form: true },
   { path: '/forgot-password/check-email', name: 'forgot-password-check-email' },
+  { path: '/terms', name: 'terms' },
 ];

@@ -2,29 +2,12 @@
 // API keys, safelist, callbacks), the profile's, and the platform admin's: each in English and
 // French through axe with a screenshot, and each form's empty submission as its error state.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { before, describe, test } from 'node:test';
 
 import { linkIn } from '../lib/carillon.mjs';
 import { checkPage, withLang } from '../lib/browser.mjs';
 import { context, freshServer, run } from '../lib/fixture.mjs';
-import { LANGS, signIn, submitButton, submitEmptyAndCheck, visit } from '../lib/flows.mjs';
-
-/** Creates a service through the add-service page; resolves to its path (`/services/<id>`). */
-async function addService(page) {
-  await page.goto(withLang('/add-service', 'en'));
-  await page.locator('#language-en').check();
-  const name = `Browser ${randomBytes(4).toString('hex')}`;
-  await page.locator('input[name="name"]').fill(name);
-  await page.locator('input[name="email_from"]').fill(`browser.${randomBytes(4).toString('hex')}`);
-  await Promise.all([page.waitForNavigation(), submitButton(page).click()]);
-  // Adding a service returns to "your services", which links to the new one.
-  await page.goto(withLang('/services', 'en'));
-  const href = await page.getByRole('link', { name }).getAttribute('href');
-  const match = href?.match(/^\/services\/[0-9a-f-]{36}$/);
-  assert.ok(match, `"your services" should link to the new service, not ${href}`);
-  return match[0];
-}
+import { LANGS, addService, signIn, submitButton, submitEmptyAndCheck, visit } from '../lib/flows.mjs';
 
 // Screens under a service: [path below /services/<id>, screen name, has a form to submit empty].
 const SERVICE_SCREENS = [
@@ -50,6 +33,7 @@ const OTHER_SCREENS = [
   ['/profile', 'profile', false],
   ['/admin/services', 'admin-services', false],
   ['/admin/go-live', 'admin-go-live', false],
+  ['/admin/users', 'admin-users', true],
 ];
 
 describe('service, profile and platform admin screens', () => {
