@@ -7,6 +7,9 @@ import './tests/accounts.test.mjs';
 import './tests/security.test.mjs';
 import './tests/service-pages.test.mjs';
 import './tests/zoom.test.mjs';
+import './tests/team-flows.test.mjs';
+import './tests/api-keys.test.mjs';
+import './tests/accounts-admin.test.mjs';
 // Last: it reads what the server logged during the others.
 import './tests/logs.test.mjs';
 

@@ -130,20 +130,29 @@ export async function checkErrorState(page, name, lang) {
   await checkPage(page, `${name}-error`, lang);
 }
 
-/** Whether the focused element shows a focus outline (not `none`, not zero wide). */
+/**
+ * Whether the focused element shows a focus indicator: an outline (not `none`, not zero wide) or
+ * a box shadow. Also what the element is, for `tabTo`'s matchers (`inMain`: inside `main`).
+ */
 export async function focusOutline(page) {
   return page.evaluate(() => {
     const element = document.activeElement;
     const style = getComputedStyle(element);
+    const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
     return {
       tag: element.tagName.toLowerCase(),
       id: element.id,
       href: element.getAttribute('href'),
       name: element.getAttribute('name'),
+      type: element.getAttribute('type'),
+      value: element.value ?? null,
+      checked: element.checked ?? null,
+      inMain: Boolean(element.closest('main')),
       text: (element.innerText || element.value || '').trim().slice(0, 60),
       outlineStyle: style.outlineStyle,
       outlineWidth: style.outlineWidth,
-      visible: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+      boxShadow: style.boxShadow,
+      visible: outline || (style.boxShadow !== 'none' && style.boxShadow !== ''),
     };
   });
 }
@@ -156,7 +165,7 @@ export async function tabTo(page, matches, limit = 40) {
     if (focused.tag !== 'body') {
       assert.ok(
         focused.visible,
-        `focus on <${focused.tag}> "${focused.text}" is not visible (outline ${focused.outlineStyle} ${focused.outlineWidth})`,
+        `focus on <${focused.tag}> "${focused.text}" is not visible (outline ${focused.outlineStyle} ${focused.outlineWidth}, box-shadow ${focused.boxShadow})`,
       );
     }
     if (matches(focused)) return focused;

@@ -31,3 +31,10 @@ mkdirSync(outputDir, { recursive: true });
 
 /** Seconds to wait for the server's `/_status` after starting it. */
 export const startTimeoutMs = 1000 * Number(process.env.CARILLON_WEB_TESTS_START_TIMEOUT || 60);
+
+/**
+ * A Python with the official notifications-python-client (the virtualenv compat/run makes from
+ * compat/python/requirements.txt; scripts/browser-tests prepares it and sets this).
+ */
+export const python =
+  process.env.CARILLON_WEB_TESTS_PYTHON || path.join(homedir(), '.cache', 'carillon-compat', 'venv', 'bin', 'python');

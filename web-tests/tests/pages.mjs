@@ -6,6 +6,7 @@ export const PUBLIC_SCREENS = [
   { path: '/register/check-email', name: 'register-check-email' },
   { path: '/forgot-password', name: 'forgot-password', form: true },
   { path: '/forgot-password/check-email', name: 'forgot-password-check-email' },
+  { path: '/terms', name: 'terms' },
 ];
 
 // Screens under a service: [path below /services/<id>, screen name, has a form to submit empty].
@@ -33,4 +34,5 @@ export const SIGNED_IN_SCREENS = [
   ['/profile', 'profile', false],
   ['/admin/services', 'admin-services', false],
   ['/admin/go-live', 'admin-go-live', false],
+  ['/admin/users', 'admin-users', true],
 ];

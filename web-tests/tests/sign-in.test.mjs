@@ -120,7 +120,7 @@ describe('sign in', () => {
     }
   });
 
-  test('ten wrong passwords lock the account: the right one is then refused', async () => {
+  test('ten wrong passwords lock the account: the right one is then refused, as an unknown address is', async () => {
     // Eleven sign-ins: with the others in this group they would pass the per-client limit.
     await freshServer();
     const user = await run.carillon.createUser({ prefix: 'lockout' });
@@ -137,6 +137,12 @@ describe('sign in', () => {
       await checkErrorState(page, 'sign-in-locked', 'en');
       assert.equal(await page.locator('input[name="code"]').count(), 0, 'no code page for a locked account');
       assert.equal((await run.carillon.emailIds(user.email)).size, seen.size, 'no code sent to a locked account');
+      // The answer must not tell that the account exists (and is locked): the same page and words
+      // as for an address nobody has.
+      const locked = { url: page.url(), title: await page.title(), summary: await errorSummary(page) };
+      await page.goto('/sign-in');
+      await submitSignIn(page, `nobody-${Date.now()}@example.gc.ca`, user.password);
+      assert.deepEqual({ url: page.url(), title: await page.title(), summary: await errorSummary(page) }, locked);
     } finally {
       await ctx.close();
     }

@@ -120,6 +120,15 @@ pub(crate) struct Checkbox {
     pub(crate) label: Msg,
     pub(crate) checked: bool,
     pub(crate) error: Option<Msg>,
+    /// A link inside the label: what is agreed to must be readable from where it is agreed.
+    pub(crate) link: Option<CheckboxLink>,
+}
+
+/// A link in a checkbox's label.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CheckboxLink {
+    pub(crate) href: &'static str,
+    pub(crate) text: Msg,
 }
 
 impl Checkbox {
@@ -130,7 +139,17 @@ impl Checkbox {
             label,
             checked,
             error,
+            link: None,
         }
+    }
+
+    /// Links the terms of use (`/terms`) from the label.
+    pub(crate) fn terms_link(mut self) -> Self {
+        self.link = Some(CheckboxLink {
+            href: "/terms",
+            text: Msg("terms-read"),
+        });
+        self
     }
 }
 

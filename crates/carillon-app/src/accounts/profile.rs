@@ -131,6 +131,17 @@ impl App {
         id: UserId,
         suspended: bool,
     ) -> Result<User, AccountError> {
+        Ok(self.change_user_suspended(id, suspended, None).await?)
+    }
+
+    /// [`App::set_user_suspended`] for the use cases of each front door: `actor` is who did it
+    /// (a platform admin; `None` for the command line), kept in the audit record.
+    pub(crate) async fn change_user_suspended(
+        &self,
+        id: UserId,
+        suspended: bool,
+        actor: Option<UserId>,
+    ) -> Result<User, StoreError> {
         let mut user = self.store.user(id).await?.ok_or(StoreError::NotFound)?;
         user.state = if suspended {
             UserState::Suspended
@@ -139,6 +150,7 @@ impl App {
         };
         self.store.update_user(&user).await?;
         if suspended {
+            // Its sessions end now: a browser signed in as it is signed out at its next request.
             self.store.remove_user_sessions(id).await?;
         }
         let action = if suspended {
@@ -146,7 +158,8 @@ impl App {
         } else {
             "user.resumed"
         };
-        self.audit(Some(id), action, "").await?;
+        self.audit(actor.or(Some(id)), action, &format!("user={id}"))
+            .await?;
         Ok(user)
     }
 }

@@ -85,6 +85,12 @@ impl Session {
         }
     }
 
+    /// When this session (this id) began: for a signed-in session, when the sign-in completed.
+    pub fn started_at(&self) -> OffsetDateTime {
+        self.record.created_at
+    }
+
+    /// The session's stage: anonymous, awaiting a second factor, or signed in.
     pub fn stage(&self) -> SessionStage {
         self.record.stage
     }

@@ -112,16 +112,30 @@ impl App {
         Ok(())
     }
 
-    /// The user's latest completed sign-ins, newest first ("before you continue").
+    /// The signed-in user's completed sign-ins before this session's, newest first, at most
+    /// `limit` ("before you continue": the current sign-in is not news to its owner, the ones
+    /// before it are what they check). Empty when there is no one signed in.
     ///
     /// # Errors
     /// The store's.
-    pub async fn recent_sign_ins(
+    pub async fn previous_sign_ins(
         &self,
-        user: &User,
+        session: &Session,
         limit: u32,
     ) -> Result<Vec<SignInEvent>, AccountError> {
-        Ok(self.store.recent_sign_ins(user.id, limit).await?)
+        let Some(user) = session.user() else {
+            return Ok(Vec::new());
+        };
+        // The session was created (its id rotated) as the sign-in completed, just before the
+        // sign-in was recorded: what it records is at or after the session's start.
+        let started = session.started_at();
+        let mut events = self
+            .store
+            .recent_sign_ins(user.id, limit.saturating_add(1))
+            .await?;
+        events.retain(|event| event.at < started);
+        events.truncate(limit as usize);
+        Ok(events)
     }
 
     /// Counts a failed attempt: `Locked` when it was the last one allowed, else `Incorrect`.

@@ -141,4 +141,18 @@ impl App {
         }
         Ok(user)
     }
+
+    /// Suspends the account with this address (its sessions end at once: its next request is
+    /// signed out) or makes it active again.
+    ///
+    /// # Errors
+    /// `InvalidEmail`, `NotFound`, or the store's.
+    pub async fn set_user_suspended_by_email(
+        &self,
+        email: &str,
+        suspended: bool,
+    ) -> Result<User, UserAdminError> {
+        let user = self.user_by_email(email).await?;
+        Ok(self.set_user_suspended(user.id, suspended).await?)
+    }
 }

@@ -7,6 +7,7 @@
 
 mod access;
 mod admin;
+mod admin_users;
 mod api;
 mod golive;
 mod hooks;

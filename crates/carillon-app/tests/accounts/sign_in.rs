@@ -82,9 +82,9 @@ async fn sign_in_with_an_emailed_code(fx: Fixture) {
     // Where to go after signing in survives both rotations.
     let reopened = fx.app.open_session(Some(&signed_in)).await.unwrap();
     assert_eq!(reopened.data("next"), Some(&serde_json::json!("/services")));
-    let history = fx.app.recent_sign_ins(&user, 5).await.unwrap();
-    assert_eq!(history.len(), 1);
-    assert_eq!(history[0].second_factor, SecondFactor::EmailCode);
+    // The sign-in just made is not "a previous sign-in" of its own session.
+    let history = fx.app.previous_sign_ins(&reopened, 5).await.unwrap();
+    assert!(history.is_empty(), "{history:?}");
     assert!(
         fx.audit_actions()
             .await
@@ -104,6 +104,16 @@ async fn sign_in_with_an_emailed_code(fx: Fixture) {
             Err(CodeError::Incorrect)
         ));
     }
+
+    // A later sign-in shows the first one, and not itself.
+    fx.advance(5);
+    fx.app.resend_code(&again).await.unwrap();
+    let latest = fx.code_sent_to("ada@canada.ca").await;
+    fx.app.verify_email_code(&mut again, &latest).await.unwrap();
+    let history = fx.app.previous_sign_ins(&again, 5).await.unwrap();
+    assert_eq!(history.len(), 1, "{history:?}");
+    assert_eq!(history[0].second_factor, SecondFactor::EmailCode);
+    assert!(history[0].at < again.started_at());
 }
 
 async fn codes_expire_and_resending_replaces_them(fx: Fixture) {

@@ -13,6 +13,7 @@ const PAGES: &[(&str, &str)] = &[
     ("/forgot-password", "Forgot your password"),
     ("/forgot-password/check-email", "Check your email"),
     ("/new-password/a-token", "Choose a new password"),
+    ("/terms", "Terms of use"),
 ];
 
 #[tokio::test]
@@ -123,4 +124,19 @@ async fn a_password_is_never_sent_back() {
     .await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert!(!answer.body.contains("hunter2-secret"));
+}
+
+#[tokio::test]
+async fn the_terms_are_linked_from_where_they_are_agreed_to() {
+    let (router, _store) = web().await;
+    let register = get(&router, "/register").await;
+    let label = register
+        .body
+        .split("<label class=\"checkbox-label\" for=\"terms\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</label>").next())
+        .unwrap_or_else(|| panic!("no terms checkbox: {}", register.body));
+    assert!(label.contains("<a href=\"/terms\">"), "{label}");
+    let terms = get(&router, "/terms?lang=fr").await;
+    assert!(terms.body.contains("peut les remplacer"), "{}", terms.body);
 }

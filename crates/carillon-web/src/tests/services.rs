@@ -19,6 +19,7 @@ use super::{Answer, get, post, send};
 use crate::{CookieMode, WebSettings, WebState};
 
 mod admin;
+mod admin_users;
 mod go_live;
 mod invitation;
 mod settings;

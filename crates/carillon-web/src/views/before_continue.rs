@@ -1,5 +1,5 @@
-//! "Before you continue" (A3): once per session after the second factor, the account's last
-//! sign-ins (so a person notices one that was not theirs) and the terms to agree to.
+//! "Before you continue" (A3): once per session after the second factor, the account's sign-ins
+//! before this one (so a person notices one that was not theirs) and the terms to agree to.
 
 use askama::Template;
 use axum::Form;
@@ -47,10 +47,14 @@ fn factor(factor: SecondFactor) -> Msg {
 }
 
 async fn render(ctx: &Ctx, problems: Vec<Problem>) -> Response {
-    let Some(user) = &ctx.user else {
+    if ctx.user.is_none() {
         return see_other(&ctx.keep_next("/sign-in"));
+    }
+    let previous = {
+        let session = ctx.session.0.lock().await;
+        ctx.state.app.previous_sign_ins(&session, SHOWN).await
     };
-    let events = match ctx.state.app.recent_sign_ins(user, SHOWN).await {
+    let events = match previous {
         Ok(events) => events,
         Err(error) => return server_error_page(ctx, &error),
     };
@@ -62,7 +66,8 @@ async fn render(ctx: &Ctx, problems: Vec<Problem>) -> Response {
             factor: factor(event.second_factor),
         })
         .collect();
-    let checkbox = Checkbox::new("terms", Msg("continue-terms-agree"), false, &problems);
+    let checkbox =
+        Checkbox::new("terms", Msg("continue-terms-agree"), false, &problems).terms_link();
     let form = FormView::new(
         ctx.keep_next("/sign-in/continue"),
         Msg("continue-submit"),

@@ -93,12 +93,15 @@ fn view(
     .field(text("annual_email", Msg("golive-annual-email")))
     .field(text("daily_sms", Msg("golive-daily-sms")))
     .field(text("annual_sms", Msg("golive-annual-sms")))
-    .checkbox(Checkbox::new(
-        "terms",
-        Msg("golive-terms"),
-        !field(typed, "terms").is_empty(),
-        &problems,
-    ));
+    .checkbox(
+        Checkbox::new(
+            "terms",
+            Msg("golive-terms"),
+            !field(typed, "terms").is_empty(),
+            &problems,
+        )
+        .terms_link(),
+    );
     let recipients_error = problems
         .iter()
         .find(|p| p.field == "internal")

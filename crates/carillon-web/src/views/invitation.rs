@@ -88,12 +88,15 @@ fn register_page(
             .hint(Msg("register-password-hint"))
             .problems(&problems),
     )
-    .checkbox(Checkbox::new(
-        "terms",
-        Msg("register-terms"),
-        input.terms.is_some(),
-        &problems,
-    ));
+    .checkbox(
+        Checkbox::new(
+            "terms",
+            Msg("register-terms"),
+            input.terms.is_some(),
+            &problems,
+        )
+        .terms_link(),
+    );
     let erred = !problems.is_empty();
     let page = RegisterView {
         page: ctx.page(Msg("invitation-register-title"), problems),

@@ -2,6 +2,7 @@
 //! `templates/<module>/`.
 
 mod add_service;
+mod admin_users;
 mod api_keys;
 mod authenticator;
 mod before_continue;
@@ -25,6 +26,7 @@ mod sign_in;
 mod sign_out;
 mod signed_in;
 mod team;
+mod terms;
 
 use askama::Template;
 use axum::Router;
@@ -61,6 +63,7 @@ pub(crate) fn routes() -> Router<WebState> {
             get(add_service::show).post(add_service::submit),
         )
         .route("/register", get(register::show).post(register::submit))
+        .route("/terms", get(terms::show))
         .route("/register/check-email", get(register::check_email))
         .route("/verify-email/{token}", get(register::verify_email))
         .route(
@@ -173,6 +176,19 @@ fn admin_routes() -> Router<WebState> {
             get(platform_admin::show_suspend).post(platform_admin::submit_suspend),
         )
         .route("/admin/services/{id}/resume", post(platform_admin::resume))
+        .route(
+            "/admin/users",
+            get(admin_users::show_find).post(admin_users::submit_find),
+        )
+        .route("/admin/users/{id}", get(admin_users::show_user))
+        .route(
+            "/admin/users/{id}/suspend",
+            get(admin_users::show_suspend).post(admin_users::submit_suspend),
+        )
+        .route(
+            "/admin/users/{id}/resume",
+            get(admin_users::show_resume).post(admin_users::submit_resume),
+        )
         .route("/admin/go-live", get(platform_admin::requests))
         .route("/admin/go-live/{id}/approve", post(platform_admin::approve))
         .route("/admin/go-live/{id}/reject", post(platform_admin::reject))

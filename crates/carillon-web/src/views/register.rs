@@ -45,12 +45,15 @@ fn register_page(ctx: &Ctx, input: &RegisterInput, problems: Vec<Problem>) -> Fo
                 .hint(Msg("register-password-hint"))
                 .problems(&problems),
         )
-        .checkbox(Checkbox::new(
-            "terms",
-            Msg("register-terms"),
-            input.terms.is_some(),
-            &problems,
-        ));
+        .checkbox(
+            Checkbox::new(
+                "terms",
+                Msg("register-terms"),
+                input.terms.is_some(),
+                &problems,
+            )
+            .terms_link(),
+        );
     FormPage::new(ctx.page(Msg("register-title"), problems), form)
 }
 

@@ -38,6 +38,13 @@ async fn home(m: &Member, id: ServiceId) -> Result<HomeView, TeamError> {
             ));
         }
     }
+    // API keys, safelist and callbacks were reachable only by typing their address.
+    if held.contains(&MemberPermission::ManageApiKeys) {
+        links.push(Link::new(
+            format!("/services/{id}/api"),
+            Msg("api-hub-title"),
+        ));
+    }
     Ok(HomeView {
         page: m.ctx.page(Msg("home-title"), Vec::new()),
         name: service.name,

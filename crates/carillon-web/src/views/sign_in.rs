@@ -1,5 +1,5 @@
-//! Sign in (A1): email address and password; one vague error for a wrong address or
-//! password, a message for a locked account, `?next=` carried to the page after sign-in.
+//! Sign in (A1): email address and password; one vague error for a wrong address, a wrong
+//! password or a locked account, `?next=` carried to the page after sign-in.
 
 use askama::Template;
 use axum::Form;
@@ -91,8 +91,10 @@ pub(crate) async fn submit(ctx: Ctx, Form(input): Form<SignInInput>) -> Response
             Ok(SignInNext::EmailCode) => return see_other(&ctx.keep_next("/sign-in/code")),
             Ok(SignInNext::Totp) => return see_other(&ctx.keep_next("/sign-in/totp")),
             Ok(SignInNext::SecurityKey) => Msg("security-key-unavailable"),
-            Err(SignInError::Incorrect) => Msg("sign-in-error-incorrect"),
-            Err(SignInError::Locked) => Msg("sign-in-error-locked"),
+            // A locked account gets the answer an unknown address gets: telling it apart would
+            // confirm to whoever guessed ten passwords that the account exists. Its owner learns
+            // of the lock by resetting the password, which unlocks it.
+            Err(SignInError::Incorrect | SignInError::Locked) => Msg("sign-in-error-incorrect"),
             Err(SignInError::NotVerified) => Msg("sign-in-error-not-verified"),
             Err(SignInError::Failed(error)) => return server_error_page(&ctx, &error),
         };

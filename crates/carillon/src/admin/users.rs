@@ -1,6 +1,6 @@
-//! `carillon user …`: the first account, a forgotten password, platform admins. Passwords
-//! are read from standard input (never from the command line, where `ps` shows them) or
-//! generated and printed once.
+//! `carillon user …`: the first account, a forgotten password, platform admins, suspending
+//! an account. Passwords are read from standard input (never from the command line, where `ps`
+//! shows them) or generated and printed once.
 
 use std::io::Read;
 use std::sync::Arc;
@@ -53,6 +53,16 @@ pub(crate) enum UserCommand {
         email: String,
         #[arg(long)]
         revoke: bool,
+    },
+    /// Suspend an account: it cannot sign in, and its sessions end at once.
+    Suspend {
+        #[arg(long)]
+        email: String,
+    },
+    /// Make a suspended account active again.
+    Resume {
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -151,6 +161,17 @@ pub(crate) async fn user(store: Arc<dyn Store>, command: UserCommand) -> Result<
                 "is no longer"
             };
             print_line(&format!("{} {what} a platform admin", user.email.as_str()));
+        }
+        UserCommand::Suspend { email } => {
+            let user = app.set_user_suspended_by_email(&email, true).await?;
+            print_line(&format!(
+                "{} is suspended; its sessions have ended",
+                user.email.as_str()
+            ));
+        }
+        UserCommand::Resume { email } => {
+            let user = app.set_user_suspended_by_email(&email, false).await?;
+            print_line(&format!("{} is active again", user.email.as_str()));
         }
     }
     Ok(())

@@ -1,6 +1,6 @@
 //! `carillon user …` end to end: create with a password on standard input or a generated one
-//! printed once, list (text and JSON), set a password, grant and revoke platform admin, and
-//! the errors for a duplicate address, a weak password and an unknown account.
+//! printed once, list (text and JSON), set a password, grant and revoke platform admin, suspend
+//! and resume, and the errors for a duplicate address, a weak password and an unknown account.
 
 use std::io::Write;
 use std::path::Path;
@@ -177,4 +177,37 @@ fn users_are_created_listed_and_changed() {
         Some("a new passphrase"),
     );
     assert!(unknown.contains("no account"), "{unknown}");
+}
+
+#[test]
+fn accounts_are_suspended_and_resumed() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    ok(
+        dir,
+        &[
+            "user",
+            "create",
+            "--email",
+            "ada@canada.ca",
+            "--name",
+            "Ada Lovelace",
+            "--password-stdin",
+        ],
+        Some("a long enough passphrase\n"),
+    );
+    let suspended = ok(dir, &["user", "suspend", "--email", "ADA@canada.ca"], None);
+    assert!(suspended.contains("suspended"), "{suspended}");
+    assert_eq!(users(dir)[0]["state"], "suspended");
+    let resumed = ok(dir, &["user", "resume", "--email", "ada@canada.ca"], None);
+    assert!(resumed.contains("active again"), "{resumed}");
+    assert_eq!(users(dir)[0]["state"], "active");
+    let unknown = fails(
+        dir,
+        &["user", "suspend", "--email", "nobody@canada.ca"],
+        None,
+    );
+    assert!(unknown.contains("no account"), "{unknown}");
+    let invalid = fails(dir, &["user", "resume", "--email", "not an address"], None);
+    assert!(invalid.contains("not a valid email address"), "{invalid}");
 }

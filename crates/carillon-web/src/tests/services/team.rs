@@ -245,10 +245,12 @@ async fn the_service_home_links_to_what_the_member_may_use() {
     assert!(page.body.contains("Passport renewals"));
     assert!(page.body.contains(&format!("{home}/settings\"")));
     assert!(page.body.contains(&format!("{home}/go-live\"")));
+    assert!(page.body.contains(&format!("{home}/api\"")));
     let member = fx.get_as(&grace, &home).await;
     assert_eq!(member.status, StatusCode::OK);
     assert!(member.body.contains(&format!("{home}/team\"")));
     assert!(!member.body.contains(&format!("{home}/settings\"")));
+    assert!(!member.body.contains(&format!("{home}/api\"")));
     let stranger = fx.person("Linus", false).await;
     assert_eq!(
         fx.get_as(&stranger, &home).await.status,
