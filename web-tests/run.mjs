@@ -6,6 +6,7 @@ import './tests/sign-in.test.mjs';
 import './tests/accounts.test.mjs';
 import './tests/security.test.mjs';
 import './tests/service-pages.test.mjs';
+import './tests/security-keys.test.mjs';
 // Last: it reads what the server logged during the others.
 import './tests/logs.test.mjs';
 

@@ -25,6 +25,7 @@ mod outbox;
 mod receipts;
 #[cfg(test)]
 mod scratch;
+mod security_keys;
 mod senders;
 mod services;
 mod sessions;

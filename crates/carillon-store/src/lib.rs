@@ -10,6 +10,7 @@ pub mod conformance;
 mod delivery;
 mod jobs;
 mod limits;
+mod security_keys;
 #[doc(hidden)]
 pub mod support;
 mod traits;
@@ -27,6 +28,7 @@ pub use callbacks::{
 pub use delivery::{Claim, OutboxMessage, Outcome, Receipt, ReceiptOutcome};
 pub use jobs::{JobOutcome, JobRow, JobRows, job_counters, job_rows_amount};
 pub use limits::{Counter, CounterLimit, InsertOutcome, Period, RateLimit};
+pub use security_keys::{SecurityKeyRecord, SecurityKeyStore};
 pub use traits::{
     CallbackStore, DeliveryStore, HousekeepingStore, JobStore, KeyStore, NotificationStore,
     OutboxStore, SenderStore, ServiceStore, TemplateStore,
@@ -36,8 +38,8 @@ pub use traits::{
 pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CallbackStore, DeliveryStore, HousekeepingStore, JobStore,
-        KeyStore, NotificationStore, OutboxStore, SenderStore, ServiceStore, SessionStore, Store,
-        TeamStore, TemplateStore,
+        KeyStore, NotificationStore, OutboxStore, SecurityKeyStore, SenderStore, ServiceStore,
+        SessionStore, Store, TeamStore, TemplateStore,
     };
 }
 
@@ -81,6 +83,7 @@ pub trait Store:
     + CallbackStore
     + AccountStore
     + SessionStore
+    + SecurityKeyStore
     + TeamStore
     + AuditStore
     + std::fmt::Debug
@@ -101,6 +104,7 @@ impl<T> Store for T where
         + CallbackStore
         + AccountStore
         + SessionStore
+        + SecurityKeyStore
         + TeamStore
         + AuditStore
         + std::fmt::Debug

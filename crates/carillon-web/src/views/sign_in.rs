@@ -90,7 +90,9 @@ pub(crate) async fn submit(ctx: Ctx, Form(input): Form<SignInInput>) -> Response
         let message = match outcome {
             Ok(SignInNext::EmailCode) => return see_other(&ctx.keep_next("/sign-in/code")),
             Ok(SignInNext::Totp) => return see_other(&ctx.keep_next("/sign-in/totp")),
-            Ok(SignInNext::SecurityKey) => Msg("security-key-unavailable"),
+            Ok(SignInNext::SecurityKey) => {
+                return see_other(&ctx.keep_next("/sign-in/security-key"));
+            }
             Err(SignInError::Incorrect) => Msg("sign-in-error-incorrect"),
             Err(SignInError::Locked) => Msg("sign-in-error-locked"),
             Err(SignInError::NotVerified) => Msg("sign-in-error-not-verified"),
