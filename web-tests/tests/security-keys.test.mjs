@@ -72,7 +72,8 @@ describe('security keys', () => {
         await page.goto(withLang('/sign-in/security-key', lang));
         await checkPage(page, 'security-key-sign-in', lang);
       }
-      await page.goto('/sign-in/security-key');
+      // The language chosen last stays with the session: back to English.
+      await page.goto(withLang('/sign-in/security-key', 'en'));
 
       // The key's answer altered on its way: the server refuses it with a clear error, not a 500.
       const tamper = async (route) => {
@@ -134,7 +135,7 @@ describe('security keys', () => {
         await checkPage(page, 'security-key-sign-in-no-js', lang);
       }
       // Sent without the key's answer: a clear error.
-      await page.goto('/sign-in/security-key');
+      await page.goto(withLang('/sign-in/security-key', 'en'));
       await Promise.all([page.waitForNavigation(), submitButton(page, KEY_FORM).click()]);
       assert.match(await errorSummary(page), /need JavaScript/);
       await checkPage(page, 'security-key-no-js-error', 'en');
@@ -154,7 +155,7 @@ describe('security keys', () => {
         await checkErrorState(page, 'security-keys-add', lang);
       }
       // Removing: the confirmation, refused while keys are the factor.
-      await page.goto('/profile/security-keys');
+      await page.goto(withLang('/profile/security-keys', 'en'));
       await Promise.all([page.waitForNavigation(), page.locator('main table a').first().click()]);
       await checkPage(page, 'security-keys-remove', 'en');
       await Promise.all([page.waitForNavigation(), submitButton(page).click()]);
