@@ -57,21 +57,27 @@ export class Carillon {
   /** Processes started in this run, to name their logs. */
   static started = 0;
 
-  /** Starts `carillon serve --role all` (web pages, API and a worker delivering to the outbox). */
-  static async start() {
+  /**
+   * Starts `carillon serve --role all` (web pages, API and a worker delivering to the outbox).
+   * `publicHost: 'localhost'` makes `http://localhost:<port>` its public address and the
+   * browser's: WebAuthn refuses an IP address as relying party id.
+   */
+  static async start({ publicHost = null } = {}) {
     const work = mkdtempSync(path.join(tmpdir(), 'carillon-web-tests-'));
     const dataDir = path.join(work, 'data');
     const port = await freePort();
     Carillon.started += 1;
     const logPath = path.join(settings.outputDir, `carillon-${Carillon.started}.log`);
     const log = openSync(logPath, 'w');
-    const child = spawn(
-      settings.carillonBin,
-      ['serve', '--role', 'all', '--listen', `127.0.0.1:${port}`],
-      { env: carillonEnv(dataDir), stdio: ['ignore', log, log] },
-    );
-    const carillon = new Carillon(child, work, dataDir, `http://127.0.0.1:${port}`, logPath);
-    await carillon.#waitUntilServing();
+    const args = ['serve', '--role', 'all', '--listen', `127.0.0.1:${port}`];
+    const baseUrl = publicHost ? `http://${publicHost}:${port}` : `http://127.0.0.1:${port}`;
+    if (publicHost) args.push('--public-url', baseUrl);
+    const child = spawn(settings.carillonBin, args, {
+      env: carillonEnv(dataDir),
+      stdio: ['ignore', log, log],
+    });
+    const carillon = new Carillon(child, work, dataDir, baseUrl, logPath);
+    await carillon.#waitUntilServing(`http://127.0.0.1:${port}`);
     return carillon;
   }
 
@@ -87,7 +93,8 @@ export class Carillon {
     });
   }
 
-  async #waitUntilServing() {
+  /** Polls `/_status` at `origin` (the loopback address: `localhost` may resolve to ::1 first). */
+  async #waitUntilServing(origin) {
     const deadline = Date.now() + settings.startTimeoutMs;
     while (Date.now() < deadline) {
       if (this.exited) {
@@ -96,7 +103,7 @@ export class Carillon {
         );
       }
       try {
-        const response = await fetch(`${this.baseUrl}/_status`);
+        const response = await fetch(`${origin}/_status`);
         if (response.ok) return;
       } catch {
         // Not listening yet.

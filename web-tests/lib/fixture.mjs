@@ -19,13 +19,14 @@ before(async () => {
  * Replaces the server with a new process (SQLite: a new data directory; PostgreSQL: the same
  * database). The server limits sign-ins, codes and emails per client and per process (20 sign-ins
  * in 5 minutes, 5 emails in 15), and every browser here is the same client, 127.0.0.1: each group
- * of tests starts with fresh counts instead of meeting a 429 meant for an attacker.
+ * of tests starts with fresh counts instead of meeting a 429 meant for an attacker. `options` go to
+ * `Carillon.start` (`{ publicHost: 'localhost' }` for WebAuthn).
  */
-export async function freshServer() {
+export async function freshServer(options) {
   const old = run.carillon;
   run.carillon = null;
   await old.stop();
-  run.carillon = await Carillon.start();
+  run.carillon = await Carillon.start(options);
   run.logs.push(run.carillon.logPath);
 }
 

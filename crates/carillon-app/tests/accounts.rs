@@ -1,5 +1,5 @@
 //! The accounts use cases on both backends: sessions, sign-in with each second factor,
-//! lockout, registration, verification and password resets, with the platform's emails read
+//! security keys, lockout, registration, verification and password resets, with the platform's emails read
 //! back from the notifications the pipeline stored.
 //!
 //! PostgreSQL needs `CARILLON_TEST_POSTGRES_URL`; see `carillon_test_support::stores`.
@@ -13,6 +13,8 @@ mod fixture;
 mod profile;
 #[path = "accounts/registration.rs"]
 mod registration;
+#[path = "accounts/security_keys.rs"]
+mod security_keys;
 #[path = "accounts/sessions.rs"]
 mod sessions;
 #[path = "accounts/sign_in.rs"]

@@ -9,7 +9,8 @@
 //! `gcntfy-…` key strings and [`jwt`] checks the HS256 tokens GC Notify's clients send.
 //! For the web app, [`password`] hashes passwords with Argon2id, [`totp`] computes
 //! authenticator codes, and [`token`] makes session ids, codes and link tokens and hashes them
-//! under a subkey of their own.
+//! under a subkey of their own, and [`webauthn`] checks security keys' registrations and
+//! signatures.
 //!
 //! The crate is a leaf: it depends on no other Carillon crate, so identifiers cross its
 //! boundary as text.
@@ -22,6 +23,7 @@ mod master_key;
 pub mod password;
 pub mod token;
 pub mod totp;
+pub mod webauthn;
 
 use thiserror::Error;
 

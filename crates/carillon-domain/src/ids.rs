@@ -78,6 +78,8 @@ id! {
     UserId;
     /// An invitation to join a service.
     InvitationId;
+    /// A security key (WebAuthn credential) of a user.
+    SecurityKeyId;
 }
 
 #[cfg(test)]

@@ -24,8 +24,8 @@ pub use account::{
 pub use api_key::{ApiKey, KeyType, NewApiKey};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{
-    ApiKeyId, IdError, InvitationId, JobId, NotificationId, ReplyToId, SafelistId, ServiceId,
-    SmsSenderId, TemplateId, UserId,
+    ApiKeyId, IdError, InvitationId, JobId, NotificationId, ReplyToId, SafelistId, SecurityKeyId,
+    ServiceId, SmsSenderId, TemplateId, UserId,
 };
 pub use job::{Job, JobStatus, NewJob, UnknownJobStatus};
 pub use language::Language;

@@ -26,6 +26,7 @@ mod receipts;
 mod reply_to_verification;
 #[cfg(test)]
 mod scratch;
+mod security_keys;
 mod senders;
 mod services;
 mod sessions;

@@ -24,6 +24,7 @@ mod migrations;
 mod notifications;
 mod outbox;
 mod receipts;
+mod security_keys;
 mod reply_to_verification;
 mod senders;
 mod services;

@@ -46,8 +46,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "accounts",
         include_str!("../migrations/0009_accounts.sql"),
     ),
-    // 0010 is another change's, landing separately; sqlx applies a missing lower version
-    // whenever it appears.
+    (
+        10,
+        "security keys",
+        include_str!("../migrations/0010_security_keys.sql"),
+    ),
     (
         11,
         "reply to verification",

@@ -34,6 +34,7 @@ mod people;
 mod receipts;
 mod references;
 mod retention;
+mod security_keys;
 mod senders;
 mod senders_verification;
 mod services;
@@ -59,6 +60,7 @@ pub use outbox::*;
 pub use receipts::*;
 pub use references::*;
 pub use retention::*;
+pub use security_keys::*;
 pub use senders::*;
 pub use senders_verification::*;
 pub use services::*;
@@ -162,6 +164,9 @@ macro_rules! conformance_tests {
             sessions_touched_and_removed,
             sessions_of_a_user_removed,
             sessions_purged_when_idle_or_too_old,
+            security_keys_round_trip_listed_and_unique,
+            security_keys_removed_by_their_user_only,
+            security_key_uses_move_the_counter_forward_once,
             memberships_added_replaced_and_removed,
             memberships_in_join_order_and_per_user,
             invitations_round_trip_by_id_and_token,

@@ -10,6 +10,7 @@ pub mod conformance;
 mod delivery;
 mod jobs;
 mod limits;
+mod security_keys;
 mod senders;
 #[doc(hidden)]
 pub mod support;
@@ -28,6 +29,7 @@ pub use callbacks::{
 pub use delivery::{Claim, OutboxMessage, Outcome, Receipt, ReceiptOutcome};
 pub use jobs::{JobOutcome, JobRow, JobRows, job_counters, job_rows_amount};
 pub use limits::{Counter, CounterLimit, InsertOutcome, Period, RateLimit};
+pub use security_keys::{SecurityKeyRecord, SecurityKeyStore};
 pub use senders::ReplyToVerification;
 pub use traits::{
     CallbackStore, DeliveryStore, HousekeepingStore, JobStore, KeyStore, NotificationStore,
@@ -38,8 +40,8 @@ pub use traits::{
 pub mod prelude {
     pub use crate::{
         AccountStore, AuditStore, CallbackStore, DeliveryStore, HousekeepingStore, JobStore,
-        KeyStore, NotificationStore, OutboxStore, SenderStore, ServiceStore, SessionStore, Store,
-        TeamStore, TemplateStore,
+        KeyStore, NotificationStore, OutboxStore, SecurityKeyStore, SenderStore, ServiceStore,
+        SessionStore, Store, TeamStore, TemplateStore,
     };
 }
 
@@ -83,6 +85,7 @@ pub trait Store:
     + CallbackStore
     + AccountStore
     + SessionStore
+    + SecurityKeyStore
     + TeamStore
     + AuditStore
     + std::fmt::Debug
@@ -103,6 +106,7 @@ impl<T> Store for T where
         + CallbackStore
         + AccountStore
         + SessionStore
+        + SecurityKeyStore
         + TeamStore
         + AuditStore
         + std::fmt::Debug

@@ -44,7 +44,7 @@ fn build(state: WebState, fallback: bool) -> Router {
         ));
     let mut routes = Router::new()
         .merge(pages)
-        .route(assets::STYLESHEET_ROUTE, get(assets::stylesheet));
+        .route(assets::STATIC_ROUTE, get(assets::static_file));
     if fallback {
         routes = routes.fallback(views::errors::not_found);
     }

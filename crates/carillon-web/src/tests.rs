@@ -24,6 +24,7 @@ mod flows;
 mod pages;
 mod profile_pages;
 mod security;
+mod security_key_pages;
 mod services;
 
 /// The web app over a fresh SQLite store (kept alive by the returned store).

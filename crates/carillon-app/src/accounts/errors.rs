@@ -56,8 +56,14 @@ pub enum CodeError {
     /// That was the last allowed attempt: the sign-in ended and the account is locked.
     #[error("the account is locked after too many failed sign-ins")]
     Locked,
-    #[error("no authenticator app is set up for this account")]
+    #[error("no authenticator app or security key is set up for this account")]
     NoAuthenticator,
+    /// The security key page was sent without the key's answer (no JavaScript).
+    #[error("the browser sent no security key answer")]
+    NoKeyResponse,
+    /// The server's public address is not a domain name, which WebAuthn requires.
+    #[error("security keys need the server's public address to be a domain name")]
+    KeysUnavailable,
     #[error(transparent)]
     Failed(#[from] AccountError),
 }
@@ -148,6 +154,44 @@ pub enum EmailChangeError {
 }
 
 impl From<StoreError> for EmailChangeError {
+    fn from(error: StoreError) -> Self {
+        Self::Failed(error.into())
+    }
+}
+
+/// Why registering, listing or removing a security key failed.
+#[derive(Debug, Error)]
+pub enum SecurityKeyError {
+    #[error("sign in first")]
+    NotSignedIn,
+    #[error("enter a name for the key")]
+    NameMissing,
+    #[error("the key's name is too long")]
+    NameTooLong,
+    /// The form was sent without the key's answer (no JavaScript).
+    #[error("the browser sent no security key answer")]
+    NoResponse,
+    /// No ceremony in this session, or it expired, or its answer was already used.
+    #[error("start again")]
+    NotStarted,
+    /// The browser's answer did not pass WebAuthn's checks.
+    #[error("the security key's answer was refused: {0}")]
+    Refused(carillon_crypto::webauthn::WebauthnError),
+    #[error("this security key is already registered")]
+    AlreadyRegistered,
+    #[error("no such security key")]
+    NotFound,
+    /// Removing it would leave security keys as the second factor with none registered.
+    #[error("the last security key cannot be removed while keys are the second factor")]
+    LastKey,
+    /// The server's public address is not a domain name, which WebAuthn requires.
+    #[error("security keys need the server's public address to be a domain name")]
+    Unavailable,
+    #[error(transparent)]
+    Failed(#[from] AccountError),
+}
+
+impl From<StoreError> for SecurityKeyError {
     fn from(error: StoreError) -> Self {
         Self::Failed(error.into())
     }

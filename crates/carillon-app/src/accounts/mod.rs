@@ -1,5 +1,5 @@
 //! People who use the web app: browser sessions, signing in with a password and a second
-//! factor, registration, email verification, password resets, authenticator setup, and the
+//! factor (an emailed code, an authenticator app or a security key), registration, email verification, password resets, authenticator setup, and the
 //! platform emails (codes and links) sent through Carillon's own notification pipeline.
 //!
 //! Bearer secrets (session ids, codes, link tokens) are stored only as keyed hashes
@@ -15,6 +15,8 @@ mod policy;
 mod profile;
 mod registration;
 mod second_factor;
+mod security_key_sign_in;
+mod security_keys;
 pub mod sessions;
 mod sign_in;
 mod throttle;
@@ -22,8 +24,8 @@ mod totp_setup;
 mod users;
 
 pub use errors::{
-    AccountError, CodeError, EmailChangeError, RegisterError, ResetError, SignInError,
-    TotpSetupError,
+    AccountError, CodeError, EmailChangeError, RegisterError, ResetError, SecurityKeyError,
+    SignInError, TotpSetupError,
 };
 pub use passwords::RESET_PATH;
 pub use platform::{
@@ -36,6 +38,8 @@ pub use policy::{
 };
 pub use profile::CHANGE_EMAIL_PATH;
 pub use registration::{Registration, VERIFY_PATH};
+pub use security_key_sign_in::KeyAssertion;
+pub use security_keys::{CHALLENGE_TTL, KeyRegistration, MAX_KEY_NAME_CHARS, SecurityKeySummary};
 pub use sessions::Session;
 pub use sign_in::SignInNext;
 pub use throttle::AuthAction;

@@ -1,4 +1,5 @@
-//! The second factor: an emailed code or an authenticator app's code. Success gives the
+//! The second factor: an emailed code or an authenticator app's code (security keys are in
+//! `security_key_sign_in`). Success gives the
 //! session a new id again and records the sign-in; every wrong code counts towards the lockout.
 
 use carillon_crypto::totp;
@@ -70,7 +71,7 @@ impl App {
 
     /// Counts a wrong code; on the last allowed attempt the sign-in ends and `Locked` is
     /// returned instead of `error`.
-    async fn wrong_code(
+    pub(super) async fn wrong_code(
         &self,
         session: &mut Session,
         user: &User,
@@ -89,7 +90,7 @@ impl App {
     }
 
     /// Both factors accepted: new session id, signed in, sign-in recorded, counter reset.
-    async fn complete_sign_in(
+    pub(super) async fn complete_sign_in(
         &self,
         session: &mut Session,
         user: User,
@@ -127,7 +128,7 @@ impl App {
 
 /// The user awaiting a second factor in this session, freshly loaded by `open_session`
 /// (`Locked` when failures elsewhere locked the account meanwhile).
-fn awaiting(session: &Session) -> Result<User, CodeError> {
+pub(super) fn awaiting(session: &Session) -> Result<User, CodeError> {
     let user = session.pending_user().cloned().ok_or(CodeError::NoSignIn)?;
     if user.failed_sign_ins >= MAX_FAILED_SIGN_INS {
         return Err(CodeError::Locked);

@@ -144,7 +144,9 @@ async fn submit(ctx: &Ctx, kind: Kind, input: &CodeInput) -> Response {
             CodeError::Incorrect
             | CodeError::Expired
             | CodeError::Used
-            | CodeError::NoAuthenticator,
+            | CodeError::NoAuthenticator
+            | CodeError::NoKeyResponse
+            | CodeError::KeysUnavailable,
         ) => refused,
         Err(CodeError::Locked) => Msg("sign-in-error-locked"),
         Err(CodeError::Failed(error)) => return server_error_page(ctx, &error),

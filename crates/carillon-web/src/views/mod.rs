@@ -19,6 +19,8 @@ mod profile;
 mod register;
 mod reply_to;
 mod safelist;
+mod security_key;
+mod security_keys;
 mod service_home;
 mod services;
 mod settings;
@@ -53,6 +55,14 @@ pub(crate) fn routes() -> Router<WebState> {
             get(code::show_totp).post(code::submit_totp),
         )
         .route(
+            "/sign-in/security-key",
+            get(security_key::show).post(security_key::submit),
+        )
+        .route(
+            "/sign-in/security-key/email",
+            post(security_key::submit_fallback),
+        )
+        .route(
             "/sign-in/continue",
             get(before_continue::show).post(before_continue::submit),
         )
@@ -77,6 +87,7 @@ pub(crate) fn routes() -> Router<WebState> {
         )
         .merge(api_routes())
         .merge(profile::routes())
+        .merge(security_keys::routes())
         .merge(service_routes())
 }
 

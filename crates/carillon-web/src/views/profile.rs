@@ -1,5 +1,6 @@
 //! Your profile: name, email address (changed through a link sent to the new address),
-//! password, the authenticator app (see `authenticator`) and signing out everywhere.
+//! password, the authenticator app (see `authenticator`), security keys (see `security_keys`)
+//! and signing out everywhere.
 
 use askama::Template;
 use axum::Form;
@@ -54,12 +55,13 @@ struct SummaryView {
     name: String,
     email: String,
     authenticator: bool,
+    security_keys: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct DoneQuery {
     #[serde(default)]
-    done: Option<String>,
+    pub(crate) done: Option<String>,
 }
 
 /// The profile's rows, with a banner for what was just changed.
@@ -78,6 +80,7 @@ async fn summary(account: Account, Query(query): Query<DoneQuery>) -> Response {
         name: account.user.name.clone(),
         email: account.user.email.as_str().to_owned(),
         authenticator: account.user.second_factor == SecondFactor::Totp,
+        security_keys: account.user.second_factor == SecondFactor::SecurityKey,
     };
     page_response(false, &view)
 }

@@ -90,7 +90,9 @@ pub(crate) async fn submit(ctx: Ctx, Form(input): Form<SignInInput>) -> Response
         let message = match outcome {
             Ok(SignInNext::EmailCode) => return see_other(&ctx.keep_next("/sign-in/code")),
             Ok(SignInNext::Totp) => return see_other(&ctx.keep_next("/sign-in/totp")),
-            Ok(SignInNext::SecurityKey) => Msg("security-key-unavailable"),
+            Ok(SignInNext::SecurityKey) => {
+                return see_other(&ctx.keep_next("/sign-in/security-key"));
+            }
             // A locked account gets the answer an unknown address gets: telling it apart would
             // confirm to whoever guessed ten passwords that the account exists. Its owner learns
             // of the lock by resetting the password, which unlocks it.
