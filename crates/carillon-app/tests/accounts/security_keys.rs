@@ -119,7 +119,6 @@ async fn register_then_sign_in_with_the_key(fx: Fixture) {
         "{actions:?}"
     );
     assert_eq!(actions.first().map(String::as_str), Some("user.signed_in"));
-    let _ = &mut key;
 }
 
 async fn wrong_keys_replays_and_expired_challenges_are_refused(fx: Fixture) {
@@ -163,8 +162,7 @@ async fn wrong_keys_replays_and_expired_challenges_are_refused(fx: Fixture) {
         Err(CodeError::Expired)
     ));
     // The same answer against a new challenge (a replay) names the old challenge.
-    let options = fx
-        .app
+    fx.app
         .begin_security_key_sign_in(&mut session)
         .await
         .unwrap();
@@ -232,7 +230,6 @@ async fn wrong_keys_replays_and_expired_challenges_are_refused(fx: Fixture) {
         Err(CodeError::Incorrect | CodeError::Expired)
     ));
     assert_eq!(session.stage(), SessionStage::AwaitingSecondFactor);
-    let _ = options;
 }
 
 async fn the_last_key_stays_while_it_is_the_factor_and_email_is_the_fallback(fx: Fixture) {

@@ -115,7 +115,7 @@ fn an_assertion_verifies_and_its_counter_must_increase() {
         verify(&tampered, 0, &challenge),
         Err(WebauthnError::BadSignature)
     );
-    let mut tampered = a.clone();
+    let mut tampered = a;
     tampered.signature[10] ^= 1;
     assert_eq!(
         verify(&tampered, 0, &challenge),
@@ -184,8 +184,8 @@ fn cose_keys_are_checked() {
     let last = off_curve.len() - 1;
     off_curve[last] ^= 1;
     assert!(cose::PublicKey::from_cose_bytes(&off_curve).is_none());
-    // kty 2 with alg -8 (EdDSA needs kty 1), and an unknown algorithm.
-    let mut wrong_alg = good.clone();
+    // kty 2 with alg -8: EdDSA needs kty 1.
+    let mut wrong_alg = good;
     wrong_alg[4] = 0x27;
     assert!(cose::PublicKey::from_cose_bytes(&wrong_alg).is_none());
     // Ed25519: {1: 1, 3: -8, -1: 6, -2: 32 bytes}
