@@ -6,6 +6,7 @@
 mod assets;
 mod context;
 mod form;
+mod observe;
 mod page;
 mod security;
 mod session;
@@ -52,6 +53,7 @@ fn build(state: WebState, fallback: bool) -> Router {
             state.clone(),
             security::headers,
         ))
+        .layer(middleware::from_fn(observe::measure))
         .with_state(state)
 }
 

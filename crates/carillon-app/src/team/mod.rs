@@ -13,6 +13,7 @@ mod hooks;
 mod invites;
 mod mail;
 mod members;
+mod seed;
 mod services;
 mod token;
 
@@ -32,6 +33,7 @@ pub use invites::{
 };
 pub use mail::INVITATION_PATH;
 pub use members::Member;
+pub use seed::SharedPassword;
 pub use services::CreateService;
 
 /// Who is acting: a signed-in person, or the operator at the command line (trusted as a

@@ -8,6 +8,7 @@ mod api;
 mod golive;
 mod invites;
 mod members;
+mod seed;
 
 use std::sync::{Arc, Mutex};
 
