@@ -43,6 +43,9 @@ async fn metrics_are_served_on_their_own_listener_only() {
         serde_json::json!({"result": "error", "message": "Not found"})
     );
 
+    let page = reqwest::get(format!("http://{api}/sign-in")).await.unwrap();
+    assert_eq!(page.status(), 200);
+
     let scraped = reqwest::get(format!("http://{metrics}/metrics"))
         .await
         .unwrap();
@@ -51,6 +54,10 @@ async fn metrics_are_served_on_their_own_listener_only() {
     assert!(
         text.contains("# TYPE carillon_http_requests_total counter"),
         "{text}"
+    );
+    assert!(
+        text.contains(r#"carillon_http_request_duration_seconds{method="GET",route="/sign-in",quantile="0.99"}"#),
+        "the web app's pages are timed by route: {text}"
     );
 
     stop.send(()).unwrap();

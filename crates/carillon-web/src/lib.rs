@@ -7,6 +7,7 @@ mod assets;
 mod client;
 mod context;
 mod form;
+mod observe;
 mod page;
 mod security;
 mod session;
@@ -54,6 +55,7 @@ fn build(state: WebState, fallback: bool) -> Router {
             state.clone(),
             security::headers,
         ))
+        .layer(middleware::from_fn(observe::measure))
         .with_state(state)
 }
 

@@ -188,6 +188,10 @@ pub(crate) enum Command {
     /// child process with resource limits.
     #[command(name = "read-sheet", hide = true)]
     ReadSheet(crate::sheet::ReadSheetArgs),
+    /// Fill a new, empty database with services, accounts and memberships for the web app's
+    /// benchmark (`bench/web/run`), and time Argon2id.
+    #[command(name = "bench-seed", hide = true)]
+    BenchSeed(crate::bench_seed::BenchSeedArgs),
 }
 
 /// Where to listen and what to run.

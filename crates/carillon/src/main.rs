@@ -4,6 +4,7 @@
 mod admin;
 mod admin_callbacks;
 mod backend;
+mod bench_seed;
 mod bulk;
 mod cli;
 mod demo;
@@ -120,6 +121,9 @@ async fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
             bulk::send_bulk(backend::open(&settings, mode).await?, &settings, args).await
         }
         Command::Job(command) => bulk::job(backend::open(&settings, mode).await?, command).await,
+        Command::BenchSeed(args) => {
+            bench_seed::run(backend::open(&settings, mode).await?, args).await
+        }
         Command::ReadSheet(args) => sheet::read_sheet(&args),
     }
 }

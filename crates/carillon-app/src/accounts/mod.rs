@@ -45,6 +45,7 @@ pub use sign_in::SignInNext;
 pub use throttle::AuthAction;
 pub(crate) use throttle::Throttle;
 pub use totp_setup::TotpSetup;
+pub(crate) use users::check_name_and_email;
 pub use users::{NewUser, UserAdminError};
 
 /// How long an unused session lasts (GC Notify: 30 minutes of inactivity).

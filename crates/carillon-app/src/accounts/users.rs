@@ -51,26 +51,48 @@ impl std::fmt::Debug for NewUser {
     }
 }
 
+/// The trimmed name (refused when empty) and the parsed address of a new account.
+pub(crate) fn check_name_and_email(
+    name: &str,
+    email: &str,
+) -> Result<(String, EmailAddress), UserAdminError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(UserAdminError::NameMissing);
+    }
+    let email = EmailAddress::parse(email).map_err(|_| UserAdminError::InvalidEmail)?;
+    Ok((name.to_owned(), email))
+}
+
 impl App {
     /// Creates an active account (signing in with an emailed code).
     ///
     /// # Errors
     /// A refused name, address or password, or `Exists`.
     pub async fn create_user(&self, new: NewUser) -> Result<User, UserAdminError> {
-        let name = new.name.trim();
-        if name.is_empty() {
-            return Err(UserAdminError::NameMissing);
-        }
-        let email = EmailAddress::parse(&new.email).map_err(|_| UserAdminError::InvalidEmail)?;
+        let (name, email) = check_name_and_email(&new.name, &new.email)?;
         check_password(&new.password)?;
+        let hash = hash_new_password(&new.password).await?;
+        self.insert_active_user(name, email, hash, new.platform_admin)
+            .await
+    }
+
+    /// Stores an active account whose name, address and password hash were checked.
+    pub(crate) async fn insert_active_user(
+        &self,
+        name: String,
+        email: EmailAddress,
+        password_hash: String,
+        platform_admin: bool,
+    ) -> Result<User, UserAdminError> {
         let now = self.clock.now();
         let user = User {
             id: UserId::new(),
-            name: name.to_owned(),
+            name,
             email,
-            password_hash: hash_new_password(&new.password).await?,
+            password_hash,
             state: UserState::Active,
-            platform_admin: new.platform_admin,
+            platform_admin,
             second_factor: SecondFactor::EmailCode,
             totp_secret: None,
             totp_last_step: 0,

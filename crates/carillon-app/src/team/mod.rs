@@ -15,6 +15,7 @@ mod invites;
 mod mail;
 mod members;
 mod reply_to;
+mod seed;
 mod services;
 mod token;
 
@@ -35,6 +36,7 @@ pub use invites::{
 pub use mail::INVITATION_PATH;
 pub use members::Member;
 pub use reply_to::{REPLY_TO_LINK_VALIDITY, REPLY_TO_VERIFY_PATH};
+pub use seed::SharedPassword;
 pub use services::CreateService;
 
 /// Who is acting: a signed-in person, or the operator at the command line (trusted as a

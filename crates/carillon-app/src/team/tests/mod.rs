@@ -10,6 +10,7 @@ mod golive;
 mod invites;
 mod members;
 mod reply_to;
+mod seed;
 
 use std::sync::{Arc, Mutex};
 
