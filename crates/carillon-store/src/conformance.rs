@@ -194,7 +194,12 @@ mod tests {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/conformance");
         let mut written = Vec::new();
         for entry in std::fs::read_dir(dir).unwrap() {
-            let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let path = entry.unwrap().path();
+            // Fixtures for the backends' own raw-access tests, not checks.
+            if path.ends_with("at_rest.rs") {
+                continue;
+            }
+            let source = std::fs::read_to_string(path).unwrap();
             for rest in source.split("pub async fn ").skip(1) {
                 let name: String = rest
                     .chars()

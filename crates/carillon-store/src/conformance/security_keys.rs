@@ -85,7 +85,7 @@ pub async fn security_key_uses_move_the_counter_forward_once(store: &dyn Store) 
     let counted = key(one.id, 1, 0);
     let uncounted = SecurityKeyRecord {
         sign_count: 0,
-        ..key(one.id, 2, 0)
+        ..key(one.id, 2, 1)
     };
     store.add_security_key(&counted).await.unwrap();
     store.add_security_key(&uncounted).await.unwrap();
