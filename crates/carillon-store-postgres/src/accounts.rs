@@ -15,7 +15,7 @@ use crate::codec::{count, open_text, to_int, truncate};
 use crate::error::{col, db_err};
 use crate::tokens;
 
-const COLUMNS: &str = "id, name, email, password_hash, state, platform_admin, second_factor, \
+pub(crate) const COLUMNS: &str = "id, name, email, password_hash, state, platform_admin, second_factor, \
     totp_secret, totp_last_step, failed_sign_ins, language, password_changed_at, created_at";
 
 /// Runs `sql` (an INSERT or UPDATE) with every column of `user` bound, sealed where personal,
@@ -134,7 +134,7 @@ async fn accept_step(store: &PgStore, id: UserId, step: i64) -> StoreResult<bool
     }
 }
 
-fn decode(store: &PgStore, row: &PgRow) -> StoreResult<User> {
+pub(crate) fn decode(store: &PgStore, row: &PgRow) -> StoreResult<User> {
     let cipher = &store.cipher;
     let totp_secret: Option<Vec<u8>> = col(row, "totp_secret")?;
     Ok(User {

@@ -16,6 +16,7 @@ mod floors;
 mod housekeeping;
 mod invitations;
 mod jobs;
+mod joined;
 mod keys;
 mod limits;
 mod list;

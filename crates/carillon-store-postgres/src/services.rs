@@ -9,7 +9,7 @@ use crate::PgStore;
 use crate::codec::{count, email_from, parse_permissions, permissions, to_int, truncate};
 use crate::error::{col, db_err};
 
-const COLUMNS: &str = "id, name, email_from, active, restricted, research_mode, prefix_sms, \
+pub(crate) const COLUMNS: &str = "id, name, email_from, active, restricted, research_mode, prefix_sms, \
     permissions, rate_limit, email_daily_limit, sms_daily_limit, email_annual_limit, \
     sms_annual_limit, retention_days, default_language_french, created_at";
 
@@ -137,7 +137,7 @@ pub(crate) async fn update(store: &PgStore, service: &Service) -> StoreResult<()
     Ok(())
 }
 
-fn decode(row: &PgRow) -> StoreResult<Service> {
+pub(crate) fn decode(row: &PgRow) -> StoreResult<Service> {
     let permissions: Vec<String> = col(row, "permissions")?;
     Ok(Service {
         id: ServiceId::from_uuid(col(row, "id")?),

@@ -3,6 +3,7 @@
 use carillon_domain::UserId;
 use carillon_store::support::{hash32, session_stage};
 use carillon_store::{SessionRecord, StoreResult};
+use sqlx::postgres::PgRow;
 use time::OffsetDateTime;
 
 use crate::PgStore;
@@ -29,25 +30,31 @@ async fn put(store: &PgStore, session: &SessionRecord) -> StoreResult<()> {
     Ok(())
 }
 
+/// The columns [`decode`] reads, for queries on `sessions` aliased `s`.
+pub(crate) const COLUMNS: &str = "s.id_hash, s.user_id, s.stage, s.data, \
+    s.created_at AS session_created_at, s.last_seen_at";
+
 async fn get(store: &PgStore, id_hash: &[u8; 32]) -> StoreResult<Option<SessionRecord>> {
-    let row = sqlx::query(
-        "SELECT id_hash, user_id, stage, data, created_at, last_seen_at FROM sessions \
-         WHERE id_hash = $1",
-    )
-    .bind(id_hash.as_slice())
-    .fetch_optional(&store.pool)
-    .await
-    .map_err(db_err)?;
-    let Some(row) = row else { return Ok(None) };
-    let user: Option<uuid::Uuid> = col(&row, "user_id")?;
-    Ok(Some(SessionRecord {
-        id_hash: hash32(&col::<Vec<u8>>(&row, "id_hash")?, "session id hash")?,
+    let sql = format!("SELECT {COLUMNS} FROM sessions s WHERE s.id_hash = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id_hash.as_slice())
+        .fetch_optional(&store.pool)
+        .await
+        .map_err(db_err)?;
+    row.map(|row| decode(store, &row)).transpose()
+}
+
+/// A session from a row holding [`COLUMNS`].
+pub(crate) fn decode(store: &PgStore, row: &PgRow) -> StoreResult<SessionRecord> {
+    let user: Option<uuid::Uuid> = col(row, "user_id")?;
+    Ok(SessionRecord {
+        id_hash: hash32(&col::<Vec<u8>>(row, "id_hash")?, "session id hash")?,
         user: user.map(UserId::from_uuid),
-        stage: session_stage(&col::<String>(&row, "stage")?)?,
-        data: open_text(&store.cipher, &col::<Vec<u8>>(&row, "data")?)?,
-        created_at: col(&row, "created_at")?,
-        last_seen_at: col(&row, "last_seen_at")?,
-    }))
+        stage: session_stage(&col::<String>(row, "stage")?)?,
+        data: open_text(&store.cipher, &col::<Vec<u8>>(row, "data")?)?,
+        created_at: col(row, "session_created_at")?,
+        last_seen_at: col(row, "last_seen_at")?,
+    })
 }
 
 /// Runs a statement that changes sessions, and says how many it changed.
@@ -67,6 +74,13 @@ impl carillon_store::SessionStore for PgStore {
 
     async fn session(&self, id_hash: &[u8; 32]) -> StoreResult<Option<SessionRecord>> {
         get(self, id_hash).await
+    }
+
+    async fn session_with_user(
+        &self,
+        id_hash: &[u8; 32],
+    ) -> StoreResult<Option<(SessionRecord, Option<carillon_domain::User>)>> {
+        crate::joined::session_with_user(self, id_hash).await
     }
 
     async fn touch_session(&self, id_hash: &[u8; 32], now: OffsetDateTime) -> StoreResult<()> {

@@ -49,7 +49,7 @@ async fn memberships(
     rows.iter().map(decode_membership).collect()
 }
 
-fn decode_membership(row: &PgRow) -> StoreResult<Membership> {
+pub(crate) fn decode_membership(row: &PgRow) -> StoreResult<Membership> {
     Ok(Membership {
         service: ServiceId::from_uuid(col(row, "service_id")?),
         user: UserId::from_uuid(col(row, "user_id")?),
@@ -143,6 +143,25 @@ impl carillon_store::TeamStore for PgStore {
 
     async fn members(&self, service: ServiceId) -> StoreResult<Vec<Membership>> {
         memberships(self, "service_id", "user_id", *service.as_uuid()).await
+    }
+
+    async fn members_with_accounts(
+        &self,
+        service: ServiceId,
+    ) -> StoreResult<Vec<(Membership, carillon_domain::User)>> {
+        crate::joined::members_with_accounts(self, service).await
+    }
+
+    async fn service_with_membership(
+        &self,
+        service: ServiceId,
+        user: UserId,
+    ) -> StoreResult<Option<(carillon_domain::Service, Option<Membership>)>> {
+        crate::joined::service_with_membership(self, service, user).await
+    }
+
+    async fn member_services(&self, user: UserId) -> StoreResult<Vec<carillon_domain::Service>> {
+        crate::joined::member_services(self, user).await
     }
 
     async fn user_memberships(&self, user: UserId) -> StoreResult<Vec<Membership>> {

@@ -17,6 +17,7 @@ mod error;
 mod housekeeping;
 mod invitations;
 mod jobs;
+mod joined;
 mod keys;
 mod limits;
 mod list;

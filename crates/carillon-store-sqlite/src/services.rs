@@ -11,7 +11,7 @@ use crate::codec::{
 };
 use crate::error::{col, db_err};
 
-const COLUMNS: &str = "id, name, email_from, active, restricted, research_mode, prefix_sms, \
+pub(crate) const COLUMNS: &str = "id, name, email_from, active, restricted, research_mode, prefix_sms, \
     permissions, rate_limit, email_daily_limit, sms_daily_limit, email_annual_limit, \
     sms_annual_limit, retention_days, default_language_french, created_at";
 
@@ -125,7 +125,7 @@ pub(crate) async fn update(store: &SqliteStore, service: &Service) -> StoreResul
     Ok(())
 }
 
-fn decode(row: &SqliteRow) -> StoreResult<Service> {
+pub(crate) fn decode(row: &SqliteRow) -> StoreResult<Service> {
     Ok(Service {
         id: ServiceId::from_uuid(col(row, "id")?),
         name: col(row, "name")?,

@@ -6,8 +6,8 @@
 //! normalised email address, as they find notifications by client reference.
 
 use carillon_domain::{
-    EmailAddress, Invitation, InvitationId, InvitationStatus, Membership, SecondFactor, ServiceId,
-    User, UserId,
+    EmailAddress, Invitation, InvitationId, InvitationStatus, Membership, SecondFactor, Service,
+    ServiceId, User, UserId,
 };
 use time::OffsetDateTime;
 
@@ -225,6 +225,13 @@ pub trait SessionStore: Send + Sync {
 
     async fn session(&self, id_hash: &[u8; 32]) -> StoreResult<Option<SessionRecord>>;
 
+    /// The session with its account (`None` while no one is signed in, or when the account
+    /// is gone), read together: every page opens one, so this is a single round trip.
+    async fn session_with_user(
+        &self,
+        id_hash: &[u8; 32],
+    ) -> StoreResult<Option<(SessionRecord, Option<User>)>>;
+
     /// Sets `last_seen_at` (a signed-in request keeps its session alive).
     async fn touch_session(&self, id_hash: &[u8; 32], now: OffsetDateTime) -> StoreResult<()>;
 
@@ -252,6 +259,24 @@ pub trait TeamStore: Send + Sync {
 
     /// The service's members, in the order they joined.
     async fn members(&self, service: ServiceId) -> StoreResult<Vec<Membership>>;
+
+    /// The service's members with their accounts, in the order they joined, read in one
+    /// query (the team page would otherwise read one account per member).
+    async fn members_with_accounts(
+        &self,
+        service: ServiceId,
+    ) -> StoreResult<Vec<(Membership, User)>>;
+
+    /// The service with the user's membership of it, in one query: every service page
+    /// checks both. `None` when there is no such service.
+    async fn service_with_membership(
+        &self,
+        service: ServiceId,
+        user: UserId,
+    ) -> StoreResult<Option<(Service, Option<Membership>)>>;
+
+    /// The services the user belongs to, in one query (in no particular order).
+    async fn member_services(&self, user: UserId) -> StoreResult<Vec<Service>>;
 
     /// The services the user belongs to.
     async fn user_memberships(&self, user: UserId) -> StoreResult<Vec<Membership>>;

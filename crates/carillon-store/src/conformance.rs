@@ -25,6 +25,7 @@ mod claims;
 mod delivery;
 mod fixtures;
 mod jobs;
+mod joined;
 mod keys;
 mod limits;
 mod listing;
@@ -52,6 +53,7 @@ pub use callbacks::*;
 pub use claims::*;
 pub use delivery::*;
 pub use jobs::*;
+pub use joined::*;
 pub use keys::*;
 pub use limits::*;
 pub use listing::*;
@@ -173,6 +175,10 @@ macro_rules! conformance_tests {
             invitations_listed_newest_first_per_service,
             go_live_requests_replaced_and_listed_by_status,
             audit_events_newest_first_per_service_and_global,
+            sessions_read_with_their_account,
+            members_read_with_their_accounts,
+            service_read_with_the_visitors_membership,
+            member_services_are_the_users_own,
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

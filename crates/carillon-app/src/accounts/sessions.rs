@@ -165,22 +165,21 @@ impl App {
             return Ok(Session::new(self, now));
         };
         let hash = key.hash(purpose::SESSION, id);
-        let Some(record) = self.store.session(&hash).await? else {
+        // The account comes with the session: one round trip on every page.
+        let Some((record, account)) = self.store.session_with_user(&hash).await? else {
             return Ok(Session::new(self, now));
         };
         if self.expired(&record, now) {
             self.store.remove_session(&hash).await?;
             return Ok(Session::new(self, now));
         }
-        let user = match record.user {
-            Some(user) => match self.store.user(user).await? {
-                Some(user) if user.state == UserState::Active => Some(user),
-                _ => {
-                    self.store.remove_session(&hash).await?;
-                    return Ok(Session::new(self, now));
-                }
-            },
-            None => None,
+        let user = match (record.user, account) {
+            (None, _) => None,
+            (Some(_), Some(user)) if user.state == UserState::Active => Some(user),
+            (Some(_), _) => {
+                self.store.remove_session(&hash).await?;
+                return Ok(Session::new(self, now));
+            }
         };
         if now - record.last_seen_at >= TOUCH_AFTER {
             self.store.touch_session(&hash, now).await?;

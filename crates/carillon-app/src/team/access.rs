@@ -67,17 +67,25 @@ impl App {
         }
     }
 
-    /// The service and the actor's permissions there; any member passes.
-    pub(crate) async fn access(
+    /// The service and the actor's permissions there; any member passes (`Forbidden` for
+    /// anyone else, `NotFound` for no such service). One query: every service page asks.
+    pub async fn access(
         &self,
         actor: &User,
         service: ServiceId,
     ) -> Result<(Service, Vec<MemberPermission>), TeamError> {
-        let found = self.managed_service(service).await?;
+        if crate::accounts::is_platform_service(service) {
+            return Err(TeamError::NotFound);
+        }
+        let (found, membership) = self
+            .store()
+            .service_with_membership(service, actor.id)
+            .await?
+            .ok_or(TeamError::NotFound)?;
         if actor.platform_admin {
             return Ok((found, MemberPermission::ALL.to_vec()));
         }
-        match self.store().membership(service, actor.id).await? {
+        match membership {
             Some(membership) => Ok((found, membership.permissions)),
             None => Err(TeamError::Forbidden),
         }

@@ -141,6 +141,11 @@ impl App {
         service: ServiceId,
     ) -> Result<Vec<Invitation>, TeamError> {
         self.access(actor, service).await?;
+        self.pending(service).await
+    }
+
+    /// The pending invitations, for a caller that has checked access already.
+    pub(crate) async fn pending(&self, service: ServiceId) -> Result<Vec<Invitation>, TeamError> {
         let now = self.clock().now();
         let mut list = self.store().invitations(service).await?;
         list.retain(|i| i.status == InvitationStatus::Pending && i.expires_at > now);

@@ -3,8 +3,8 @@
 //! service keeps two members.
 
 use carillon_domain::{
-    EmailAddress, MemberPermission, Membership, NotificationType, SafelistEntry, SafelistId,
-    Service, ServiceId, User, UserId,
+    EmailAddress, Invitation, MemberPermission, Membership, NotificationType, SafelistEntry,
+    SafelistId, Service, ServiceId, User, UserId,
 };
 
 use super::access::{normalise_permissions, permission_names};
@@ -20,7 +20,33 @@ pub struct Member {
     pub permissions: Vec<MemberPermission>,
 }
 
+/// What the team page shows, read after a single access check.
+#[derive(Debug, Clone)]
+pub struct TeamOverview {
+    pub service: Service,
+    /// What the person looking may do there.
+    pub permissions: Vec<MemberPermission>,
+    pub members: Vec<Member>,
+    /// Invitations still waiting for an answer, newest first.
+    pub invitations: Vec<Invitation>,
+}
+
 impl App {
+    /// The service's team as its page shows it (any member may look).
+    pub async fn team_overview(
+        &self,
+        actor: &User,
+        service: ServiceId,
+    ) -> Result<TeamOverview, TeamError> {
+        let (found, permissions) = self.access(actor, service).await?;
+        Ok(TeamOverview {
+            members: self.team_members(service).await?,
+            invitations: self.pending(service).await?,
+            service: found,
+            permissions,
+        })
+    }
+
     /// The service's members with their names and addresses, in the order they joined (any
     /// member may look).
     pub async fn members(
@@ -29,19 +55,21 @@ impl App {
         service: ServiceId,
     ) -> Result<Vec<Member>, TeamError> {
         self.access(actor, service).await?;
-        let mut members = Vec::new();
-        for membership in self.store().members(service).await? {
-            // An account deleted since keeps no row worth showing.
-            if let Some(user) = self.store().user(membership.user).await? {
-                members.push(Member {
-                    user: user.id,
-                    name: user.name,
-                    email: user.email,
-                    permissions: membership.permissions,
-                });
-            }
-        }
-        Ok(members)
+        self.team_members(service).await
+    }
+
+    /// The members, for a caller that has checked access already.
+    pub(crate) async fn team_members(&self, service: ServiceId) -> Result<Vec<Member>, TeamError> {
+        let members = self.store().members_with_accounts(service).await?;
+        Ok(members
+            .into_iter()
+            .map(|(membership, user)| Member {
+                user: user.id,
+                name: user.name,
+                email: user.email,
+                permissions: membership.permissions,
+            })
+            .collect())
     }
 
     /// Replaces what a member may do (manage_service).

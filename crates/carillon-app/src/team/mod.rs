@@ -34,7 +34,7 @@ pub use invites::{
     AcceptOutcome, INVITATION_VALIDITY, InvitationEmail, InvitationMailer, InvitationView,
 };
 pub use mail::INVITATION_PATH;
-pub use members::Member;
+pub use members::{Member, TeamOverview};
 pub use reply_to::{REPLY_TO_LINK_VALIDITY, REPLY_TO_VERIFY_PATH};
 pub use seed::SharedPassword;
 pub use services::CreateService;

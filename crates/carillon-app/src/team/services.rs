@@ -23,14 +23,8 @@ pub struct CreateService {
 impl App {
     /// The services `actor` is a member of, by name.
     pub async fn user_services(&self, actor: &User) -> Result<Vec<Service>, TeamError> {
-        let memberships = self.store().user_memberships(actor.id).await?;
-        let mut services = Vec::with_capacity(memberships.len());
-        for membership in memberships {
-            if let Some(service) = self.store().service(membership.service).await? {
-                services.push(service);
-            }
-        }
-        services.sort_by_key(|s| s.name.to_lowercase());
+        let mut services = self.store().member_services(actor.id).await?;
+        services.sort_by_cached_key(|s| s.name.to_lowercase());
         Ok(services)
     }
 

@@ -174,12 +174,8 @@ async fn page(
     problems: Vec<Problem>,
 ) -> Response {
     let app = m.app();
-    let found = match app.member_permissions(&m.user, id).await {
-        Ok(_) => app.service(id).await.map_err(TeamError::from),
-        Err(error) => Err(error),
-    };
-    let service = match found {
-        Ok(service) => service,
+    let service = match app.access(&m.user, id).await {
+        Ok((service, _)) => service,
         Err(error) => return failure(&m.ctx, &error),
     };
     if !service.restricted {

@@ -23,8 +23,7 @@ struct HomeView {
 }
 
 async fn home(m: &Member, id: ServiceId) -> Result<HomeView, TeamError> {
-    let held = m.app().member_permissions(&m.user, id).await?;
-    let service = m.app().service(id).await.map_err(TeamError::from)?;
+    let (service, held) = m.app().access(&m.user, id).await?;
     let mut links = vec![Link::new(format!("/services/{id}/team"), Msg("team-title"))];
     if held.contains(&MemberPermission::ManageService) {
         links.push(Link::new(

@@ -66,20 +66,17 @@ struct TeamView {
 
 /// Everything the team list needs, or the refusal.
 async fn team_view(m: &Member, id: ServiceId, done: Option<&str>) -> Result<TeamView, TeamError> {
-    let app = m.app();
-    let held = app.member_permissions(&m.user, id).await?;
-    let service = app.service(id).await.map_err(TeamError::from)?;
-    let can_manage = held.contains(&MemberPermission::ManageService);
+    let team = m.app().team_overview(&m.user, id).await?;
+    let can_manage = team.permissions.contains(&MemberPermission::ManageService);
     let base = format!("/services/{id}/team");
-    let members = app.members(&m.user, id).await?;
-    let invites = app.pending_invitations(&m.user, id).await?;
     Ok(TeamView {
         page: m.ctx.page(Msg("team-title"), Vec::new()),
         banner: banner(done),
-        service_name: service.name,
+        service_name: team.service.name,
         can_manage,
         settings_href: format!("/services/{id}/settings"),
-        members: members
+        members: team
+            .members
             .into_iter()
             .map(|member| MemberRow {
                 edit_href: (can_manage && member.user != m.user.id)
@@ -93,7 +90,8 @@ async fn team_view(m: &Member, id: ServiceId, done: Option<&str>) -> Result<Team
                     .collect(),
             })
             .collect(),
-        invites: invites
+        invites: team
+            .invitations
             .into_iter()
             .map(|invite| InviteRow {
                 email: invite.email.as_str().to_owned(),
