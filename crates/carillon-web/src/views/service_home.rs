@@ -25,7 +25,10 @@ struct HomeView {
 async fn home(m: &Member, id: ServiceId) -> Result<HomeView, TeamError> {
     let held = m.app().member_permissions(&m.user, id).await?;
     let service = m.app().service(id).await.map_err(TeamError::from)?;
-    let mut links = vec![Link::new(format!("/services/{id}/team"), Msg("team-title"))];
+    let mut links = vec![
+        Link::new(format!("/services/{id}/templates"), Msg("templates-title")),
+        Link::new(format!("/services/{id}/team"), Msg("team-title")),
+    ];
     if held.contains(&MemberPermission::ManageService) {
         links.push(Link::new(
             format!("/services/{id}/settings"),
