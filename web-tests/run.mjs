@@ -11,6 +11,7 @@ import './tests/team-flows.test.mjs';
 import './tests/api-keys.test.mjs';
 import './tests/accounts-admin.test.mjs';
 import './tests/security-keys.test.mjs';
+import './tests/templates.test.mjs';
 // Last: it reads what the server logged during the others.
 import './tests/logs.test.mjs';
 

@@ -114,6 +114,17 @@ fn check_content(
     Ok(())
 }
 
+/// Checks a template's name, subject and content as creating it would.
+pub(crate) fn check_draft(
+    kind: NotificationType,
+    name: &str,
+    subject: Option<&str>,
+    content: &str,
+) -> Result<(), TemplateAdminError> {
+    check_name(name)?;
+    check_content(kind, subject, content)
+}
+
 impl App {
     /// Creates a template (version 1).
     pub async fn create_template(
@@ -121,8 +132,7 @@ impl App {
         service: ServiceId,
         new: CreateTemplate,
     ) -> Result<Template, TemplateAdminError> {
-        check_name(&new.name)?;
-        check_content(new.kind, new.subject.as_deref(), &new.content)?;
+        check_draft(new.kind, &new.name, new.subject.as_deref(), &new.content)?;
         self.service(service).await?;
         let template = NewTemplate {
             id: TemplateId::new(),

@@ -36,6 +36,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../locales/en/team.ftl"),
         include_str!("../locales/fr/team.ftl"),
     ),
+    (
+        "templates.ftl",
+        include_str!("../locales/en/templates.ftl"),
+        include_str!("../locales/fr/templates.ftl"),
+    ),
 ];
 
 /// Why the catalogues could not be loaded: only a broken `.ftl` file in the build.

@@ -174,6 +174,24 @@ pub(crate) async fn version(
     row.map(|row| decode(id, &row)).transpose()
 }
 
+pub(crate) async fn versions(
+    store: &PgStore,
+    service: ServiceId,
+    id: TemplateId,
+) -> StoreResult<Vec<Template>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM template_versions \
+         WHERE template_id = $1 AND service_id = $2 ORDER BY version DESC"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.as_uuid())
+        .bind(service.as_uuid())
+        .fetch_all(&store.pool)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(|row| decode(id, row)).collect()
+}
+
 pub(crate) async fn of_service(
     store: &PgStore,
     service: ServiceId,
@@ -244,6 +262,14 @@ impl carillon_store::TemplateStore for PgStore {
         version: i32,
     ) -> StoreResult<Option<Template>> {
         self::version(self, service, id, version).await
+    }
+
+    async fn template_versions(
+        &self,
+        service: ServiceId,
+        id: TemplateId,
+    ) -> StoreResult<Vec<Template>> {
+        versions(self, service, id).await
     }
 
     async fn templates(

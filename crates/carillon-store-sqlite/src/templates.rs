@@ -181,6 +181,24 @@ pub(crate) async fn version(
     row.map(|row| decode(id, &row)).transpose()
 }
 
+pub(crate) async fn versions(
+    store: &SqliteStore,
+    service: ServiceId,
+    id: TemplateId,
+) -> StoreResult<Vec<Template>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM template_versions \
+         WHERE template_id = ? AND service_id = ? ORDER BY version DESC"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.as_uuid())
+        .bind(service.as_uuid())
+        .fetch_all(&store.readers)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(|row| decode(id, row)).collect()
+}
+
 pub(crate) async fn of_service(
     store: &SqliteStore,
     service: ServiceId,
@@ -251,6 +269,14 @@ impl carillon_store::TemplateStore for SqliteStore {
         version: i32,
     ) -> StoreResult<Option<Template>> {
         self::version(self, service, id, version).await
+    }
+
+    async fn template_versions(
+        &self,
+        service: ServiceId,
+        id: TemplateId,
+    ) -> StoreResult<Vec<Template>> {
+        versions(self, service, id).await
     }
 
     async fn templates(

@@ -81,6 +81,13 @@ pub trait TemplateStore: Send + Sync {
         version: i32,
     ) -> StoreResult<Option<Template>>;
 
+    /// Every version of the template, newest first (none for another service's template).
+    async fn template_versions(
+        &self,
+        service: ServiceId,
+        id: TemplateId,
+    ) -> StoreResult<Vec<Template>>;
+
     /// Latest versions of the service's templates that are not archived, oldest first.
     async fn templates(
         &self,

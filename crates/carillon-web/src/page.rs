@@ -42,6 +42,12 @@ impl Page {
         self.catalog.get(self.lang, id, &[(name, value)])
     }
 
+    /// The message `id` with two variables.
+    pub(crate) fn t2(&self, id: &str, first: &str, one: &str, second: &str, two: &str) -> String {
+        self.catalog
+            .get(self.lang, id, &[(first, one), (second, two)])
+    }
+
     /// The `<title>`: `Page – Product`, `Error: Page – Product` when the form has problems.
     pub(crate) fn title(
         catalog: &Catalog,

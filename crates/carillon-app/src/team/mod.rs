@@ -17,6 +17,7 @@ mod members;
 mod reply_to;
 mod seed;
 mod services;
+mod templates;
 mod token;
 
 #[cfg(test)]
@@ -38,6 +39,7 @@ pub use members::{Member, TeamOverview};
 pub use reply_to::{REPLY_TO_LINK_VALIDITY, REPLY_TO_VERIFY_PATH};
 pub use seed::SharedPassword;
 pub use services::CreateService;
+pub use templates::{DraftPreview, TemplateDraft, TemplateList};
 
 /// Who is acting: a signed-in person, or the operator at the command line (trusted as a
 /// platform admin, as whoever runs `carillon` holds the database anyway).
@@ -147,8 +149,23 @@ pub enum TeamError {
     ReplyTo(crate::senders::SenderError),
     #[error(transparent)]
     Safelist(crate::safelist::SafelistError),
+    /// A template the form described cannot be saved (its name, subject or content).
+    #[error(transparent)]
+    Template(crate::template_admin::TemplateAdminError),
     #[error(transparent)]
     Store(StoreError),
+}
+
+impl From<crate::template_admin::TemplateAdminError> for TeamError {
+    fn from(error: crate::template_admin::TemplateAdminError) -> Self {
+        use crate::template_admin::TemplateAdminError as E;
+        match error {
+            E::NotFound(_) | E::VersionNotFound { .. } => TeamError::NotFound,
+            E::Service(error) => error.into(),
+            E::Store(error) => error.into(),
+            other => TeamError::Template(other),
+        }
+    }
 }
 
 impl From<StoreError> for TeamError {

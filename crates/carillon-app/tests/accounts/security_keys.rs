@@ -32,6 +32,36 @@ fn answer(assertion: &SoftAssertion, credential_id: &[u8]) -> KeyAssertion {
     }
 }
 
+/// Starts a key sign-in for the session awaiting its second factor; returns the challenge.
+async fn begin(fx: &Fixture, session: &mut Session) -> Vec<u8> {
+    let options = fx.app.begin_security_key_sign_in(session).await.unwrap();
+    challenge_of(&options)
+}
+
+/// Sends `assertion` (made by the key with `credential_id`) as the answer to the pending
+/// sign-in.
+async fn send(
+    fx: &Fixture,
+    session: &mut Session,
+    assertion: &SoftAssertion,
+    credential_id: &[u8],
+) -> Result<(), CodeError> {
+    let answer = answer(assertion, credential_id);
+    fx.app.finish_security_key_sign_in(session, &answer).await
+}
+
+/// Signs `challenge` with `key` and sends the answer.
+async fn sign_with(
+    fx: &Fixture,
+    session: &mut Session,
+    key: &mut SoftAuthenticator,
+    challenge: &[u8],
+) -> Result<(), CodeError> {
+    let assertion = key.assert(ORIGIN, challenge);
+    let credential = key.credential_id.clone();
+    send(fx, session, &assertion, &credential).await
+}
+
 /// Registers a new soft key for the signed-in session.
 async fn register(fx: &Fixture, session: &mut Session, name: &str) -> SoftAuthenticator {
     let key = SoftAuthenticator::new(RP_ID);
@@ -99,15 +129,8 @@ async fn register_then_sign_in_with_the_key(fx: Fixture) {
     ));
 
     let mut session = awaiting_key(&fx, "ada@canada.ca").await;
-    let options = fx
-        .app
-        .begin_security_key_sign_in(&mut session)
-        .await
-        .unwrap();
-    let assertion = key.assert(ORIGIN, &challenge_of(&options));
-    let credential = key.credential_id.clone();
-    fx.app
-        .finish_security_key_sign_in(&mut session, &answer(&assertion, &credential))
+    let challenge = begin(&fx, &mut session).await;
+    sign_with(&fx, &mut session, &mut key, &challenge)
         .await
         .unwrap();
     assert_eq!(session.stage(), SessionStage::SignedIn);
@@ -138,85 +161,36 @@ async fn wrong_keys_replays_and_expired_challenges_are_refused(fx: Fixture) {
         Err(CodeError::NoKeyResponse)
     ));
     // Grace's key, over Ada's challenge.
-    let options = fx
-        .app
-        .begin_security_key_sign_in(&mut session)
-        .await
-        .unwrap();
-    let grace = grace_key.assert(ORIGIN, &challenge_of(&options));
-    let grace_id = grace_key.credential_id.clone();
-    assert!(matches!(
-        fx.app
-            .finish_security_key_sign_in(&mut session, &answer(&grace, &grace_id))
-            .await,
-        Err(CodeError::Incorrect)
-    ));
+    let challenge = begin(&fx, &mut session).await;
+    let refused = sign_with(&fx, &mut session, &mut grace_key, &challenge).await;
+    assert!(matches!(refused, Err(CodeError::Incorrect)));
     assert_eq!(fx.reload(&ada).await.failed_sign_ins, 1);
     // The challenge was used up by that attempt: even Ada's own key cannot reuse it.
-    let late = ada_key.assert(ORIGIN, &challenge_of(&options));
+    let late = ada_key.assert(ORIGIN, &challenge);
     let ada_id = ada_key.credential_id.clone();
-    assert!(matches!(
-        fx.app
-            .finish_security_key_sign_in(&mut session, &answer(&late, &ada_id))
-            .await,
-        Err(CodeError::Expired)
-    ));
+    let refused = send(&fx, &mut session, &late, &ada_id).await;
+    assert!(matches!(refused, Err(CodeError::Expired)));
     // The same answer against a new challenge (a replay) names the old challenge.
-    fx.app
-        .begin_security_key_sign_in(&mut session)
-        .await
-        .unwrap();
-    assert!(matches!(
-        fx.app
-            .finish_security_key_sign_in(&mut session, &answer(&late, &ada_id))
-            .await,
-        Err(CodeError::Incorrect)
-    ));
+    begin(&fx, &mut session).await;
+    let refused = send(&fx, &mut session, &late, &ada_id).await;
+    assert!(matches!(refused, Err(CodeError::Incorrect)));
     // An expired challenge.
-    let options_late = fx
-        .app
-        .begin_security_key_sign_in(&mut session)
-        .await
-        .unwrap();
+    let challenge = begin(&fx, &mut session).await;
     fx.advance(6);
-    let stale = ada_key.assert(ORIGIN, &challenge_of(&options_late));
-    assert!(matches!(
-        fx.app
-            .finish_security_key_sign_in(&mut session, &answer(&stale, &ada_id))
-            .await,
-        Err(CodeError::Expired)
-    ));
+    let refused = sign_with(&fx, &mut session, &mut ada_key, &challenge).await;
+    assert!(matches!(refused, Err(CodeError::Expired)));
     // A counter that went back (a cloned key).
-    let options = fx
-        .app
-        .begin_security_key_sign_in(&mut session)
-        .await
-        .unwrap();
-    let good = ada_key.assert(ORIGIN, &challenge_of(&options));
-    fx.app
-        .finish_security_key_sign_in(&mut session, &answer(&good, &ada_id))
+    let challenge = begin(&fx, &mut session).await;
+    sign_with(&fx, &mut session, &mut ada_key, &challenge)
         .await
         .unwrap();
     let mut session = awaiting_key(&fx, "ada@canada.ca").await;
-    let options = fx
-        .app
-        .begin_security_key_sign_in(&mut session)
-        .await
-        .unwrap();
+    let challenge = begin(&fx, &mut session).await;
     ada_key.counter = 0;
-    let cloned = ada_key.assert(ORIGIN, &challenge_of(&options));
-    assert!(matches!(
-        fx.app
-            .finish_security_key_sign_in(&mut session, &answer(&cloned, &ada_id))
-            .await,
-        Err(CodeError::Used)
-    ));
+    let refused = sign_with(&fx, &mut session, &mut ada_key, &challenge).await;
+    assert!(matches!(refused, Err(CodeError::Used)));
     // Garbage in every field is a wrong answer, never a panic.
-    let _ = fx
-        .app
-        .begin_security_key_sign_in(&mut session)
-        .await
-        .unwrap();
+    begin(&fx, &mut session).await;
     let junk = KeyAssertion {
         credential_id: "***".to_owned(),
         client_data_json: "e30".to_owned(),

@@ -108,13 +108,21 @@ pub async fn templates_update_makes_a_new_version(store: &dyn Store) {
     );
     assert_eq!(
         store.template_version(ours.id, v1.id, 2).await.unwrap(),
-        Some(v2)
+        Some(v2.clone())
     );
     assert_eq!(
         store.template_version(ours.id, v1.id, 3).await.unwrap(),
-        Some(v3)
+        Some(v3.clone())
     );
     assert_eq!(store.templates(ours.id, None).await.unwrap().len(), 1);
+    // Every version, newest first; none through another service.
+    assert_eq!(
+        store.template_versions(ours.id, v1.id).await.unwrap(),
+        vec![v3, v2, v1.clone()]
+    );
+    let other = service(store, "Other").await;
+    let versions = store.template_versions(other.id, v1.id).await.unwrap();
+    assert!(versions.is_empty());
 
     let result = store
         .update_template(ours.id, TemplateId::new(), &update, at(4))

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use carillon_i18n::{Catalog, Language};
 
-/// The ids after `t("`, `t1("` (templates) and `Msg("` (code) in every file under `dir`.
+/// The ids after `t("`, `t1("`, `t2("` (templates) and `Msg("` (code) in every file under `dir`.
 fn used_ids(dir: &Path, found: &mut BTreeSet<String>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -19,7 +19,7 @@ fn used_ids(dir: &Path, found: &mut BTreeSet<String>) {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        for marker in ["t(\"", "t1(\"", "Msg(\""] {
+        for marker in ["t(\"", "t1(\"", "t2(\"", "Msg(\""] {
             for (at, _) in text.match_indices(marker) {
                 // `t("` must not be the end of a longer name (`set("`, say).
                 let before = text[..at].chars().next_back();

@@ -24,6 +24,7 @@ mod go_live;
 mod invitation;
 mod settings;
 mod team;
+mod templates;
 
 pub(super) const PASSWORD: &str = "a long enough passphrase";
 

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use carillon_app::team::TeamError;
-use carillon_domain::{ApiKeyId, KeyType, MemberPermission, ServiceId};
+use carillon_domain::{ApiKey, ApiKeyId, KeyType, MemberPermission, ServiceId};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -25,6 +25,28 @@ pub(crate) fn service_id(account: &Account, text: &str) -> Result<ServiceId, Box
     ServiceId::parse(text).map_err(|_| Box::new(account.refused(&TeamError::NotFound)))
 }
 
+/// The service in the path and its keys (revoked ones included), or the refusal to show.
+async fn service_keys(account: &Account, id: &str) -> Result<(ServiceId, Vec<ApiKey>), Response> {
+    let service = service_id(account, id).map_err(|response| *response)?;
+    let app = &account.ctx.state.app;
+    match app.service_api_keys(&account.user, service).await {
+        Ok(keys) => Ok((service, keys)),
+        Err(error) => Err(account.refused(&error)),
+    }
+}
+
+/// Whether the service is in trial (no live keys), when the person may manage its keys.
+async fn in_trial(account: &Account, service: ServiceId) -> Result<bool, Response> {
+    let app = &account.ctx.state.app;
+    match app
+        .require(&account.user, service, MemberPermission::ManageApiKeys)
+        .await
+    {
+        Ok(found) => Ok(found.restricted),
+        Err(error) => Err(account.refused(&error)),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "api_keys/hub.html")]
 struct HubView {
@@ -35,22 +57,16 @@ struct HubView {
 
 /// The API integration hub: links to keys, safelist and callbacks.
 pub(crate) async fn hub(account: Account, Path(id): Path<String>) -> Response {
-    let service = match service_id(&account, &id) {
-        Ok(service) => service,
-        Err(response) => return *response,
+    let (service, keys) = match service_keys(&account, &id).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
-    let app = &account.ctx.state.app;
-    match app.service_api_keys(&account.user, service).await {
-        Ok(keys) => page_response(
-            false,
-            &HubView {
-                page: account.page(Msg("api-hub-title"), Vec::new()),
-                base: format!("/services/{service}/api"),
-                keys: keys.iter().filter(|k| k.revoked_at.is_none()).count(),
-            },
-        ),
-        Err(error) => account.refused(&error),
-    }
+    let view = HubView {
+        page: account.page(Msg("api-hub-title"), Vec::new()),
+        base: format!("/services/{service}/api"),
+        keys: keys.iter().filter(|k| k.revoked_at.is_none()).count(),
+    };
+    page_response(false, &view)
 }
 
 /// A key as its row shows it.
@@ -90,19 +106,9 @@ pub(crate) async fn list(
     Path(id): Path<String>,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    let service = match service_id(&account, &id) {
-        Ok(service) => service,
-        Err(response) => return *response,
-    };
-    let keys = match account
-        .ctx
-        .state
-        .app
-        .service_api_keys(&account.user, service)
-        .await
-    {
-        Ok(keys) => keys,
-        Err(error) => return account.refused(&error),
+    let (service, keys) = match service_keys(&account, &id).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
     let view = ListView {
         page: account.page(Msg("api-keys-title"), Vec::new()),
@@ -178,22 +184,18 @@ pub(crate) async fn show_create(account: Account, Path(id): Path<String>) -> Res
         Ok(service) => service,
         Err(response) => return *response,
     };
-    let app = &account.ctx.state.app;
-    match app
-        .require(&account.user, service, MemberPermission::ManageApiKeys)
-        .await
-    {
-        Ok(found) => page_response(
+    match in_trial(&account, service).await {
+        Ok(trial) => page_response(
             false,
             &create_view(
                 &account,
                 service,
-                found.restricted,
+                trial,
                 &CreateInput::default(),
                 Vec::new(),
             ),
         ),
-        Err(error) => account.refused(&error),
+        Err(response) => response,
     }
 }
 
@@ -242,15 +244,9 @@ pub(crate) async fn submit_create(
         Err(error) => return account.refused(&error),
     };
     problems.extend(problem);
-    let trial = match account
-        .ctx
-        .state
-        .app
-        .require(&account.user, service, MemberPermission::ManageApiKeys)
-        .await
-    {
-        Ok(found) => found.restricted,
-        Err(error) => return account.refused(&error),
+    let trial = match in_trial(&account, service).await {
+        Ok(trial) => trial,
+        Err(response) => return response,
     };
     page_response(
         true,
@@ -301,19 +297,9 @@ pub(crate) async fn show_revoke(
     account: Account,
     Path((id, key)): Path<(String, String)>,
 ) -> Response {
-    let service = match service_id(&account, &id) {
-        Ok(service) => service,
-        Err(response) => return *response,
-    };
-    let keys = match account
-        .ctx
-        .state
-        .app
-        .service_api_keys(&account.user, service)
-        .await
-    {
-        Ok(keys) => keys,
-        Err(error) => return account.refused(&error),
+    let (service, keys) = match service_keys(&account, &id).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
     let Some(found) = keys
         .into_iter()

@@ -28,6 +28,8 @@ mod sign_in;
 mod sign_out;
 mod signed_in;
 mod team;
+mod template_form;
+mod templates;
 mod terms;
 
 use askama::Template;
@@ -113,9 +115,42 @@ fn api_routes() -> Router<WebState> {
 }
 
 /// The service pages: team, settings, going live, and the platform admin's.
+/// A service's templates: list, one, versions, writing, archiving.
+fn template_routes() -> Router<WebState> {
+    let base = "/services/{id}/templates";
+    Router::new()
+        .route(base, get(templates::list))
+        .route(
+            &format!("{base}/create"),
+            get(template_form::show_choose).post(template_form::submit_choose),
+        )
+        .route(
+            &format!("{base}/new/{{kind}}"),
+            get(template_form::show_new).post(template_form::submit_new),
+        )
+        .route(&format!("{base}/{{template}}"), get(templates::show))
+        .route(
+            &format!("{base}/{{template}}/edit"),
+            get(template_form::show_edit).post(template_form::submit_edit),
+        )
+        .route(
+            &format!("{base}/{{template}}/versions"),
+            get(templates::versions),
+        )
+        .route(
+            &format!("{base}/{{template}}/versions/{{version}}"),
+            get(templates::version),
+        )
+        .route(
+            &format!("{base}/{{template}}/archive"),
+            get(template_form::show_archive).post(template_form::submit_archive),
+        )
+}
+
 fn service_routes() -> Router<WebState> {
     Router::new()
         .route("/services/{id}", get(service_home::show))
+        .merge(template_routes())
         .route("/services/{id}/team", get(team::show))
         .route(
             "/services/{id}/team/invite",

@@ -24,7 +24,10 @@ struct HomeView {
 
 async fn home(m: &Member, id: ServiceId) -> Result<HomeView, TeamError> {
     let (service, held) = m.app().access(&m.user, id).await?;
-    let mut links = vec![Link::new(format!("/services/{id}/team"), Msg("team-title"))];
+    let mut links = vec![
+        Link::new(format!("/services/{id}/templates"), Msg("templates-title")),
+        Link::new(format!("/services/{id}/team"), Msg("team-title")),
+    ];
     if held.contains(&MemberPermission::ManageService) {
         links.push(Link::new(
             format!("/services/{id}/settings"),
