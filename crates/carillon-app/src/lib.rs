@@ -19,6 +19,7 @@ pub mod recipients;
 pub mod safelist;
 pub mod send;
 pub mod senders;
+pub mod sent;
 pub mod services;
 pub mod team;
 pub mod template_admin;

@@ -9,6 +9,8 @@
 
 #[path = "use_cases/fixture.rs"]
 mod fixture;
+#[path = "use_cases/sent.rs"]
+mod sent;
 
 use std::sync::Arc;
 
@@ -46,6 +48,14 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends! {
+    sent_messages_search_and_pages(f) {
+        sent::search_and_pages(f).await;
+    }
+
+    sent_messages_csv_export(f) {
+        sent::csv_export(f).await;
+    }
+
     a_live_key_sends_and_counts(f) {
         let accepted = f.app.send(input(f, KeyType::Normal, "a@example.ca")).await.unwrap();
         assert_eq!(accepted.body, "Hello Ada, your code is 1");

@@ -1,9 +1,9 @@
-//! Encryption at rest and lookup hashes, with three subkeys derived from the master key.
+//! Encryption at rest and lookup hashes, with four subkeys derived from the master key.
 //!
 //! Subkeys are HKDF-Expand(SHA-256) outputs with the master key as the pseudorandom key
 //! (RFC 5869 §3.3: a uniformly random key needs no extract step) and distinct labels, so the
-//! encryption key and the two lookup keys (one for secrets and recipients, one for client
-//! references) are independent. One block of HKDF-Expand is
+//! encryption key and the three lookup keys (one for secrets and accounts, one for client
+//! references, one for notification recipients) are independent. One block of HKDF-Expand is
 //! HMAC-SHA256(key, label ‖ 0x01), which is what [`derive`] computes.
 //!
 //! Ciphertext layout (version 1): `0x01 ‖ nonce (24 bytes) ‖ XChaCha20-Poly1305 ciphertext ‖
@@ -25,6 +25,7 @@ pub const FORMAT_VERSION: u8 = 0x01;
 const ENCRYPTION_LABEL: &[u8] = b"carillon encryption v1";
 const LOOKUP_LABEL: &[u8] = b"carillon lookup v1";
 const REFERENCE_LABEL: &[u8] = b"carillon client reference lookup v1";
+const RECIPIENT_LABEL: &[u8] = b"carillon notification recipient lookup v1";
 const NONCE_LEN: usize = 24;
 const TAG_LEN: usize = 16;
 const HEADER_LEN: usize = 1 + NONCE_LEN;
@@ -40,6 +41,7 @@ pub struct Cipher {
     aead: XChaCha20Poly1305,
     lookup_key: Zeroizing<[u8; 32]>,
     reference_key: Zeroizing<[u8; 32]>,
+    recipient_key: Zeroizing<[u8; 32]>,
 }
 
 impl fmt::Debug for Cipher {
@@ -69,6 +71,7 @@ impl Cipher {
             aead,
             lookup_key: derive(master, LOOKUP_LABEL),
             reference_key: derive(master, REFERENCE_LABEL),
+            recipient_key: derive(master, RECIPIENT_LABEL),
         }
     }
 
@@ -148,13 +151,25 @@ impl Cipher {
     /// database does not show which services share references). Exact: no normalisation, as
     /// GC Notify compares references exactly.
     pub fn reference_hash(&self, scope: &[u8], reference: &str) -> [u8; 32] {
-        // The scope's length first, so no (scope, reference) pair runs into another.
-        let scope_len = u64::try_from(scope.len()).unwrap_or(u64::MAX).to_be_bytes();
-        mac::hmac_sha256(
-            self.reference_key.as_slice(),
-            &[&scope_len, scope, reference.as_bytes()],
-        )
+        scoped_hash(&self.reference_key, scope, reference)
     }
+
+    /// A deterministic keyed hash of a notification's recipient within `scope` (the owning
+    /// service's id), for finding a service's notifications to one address or number without
+    /// decrypting any row. `normalised` must already be in the form recipients are compared
+    /// in (lower-case address, E.164 number): the hash itself is exact. A subkey of its own
+    /// and the scope keep it from matching account email hashes, references, or the same
+    /// recipient in another service.
+    pub fn recipient_hash(&self, scope: &[u8], normalised: &str) -> [u8; 32] {
+        scoped_hash(&self.recipient_key, scope, normalised)
+    }
+}
+
+/// HMAC-SHA256 of `scope` and `value` under `key`, the scope's length first so that no
+/// (scope, value) pair runs into another.
+fn scoped_hash(key: &[u8; 32], scope: &[u8], value: &str) -> [u8; 32] {
+    let scope_len = u64::try_from(scope.len()).unwrap_or(u64::MAX).to_be_bytes();
+    mac::hmac_sha256(key.as_slice(), &[&scope_len, scope, value.as_bytes()])
 }
 
 #[cfg(test)]
@@ -167,7 +182,12 @@ mod tests {
     #[test]
     fn subkeys_are_hkdf_expand_with_the_master_key_as_prk() {
         let master = [0x42; 32];
-        for label in [ENCRYPTION_LABEL, LOOKUP_LABEL, REFERENCE_LABEL] {
+        for label in [
+            ENCRYPTION_LABEL,
+            LOOKUP_LABEL,
+            REFERENCE_LABEL,
+            RECIPIENT_LABEL,
+        ] {
             let hkdf = Hkdf::<Sha256>::from_prk(&master).unwrap();
             let mut expected = [0u8; 32];
             hkdf.expand(label, &mut expected).unwrap();
@@ -204,6 +224,26 @@ mod tests {
         let expected = mac::hmac_sha256(
             &*derive(&[3; 32], REFERENCE_LABEL),
             &[&9_u64.to_be_bytes(), b"service-a", b"ref-1"],
+        );
+        assert_eq!(hash, expected);
+    }
+
+    #[test]
+    fn recipient_hashes_are_keyed_scoped_and_apart_from_references() {
+        let cipher = Cipher::new([3; 32]);
+        let hash = cipher.recipient_hash(b"service-a", "ada@example.ca");
+        assert_eq!(hash, cipher.recipient_hash(b"service-a", "ada@example.ca"));
+        assert_ne!(hash, cipher.recipient_hash(b"service-b", "ada@example.ca"));
+        assert_ne!(hash, cipher.recipient_hash(b"service-a", "bob@example.ca"));
+        assert_ne!(hash, cipher.reference_hash(b"service-a", "ada@example.ca"));
+        assert_ne!(hash, cipher.lookup_hash("ada@example.ca"));
+        assert_ne!(
+            hash,
+            Cipher::new([4; 32]).recipient_hash(b"service-a", "ada@example.ca")
+        );
+        let expected = mac::hmac_sha256(
+            &*derive(&[3; 32], RECIPIENT_LABEL),
+            &[&9_u64.to_be_bytes(), b"service-a", b"ada@example.ca"],
         );
         assert_eq!(hash, expected);
     }

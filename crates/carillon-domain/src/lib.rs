@@ -36,5 +36,5 @@ pub use sending::{
     EmailLocalPart, EmailLocalPartError, PLACEHOLDER_SENDING_DOMAIN, SmsFrom, SmsFromError,
 };
 pub use service::{NewService, Permission, Service};
-pub use status::{NotificationStatus, NotificationType, UnknownStatus};
+pub use status::{NotificationStatus, NotificationType, StatusGroup, UnknownStatus};
 pub use template::{NewTemplate, ProcessType, Template, TemplateUpdate};

@@ -4,8 +4,9 @@ use serde_json::Value as Json;
 use time::OffsetDateTime;
 
 use crate::api_key::KeyType;
-use crate::ids::{ApiKeyId, NotificationId, ServiceId, TemplateId};
-use crate::status::{NotificationStatus, NotificationType};
+use crate::ids::{ApiKeyId, JobId, NotificationId, ServiceId, TemplateId};
+use crate::recipient::Recipient;
+use crate::status::{NotificationStatus, NotificationType, StatusGroup};
 use crate::template::ProcessType;
 
 /// A notification as accepted by the API, before it is stored.
@@ -69,7 +70,8 @@ pub struct Notification {
     pub created_by_name: Option<String>,
 }
 
-/// What `GET /v2/notifications` filters on. Results are newest first.
+/// What `GET /v2/notifications` and the sent-messages page filter on. Results are newest
+/// first; every filter given must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NotificationFilter {
     /// Only these channels (empty: all).
@@ -83,6 +85,15 @@ pub struct NotificationFilter {
     pub key_type: Option<KeyType>,
     /// Include notifications from bulk jobs.
     pub include_jobs: bool,
+    /// Only notifications to this recipient (found through its keyed hash, never by
+    /// decrypting rows; rows stored before recipients were hashed are not found).
+    pub recipient: Option<Recipient>,
+    /// Only statuses in this group (the sent-messages page's filter).
+    pub status_group: Option<StatusGroup>,
+    /// Only notifications made from this template.
+    pub template: Option<TemplateId>,
+    /// Only rows of this bulk send.
+    pub job: Option<JobId>,
     /// Page size.
     pub limit: u32,
 }

@@ -128,6 +128,64 @@ impl NotificationStatus {
     }
 }
 
+/// The groups the sent-messages page filters by, as GC Notify's admin groups statuses: still
+/// on its way, delivered, or failed. (`cancelled` belongs to none, as in GC Notify.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatusGroup {
+    /// Not yet finished: `created`, `sending`, `pending`, `pending-virus-check`.
+    Sending,
+    /// `delivered`, and `sent` (GC Notify counts a text handed to the carrier as delivered).
+    Delivered,
+    /// Every failure status ([`NotificationStatus::FAILURES`]).
+    Failed,
+}
+
+impl StatusGroup {
+    /// Every group, in the page's order.
+    pub const ALL: [StatusGroup; 3] = [
+        StatusGroup::Sending,
+        StatusGroup::Delivered,
+        StatusGroup::Failed,
+    ];
+
+    /// The statuses in the group.
+    pub fn statuses(self) -> &'static [NotificationStatus] {
+        match self {
+            StatusGroup::Sending => &[
+                NotificationStatus::Created,
+                NotificationStatus::Sending,
+                NotificationStatus::Pending,
+                NotificationStatus::PendingVirusCheck,
+            ],
+            StatusGroup::Delivered => &[NotificationStatus::Delivered, NotificationStatus::Sent],
+            StatusGroup::Failed => NotificationStatus::FAILURES,
+        }
+    }
+
+    /// The name the page's links use: `sending`, `delivered` or `failed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusGroup::Sending => "sending",
+            StatusGroup::Delivered => "delivered",
+            StatusGroup::Failed => "failed",
+        }
+    }
+
+    /// Parses [`StatusGroup::as_str`]'s names.
+    pub fn parse(text: &str) -> Option<Self> {
+        StatusGroup::ALL
+            .into_iter()
+            .find(|group| group.as_str() == text)
+    }
+
+    /// The group `status` belongs to, if any.
+    pub fn of(status: NotificationStatus) -> Option<Self> {
+        StatusGroup::ALL
+            .into_iter()
+            .find(|group| group.statuses().contains(&status))
+    }
+}
+
 impl fmt::Display for NotificationStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -144,6 +202,26 @@ mod tests {
             assert_eq!(status.as_str().parse::<NotificationStatus>(), Ok(*status));
         }
         assert!("bogus".parse::<NotificationStatus>().is_err());
+    }
+
+    #[test]
+    fn groups_are_disjoint_and_leave_out_only_cancelled() {
+        for status in NotificationStatus::ALL {
+            let groups = StatusGroup::ALL
+                .iter()
+                .filter(|group| group.statuses().contains(status))
+                .count();
+            let expected = usize::from(*status != NotificationStatus::Cancelled);
+            assert_eq!(groups, expected, "{status}");
+        }
+        assert_eq!(
+            StatusGroup::of(NotificationStatus::Sent),
+            Some(StatusGroup::Delivered)
+        );
+        for group in StatusGroup::ALL {
+            assert_eq!(StatusGroup::parse(group.as_str()), Some(group));
+        }
+        assert_eq!(StatusGroup::parse("total"), None);
     }
 
     #[test]

@@ -30,7 +30,7 @@ const PURGE: &str = "WITH candidates AS ( \
         LIMIT $2), \
     purged AS ( \
         UPDATE notifications SET personal = NULL, client_reference_hash = NULL, \
-            client_reference = NULL \
+            client_reference = NULL, recipient_hash = NULL \
         WHERE id IN (SELECT id FROM candidates) \
         RETURNING id), \
     gone AS ( \

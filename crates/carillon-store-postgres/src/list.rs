@@ -11,6 +11,7 @@ use sqlx::{Postgres, QueryBuilder};
 use crate::PgStore;
 use crate::codec::{count, from_priority, key_type, kind, open_personal, reference_hash, status};
 use crate::error::{col, corrupt, db_err};
+use carillon_store::support::{recipient_hash, status_group_sql};
 
 pub(crate) const COLUMNS: &str = "id, service_id, template_id, template_version, api_key_id, key_type, \
     kind, status, priority, billable_units, attempts, sender, \
@@ -43,13 +44,29 @@ pub(crate) async fn filtered(
     service: ServiceId,
     filter: &NotificationFilter,
 ) -> StoreResult<Vec<Notification>> {
-    let mut query = QueryBuilder::<Postgres>::new(format!("SELECT {COLUMNS} FROM notifications"));
+    let mut query = select(store, service, filter, "");
+    let rows = query.build().fetch_all(&store.pool).await.map_err(db_err)?;
+    rows.iter().map(|row| decode(store, row)).collect()
+}
+
+/// The listing statement, after `prefix` (the plan tests put EXPLAIN there).
+pub(crate) fn select(
+    store: &PgStore,
+    service: ServiceId,
+    filter: &NotificationFilter,
+    prefix: &str,
+) -> QueryBuilder<Postgres> {
+    let mut query =
+        QueryBuilder::<Postgres>::new(format!("{prefix}SELECT {COLUMNS} FROM notifications"));
     // Purged rows are past retention: gone, as far as readers are concerned.
     query
         .push(" WHERE service_id = ")
         .push_bind(service.as_uuid())
         .push(" AND personal IS NOT NULL");
-    if !filter.kinds.is_empty() {
+    if let [kind] = filter.kinds.as_slice() {
+        // Equality, so the per-channel indexes also give the order (an array would not).
+        query.push(" AND kind = ").push_bind(kind.as_str());
+    } else if !filter.kinds.is_empty() {
         let kinds: Vec<&str> = filter.kinds.iter().map(|k| k.as_str()).collect();
         query.push(" AND kind = ANY(").push_bind(kinds).push(")");
     }
@@ -66,6 +83,25 @@ pub(crate) async fn filtered(
             .push(" AND client_reference_hash = ")
             .push_bind(reference_hash(&store.cipher, service, reference).to_vec());
     }
+    if let Some(recipient) = &filter.recipient {
+        // Recipients are sealed; the keyed hash of the normalised form finds them.
+        let hash = recipient_hash(&store.cipher, service, &recipient.normalised());
+        query
+            .push(" AND recipient_hash = ")
+            .push_bind(hash.to_vec());
+    }
+    if let Some(group) = filter.status_group {
+        // Written out, not bound, so the group's partial index serves the query.
+        query.push(" AND ").push(status_group_sql(group));
+    }
+    if let Some(template) = filter.template {
+        query
+            .push(" AND template_id = ")
+            .push_bind(*template.as_uuid());
+    }
+    if let Some(job) = filter.job {
+        query.push(" AND job_id = ").push_bind(*job.as_uuid());
+    }
     if let Some(key_type) = filter.key_type {
         query.push(" AND key_type = ").push_bind(key_type.as_str());
     }
@@ -81,9 +117,11 @@ pub(crate) async fn filtered(
     query
         .push(" ORDER BY seq DESC LIMIT ")
         .push_bind(i64::from(filter.limit));
-    let rows = query.build().fetch_all(&store.pool).await.map_err(db_err)?;
-    rows.iter().map(|row| decode(store, row)).collect()
+    query
 }
+
+#[cfg(test)]
+mod tests;
 
 pub(crate) fn decode(store: &PgStore, row: &PgRow) -> StoreResult<Notification> {
     // Readers skip purged rows, and purged rows never return to the queue.

@@ -32,6 +32,7 @@ pub(crate) struct Columns<'a> {
     priority: Vec<i16>,
     billable_units: Vec<i32>,
     client_reference_hash: Vec<Option<&'a [u8]>>,
+    recipient_hash: Vec<&'a [u8]>,
     sender: Vec<Option<&'a str>>,
     personal: Vec<&'a [u8]>,
     created_at: Vec<OffsetDateTime>,
@@ -75,6 +76,7 @@ impl<'a> Columns<'a> {
             .push(to_int(new.billable_units, "billable_units")?);
         self.client_reference_hash
             .push(sealed.reference_hash.as_ref().map(<[u8; 32]>::as_slice));
+        self.recipient_hash.push(sealed.recipient_hash.as_slice());
         self.sender.push(new.sender.as_deref());
         self.personal.push(&sealed.personal);
         self.created_at.push(created_at);
@@ -85,7 +87,7 @@ impl<'a> Columns<'a> {
     }
 }
 
-/// The multi-row INSERT of a batch's columns (`$1`–`$16`). ORDER BY ord hands out `seq` in
+/// The multi-row INSERT of a batch's columns (`$1`–`$17`). ORDER BY ord hands out `seq` in
 /// batch order. A scheduled notification waits for its time (next_attempt_at); the others are
 /// ready at once (NULL). A macro so that `concat!` can embed it in a larger statement.
 macro_rules! insert_rows_sql {
@@ -93,17 +95,18 @@ macro_rules! insert_rows_sql {
         "INSERT INTO notifications (id, service_id, template_id, template_version, api_key_id, \
              key_type, kind, priority, billable_units, client_reference_hash, sender, personal, \
              created_at, scheduled_for, next_attempt_at, status, attempts, job_id, \
-             job_row_number) \
+             job_row_number, recipient_hash) \
          SELECT u.id, u.service_id, u.template_id, u.template_version, u.api_key_id, \
              u.key_type, u.kind, u.priority, u.billable_units, u.client_reference_hash, \
              u.sender, u.personal, u.created_at, u.scheduled_for, u.scheduled_for, 'created', 0, \
-             u.job_id, u.job_row_number \
+             u.job_id, u.job_row_number, u.recipient_hash \
          FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::int4[], $5::uuid[], $6::text[], \
              $7::text[], $8::int2[], $9::int4[], $10::bytea[], $11::text[], $12::bytea[], \
-             $13::timestamptz[], $14::timestamptz[], $15::uuid[], $16::int4[]) WITH ORDINALITY \
+             $13::timestamptz[], $14::timestamptz[], $15::uuid[], $16::int4[], $17::bytea[]) \
+             WITH ORDINALITY \
              AS u(id, service_id, template_id, template_version, api_key_id, key_type, kind, \
                  priority, billable_units, client_reference_hash, sender, personal, created_at, \
-                 scheduled_for, job_id, job_row_number, ord) \
+                 scheduled_for, job_id, job_row_number, recipient_hash, ord) \
          ORDER BY u.ord"
     };
 }
@@ -163,14 +166,14 @@ async fn insert_within_limits(
             "), cnt AS (\
                  INSERT INTO counters (service_id, kind, period, value) \
                  SELECT c.service_id, c.kind, c.period, c.amount \
-                 FROM UNNEST($17::uuid[], $18::text[], $19::text[], $20::int8[]) \
+                 FROM UNNEST($18::uuid[], $19::text[], $20::text[], $21::int8[]) \
                      WITH ORDINALITY AS c(service_id, kind, period, amount, ord) \
                  ORDER BY c.ord \
                  ON CONFLICT (service_id, kind, period) \
                      DO UPDATE SET value = counters.value + EXCLUDED.value \
                  RETURNING service_id, kind, period, value) \
              SELECT 1 / bool_and(cnt.value <= l.ceiling)::int4 \
-             FROM cnt JOIN UNNEST($17::uuid[], $18::text[], $19::text[], $21::int8[]) \
+             FROM cnt JOIN UNNEST($18::uuid[], $19::text[], $20::text[], $22::int8[]) \
                  AS l(service_id, kind, period, ceiling) USING (service_id, kind, period)",
         )),
         &columns,
@@ -239,7 +242,7 @@ async fn insert_exact(
     Ok(outcomes)
 }
 
-/// Binds a batch's columns as `$1`–`$16` of [`insert_rows_sql`].
+/// Binds a batch's columns as `$1`–`$17` of [`insert_rows_sql`].
 fn bind_rows<'q>(
     query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
     columns: &'q Columns<'q>,
@@ -261,6 +264,7 @@ fn bind_rows<'q>(
         .bind(&columns.scheduled_for)
         .bind(&columns.job_id)
         .bind(&columns.job_row_number)
+        .bind(&columns.recipient_hash)
 }
 
 /// Inserts a batch's rows in the caller's transaction (a bulk job's rows).

@@ -26,9 +26,10 @@ const DELETE_OUTBOX: &str = "DELETE FROM outbox_messages WHERE notification_id I
     (SELECT id FROM notifications WHERE seq IN (SELECT value FROM json_each(?1)))";
 
 /// Drops the personal data of the rows in the JSON array `?1` of `seq`s, the client
-/// reference (sealed in `personal`) and its lookup hash included.
+/// reference (sealed in `personal`) and the lookup hashes of reference and recipient
+/// included.
 const PURGE: &str = "UPDATE notifications SET personal = NULL, client_reference_hash = NULL, \
-        client_reference = NULL \
+        client_reference = NULL, recipient_hash = NULL \
     WHERE seq IN (SELECT value FROM json_each(?1))";
 
 /// Purges up to `batch` notifications: their outbox entries, then their personal data, in one

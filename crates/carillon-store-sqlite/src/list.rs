@@ -14,6 +14,7 @@ use crate::codec::{
     reference_hash, status,
 };
 use crate::error::{col, corrupt, db_err};
+use carillon_store::support::{recipient_hash, status_group_sql};
 
 pub(crate) const COLUMNS: &str = "id, service_id, template_id, template_version, api_key_id, key_type, \
     kind, status, priority, billable_units, attempts, sender, \
@@ -45,13 +46,33 @@ pub(crate) async fn filtered(
     service: ServiceId,
     filter: &NotificationFilter,
 ) -> StoreResult<Vec<Notification>> {
-    let mut query = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM notifications"));
+    let mut query = select(store, service, filter, "");
+    let rows = query
+        .build()
+        .fetch_all(&store.readers)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(|row| decode(store, row)).collect()
+}
+
+/// The listing statement, after `prefix` (the plan tests put EXPLAIN QUERY PLAN there).
+pub(crate) fn select(
+    store: &SqliteStore,
+    service: ServiceId,
+    filter: &NotificationFilter,
+    prefix: &str,
+) -> QueryBuilder<Sqlite> {
+    let mut query =
+        QueryBuilder::<Sqlite>::new(format!("{prefix}SELECT {COLUMNS} FROM notifications"));
     // Purged rows are past retention: gone, as far as readers are concerned.
     query
         .push(" WHERE service_id = ")
         .push_bind(service.as_uuid())
         .push(" AND personal IS NOT NULL");
-    if !filter.kinds.is_empty() {
+    if let [kind] = filter.kinds.as_slice() {
+        // Equality, so the per-channel indexes also give the order.
+        query.push(" AND kind = ").push_bind(kind.as_str());
+    } else if !filter.kinds.is_empty() {
         query.push(" AND kind IN (");
         let mut list = query.separated(", ");
         for kind in &filter.kinds {
@@ -73,6 +94,25 @@ pub(crate) async fn filtered(
             .push(" AND client_reference_hash = ")
             .push_bind(reference_hash(&store.cipher, service, reference).to_vec());
     }
+    if let Some(recipient) = &filter.recipient {
+        // Recipients are sealed; the keyed hash of the normalised form finds them.
+        let hash = recipient_hash(&store.cipher, service, &recipient.normalised());
+        query
+            .push(" AND recipient_hash = ")
+            .push_bind(hash.to_vec());
+    }
+    if let Some(group) = filter.status_group {
+        // Written out, not bound, so the group's partial index serves the query.
+        query.push(" AND ").push(status_group_sql(group));
+    }
+    if let Some(template) = filter.template {
+        query
+            .push(" AND template_id = ")
+            .push_bind(*template.as_uuid());
+    }
+    if let Some(job) = filter.job {
+        query.push(" AND job_id = ").push_bind(*job.as_uuid());
+    }
     if let Some(key_type) = filter.key_type {
         query.push(" AND key_type = ").push_bind(key_type.as_str());
     }
@@ -88,13 +128,11 @@ pub(crate) async fn filtered(
     query
         .push(" ORDER BY seq DESC LIMIT ")
         .push_bind(i64::from(filter.limit));
-    let rows = query
-        .build()
-        .fetch_all(&store.readers)
-        .await
-        .map_err(db_err)?;
-    rows.iter().map(|row| decode(store, row)).collect()
+    query
 }
+
+#[cfg(test)]
+mod tests;
 
 pub(crate) fn decode(store: &SqliteStore, row: &SqliteRow) -> StoreResult<Notification> {
     // Readers skip purged rows, and purged rows never return to the queue.

@@ -56,6 +56,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "reply to verification",
         include_str!("../migrations/0011_reply_to_verification.sql"),
     ),
+    (
+        14,
+        "recipient search",
+        include_str!("../migrations/0014_recipient_search.sql"),
+    ),
 ];
 
 /// A migrator for every migration (tracked in `_sqlx_migrations`, as `sqlx migrate` would).

@@ -36,6 +36,7 @@ pub(crate) struct Prepared<'a> {
     /// Sealed personal data, client reference included.
     personal: Vec<u8>,
     reference_hash: Option<[u8; 32]>,
+    recipient_hash: [u8; 32],
     billable_units: i64,
     created_at: i64,
     scheduled_for: Option<i64>,
@@ -51,6 +52,7 @@ pub(crate) fn prepare<'a>(
         job: None,
         personal: sealed.personal,
         reference_hash: sealed.reference_hash,
+        recipient_hash: sealed.recipient_hash,
         billable_units: to_i64(new.billable_units, "billable_units")?,
         created_at: micros(new.created_at),
         scheduled_for: opt_micros(new.scheduled_for),
@@ -102,7 +104,8 @@ pub(crate) async fn insert_rows(
     let mut query = QueryBuilder::<Sqlite>::new(
         "INSERT INTO notifications (id, service_id, template_id, template_version, api_key_id, \
          key_type, kind, priority, billable_units, client_reference_hash, sender, personal, \
-         created_at, scheduled_for, next_attempt_at, status, attempts, job_id, job_row_number) ",
+         created_at, scheduled_for, next_attempt_at, status, attempts, job_id, job_row_number, \
+         recipient_hash) ",
     );
     query.push_values(rows, |mut values, row| {
         let new = row.new;
@@ -126,7 +129,8 @@ pub(crate) async fn insert_rows(
             .push("'created'")
             .push("0")
             .push_bind(row.job.map(|(job, _)| job))
-            .push_bind(row.job.map(|(_, number)| number));
+            .push_bind(row.job.map(|(_, number)| number))
+            .push_bind(row.recipient_hash.as_slice());
     });
     query.build().execute(conn).await.map_err(db_err)?;
     Ok(())

@@ -35,6 +35,7 @@ mod people;
 mod receipts;
 mod references;
 mod retention;
+mod search;
 mod security_keys;
 mod senders;
 mod senders_verification;
@@ -62,6 +63,7 @@ pub use outbox::*;
 pub use receipts::*;
 pub use references::*;
 pub use retention::*;
+pub use search::*;
 pub use security_keys::*;
 pub use senders::*;
 pub use senders_verification::*;
@@ -121,6 +123,9 @@ macro_rules! conformance_tests {
             listing_older_than_cursor,
             references_found_exactly_within_their_service,
             references_of_bulk_rows_found,
+            search_by_recipient_within_the_service,
+            search_forgets_purged_recipients,
+            listing_by_status_group_channel_template_and_job,
             take_rate_grants_up_to_limit,
             take_rate_refills_over_time,
             take_rate_separate_per_key_type_and_service,

@@ -19,6 +19,7 @@ use uuid::Uuid;
 mod accounts;
 mod callbacks;
 mod reference;
+mod search;
 
 pub use accounts::{
     email_hash, go_live_status, hash32, invitation_status, language, member_permissions,
@@ -30,6 +31,7 @@ pub use reference::{
     CLEAR_REFERENCE_BATCH, ClearReference, SealedNotification, SealedReference, reference_hash,
     seal_clear_reference, seal_notification,
 };
+pub use search::{recipient_hash, status_group_sql};
 
 use crate::{
     Counter, CounterLimit, InsertOutcome, OutboxMessage, RateLimit, StoreError, StoreResult,

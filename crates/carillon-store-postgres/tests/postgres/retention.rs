@@ -9,7 +9,7 @@ use super::*;
 
 /// Retention purges personal data but keeps the row for reports: in the database, the purged
 /// notification is still there with its status, template, channel and counts, `personal` is
-/// NULL (the client reference with it, and its lookup hash), and its outbox entry is gone.
+/// NULL (the client reference with it, and the lookup hashes of reference and recipient), and its outbox entry is gone.
 #[tokio::test]
 async fn purged_rows_stay_without_personal_data() {
     let Some(test) = store().await else { return };
@@ -51,7 +51,7 @@ async fn purged_rows_stay_without_personal_data() {
     let mut conn = PgConnection::connect_with(&options).await.unwrap();
     let row = sqlx::query(
         "SELECT status, template_id, kind, billable_units, client_reference, \
-         client_reference_hash, provider_reference, personal FROM notifications WHERE id = $1",
+         client_reference_hash, recipient_hash, provider_reference, personal FROM notifications WHERE id = $1",
     )
     .bind(new.id.as_uuid())
     .fetch_one(&mut conn)
@@ -67,6 +67,8 @@ async fn purged_rows_stay_without_personal_data() {
     // The client reference is personal data too: sealed in `personal`, its hash gone with it.
     assert_eq!(row.get::<Option<String>, _>("client_reference"), None);
     assert_eq!(row.get::<Option<Vec<u8>>, _>("client_reference_hash"), None);
+    // So is the recipient: its search hash goes too.
+    assert_eq!(row.get::<Option<Vec<u8>>, _>("recipient_hash"), None);
     assert_eq!(row.get::<String, _>("provider_reference"), "ses-1");
     assert_eq!(row.get::<Option<Vec<u8>>, _>("personal"), None);
     let outbox: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox_messages")

@@ -52,6 +52,26 @@ async fn references_are_stored_as_a_hash_only() {
     assert_eq!(hash.map(|h| h.len()), Some(32));
 }
 
+/// New rows store the keyed hash of their normalised recipient, scoped to their service.
+#[tokio::test]
+async fn recipients_are_stored_as_their_service_scoped_hash() {
+    let test = store().await.unwrap();
+    let new = store_personal_data(&*test).await;
+    test.close().await;
+    let path = test.dir.path().join("carillon.db");
+    let url = format!("sqlite://{}?mode=ro", path.display());
+    let mut conn = SqliteConnection::connect(&url).await.unwrap();
+    let hash: Option<Vec<u8>> =
+        sqlx::query_scalar("SELECT recipient_hash FROM notifications WHERE id = ?")
+            .bind(new.id.as_uuid())
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    conn.close().await.unwrap();
+    let expected = carillon_store::support::recipient_hash(&cipher(), new.service_id, NORMALISED);
+    assert_eq!(hash, Some(expected.to_vec()));
+}
+
 /// A database written before references were sealed: one row with its reference in clear and
 /// personal data without it, one purged row with its reference in clear. Opening converts both
 /// (the live one is then read and found by its reference; the purged one keeps nothing) and

@@ -9,7 +9,7 @@ use super::*;
 
 /// Retention purges personal data but keeps the row for reports: in the file, the purged
 /// notification is still there with its status, template, channel and counts, `personal` is
-/// NULL (the client reference with it, and its lookup hash), and its outbox entry is gone.
+/// NULL (the client reference with it, and the lookup hashes of reference and recipient), and its outbox entry is gone.
 #[tokio::test]
 async fn purged_rows_stay_without_personal_data() {
     let test = store().await.unwrap();
@@ -53,7 +53,7 @@ async fn purged_rows_stay_without_personal_data() {
     let mut conn = SqliteConnection::connect(&url).await.unwrap();
     let row = sqlx::query(
         "SELECT status, template_id, kind, billable_units, client_reference, \
-         client_reference_hash, provider_reference, personal FROM notifications WHERE id = ?",
+         client_reference_hash, recipient_hash, provider_reference, personal FROM notifications WHERE id = ?",
     )
     .bind(new.id.as_uuid())
     .fetch_one(&mut conn)
@@ -69,6 +69,8 @@ async fn purged_rows_stay_without_personal_data() {
     // The client reference is personal data too: sealed in `personal`, its hash gone with it.
     assert_eq!(row.get::<Option<String>, _>("client_reference"), None);
     assert_eq!(row.get::<Option<Vec<u8>>, _>("client_reference_hash"), None);
+    // So is the recipient: its search hash goes too.
+    assert_eq!(row.get::<Option<Vec<u8>>, _>("recipient_hash"), None);
     assert_eq!(row.get::<String, _>("provider_reference"), "ses-1");
     assert_eq!(row.get::<Option<Vec<u8>>, _>("personal"), None);
     let outbox: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox_messages")

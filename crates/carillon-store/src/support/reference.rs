@@ -9,7 +9,7 @@ use carillon_crypto::Cipher;
 use carillon_domain::{NewNotification, ServiceId};
 use uuid::Uuid;
 
-use super::{PersonalRef, open_personal, seal_personal};
+use super::{PersonalRef, open_personal, recipient_hash, seal_personal};
 use crate::StoreResult;
 
 /// Rows converted per transaction when sealing references stored in clear: small enough that
@@ -21,11 +21,12 @@ pub fn reference_hash(cipher: &Cipher, service: ServiceId, reference: &str) -> [
     cipher.reference_hash(service.as_uuid().as_bytes(), reference)
 }
 
-/// What a new notification stores sealed: its personal data (client reference included) and
-/// the lookup hash of its reference.
+/// What a new notification stores sealed: its personal data (client reference included), the
+/// lookup hash of its reference, and the lookup hash of its normalised recipient.
 pub struct SealedNotification {
     pub personal: Vec<u8>,
     pub reference_hash: Option<[u8; 32]>,
+    pub recipient_hash: [u8; 32],
 }
 
 impl fmt::Debug for SealedNotification {
@@ -34,7 +35,7 @@ impl fmt::Debug for SealedNotification {
     }
 }
 
-/// Seals `new`'s personal data and hashes its client reference.
+/// Seals `new`'s personal data and hashes its client reference and its recipient.
 ///
 /// # Errors
 /// The personal data cannot be serialised.
@@ -60,6 +61,7 @@ pub fn seal_notification(
     Ok(SealedNotification {
         personal,
         reference_hash,
+        recipient_hash: recipient_hash(cipher, new.service_id, &new.normalised_to),
     })
 }
 
