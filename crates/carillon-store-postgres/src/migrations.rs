@@ -57,6 +57,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "reply to verification",
         include_str!("../migrations/0011_reply_to_verification.sql"),
     ),
+    (
+        12,
+        "template categories",
+        include_str!("../migrations/0012_template_categories.sql"),
+    ),
 ];
 
 /// A migrator for every migration (tracked in `_sqlx_migrations`, as `sqlx migrate` would).

@@ -232,7 +232,8 @@ async fn claims_from_several_processes_never_overlap() {
         kind: NotificationType::Sms,
         subject: None,
         content: "Hello".into(),
-        process_type: ProcessType::Normal,
+        category_id: carillon_domain::TemplateCategoryId::generic(ProcessType::Normal),
+        process_type_override: None,
         created_by: None,
     };
     let template = test.create_template(&template, now).await.unwrap();
@@ -318,7 +319,7 @@ async fn connecting_again_finds_the_schema_migrated() {
         PgStore::connect_with(options, 1, cipher()),
     );
     for store in [a.unwrap(), b.unwrap()] {
-        assert_eq!(store.schema_version().await.unwrap(), 11);
+        assert_eq!(store.schema_version().await.unwrap(), 12);
         store.close().await;
     }
 }
