@@ -97,7 +97,7 @@ pub(crate) async fn update(
         .map_err(db_err)?
         .ok_or(StoreError::NotFound)?;
     let current = decode(id, &row)?;
-    let next = Template {
+    let mut next = Template {
         name: update.name.clone().unwrap_or(current.name),
         subject: update.subject.clone().or(current.subject),
         content: update.content.clone().unwrap_or(current.content),
@@ -111,7 +111,6 @@ pub(crate) async fn update(
         updated_at: Some(truncate(now)),
         ..current
     };
-    let mut next = next;
     // The lane follows the category unless overridden; the category must exist.
     next.process_type = lane(
         &mut tx,
