@@ -4,7 +4,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use carillon_store::StoreError;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// An error answer. `kind` is GC Notify's exception class name, which clients match on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +15,9 @@ pub struct ApiError {
     /// GC Notify's legacy `{"result": "error", "message": …}` body, kept where the official
     /// clients expect it (an unknown notification id).
     pub legacy: bool,
+    /// GC Notify's list of categories, added at the top level of manage-template's category
+    /// errors so the client can pick a valid one.
+    pub template_categories: Option<Value>,
 }
 
 impl ApiError {
@@ -24,6 +27,7 @@ impl ApiError {
             kind,
             messages: vec![message.into()],
             legacy: false,
+            template_categories: None,
         }
     }
 
@@ -45,6 +49,7 @@ impl ApiError {
             kind: "ValidationError",
             messages: unique,
             legacy: false,
+            template_categories: None,
         }
     }
 
@@ -110,7 +115,11 @@ impl IntoResponse for ApiError {
                 .iter()
                 .map(|message| json!({"error": self.kind, "message": message}))
                 .collect();
-            json!({"status_code": self.status.as_u16(), "errors": errors})
+            let mut body = json!({"status_code": self.status.as_u16(), "errors": errors});
+            if let Some(categories) = self.template_categories {
+                body["template_categories"] = categories;
+            }
+            body
         };
         (self.status, Json(body)).into_response()
     }

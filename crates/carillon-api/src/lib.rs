@@ -10,6 +10,7 @@ mod error;
 mod failures;
 mod headers;
 mod json;
+mod manage_template;
 mod observe;
 mod openapi;
 mod read;
@@ -68,6 +69,17 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v2/template/{id}/preview", post(templates::preview))
         .route("/v2/templates", get(templates::list_templates))
+        .route("/v2/manage-template", post(manage_template::create))
+        .route(
+            "/v2/manage-template/template-categories",
+            get(manage_template::categories),
+        )
+        .route(
+            "/v2/manage-template/{id}",
+            get(manage_template::get)
+                .patch(manage_template::update)
+                .delete(manage_template::archive),
+        )
         .route("/v2/openapi.json", get(openapi::serve))
         .route("/v2/openapi-en", get(openapi::serve))
         .route("/v2/openapi-fr", get(openapi::serve_french))

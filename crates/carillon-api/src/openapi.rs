@@ -22,6 +22,11 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("post", "/v2/notifications/letter"),
     ("get", "/v2/received-text-messages"),
     ("get", "/_status"),
+    ("get", "/v2/manage-template/template-categories"),
+    ("post", "/v2/manage-template"),
+    ("get", "/v2/manage-template/{template_id}"),
+    ("patch", "/v2/manage-template/{template_id}"),
+    ("delete", "/v2/manage-template/{template_id}"),
 ];
 
 fn errors(codes: &[u16]) -> Value {
@@ -141,7 +146,28 @@ pub fn document() -> Value {
                     "id": {"type": "string"}, "type": {"type": "string"}, "version": {"type": "integer"},
                     "body": {"type": "string"}, "html": {"type": ["string", "null"]}, "subject": {"type": ["string", "null"]}
                 }},
-                "Status": {"type": "object", "properties": {"status": {"type": "string"}}}
+                "Status": {"type": "object", "properties": {"status": {"type": "string"}}},
+                "ManagedTemplate": {"type": "object", "properties": {
+                    "id": {"type": "string"}, "name": {"type": "string"}, "type": {"enum": ["email", "sms"]},
+                    "created_at": {"type": "string"}, "updated_at": {"type": ["string", "null"]}, "created_by": {"type": ["string", "null"]},
+                    "version": {"type": "integer"}, "body": {"type": "string"}, "subject": {"type": ["string", "null"]},
+                    "postage": {"type": "null"}, "template_category_id": {"type": "string"}, "template_category_name": {"type": "string"},
+                    "folder_id": {"type": "null"}, "archived": {"type": "boolean"}
+                }},
+                "ManageTemplateRequest": {"type": "object", "additionalProperties": false,
+                    "required": ["name", "template_type", "content", "template_category_id"],
+                    "properties": {
+                        "name": {"type": "string"}, "template_type": {"enum": ["email", "sms"]}, "content": {"type": "string"},
+                        "subject": {"type": "string"}, "postage": {"type": "string"},
+                        "template_category_id": {"type": "string", "format": "uuid"}, "parent_folder_id": {"type": "string", "format": "uuid"}
+                    }},
+                "ManageTemplatePatch": {"type": "object", "additionalProperties": false, "properties": {
+                    "name": {"type": "string"}, "content": {"type": "string"}, "subject": {"type": "string"},
+                    "template_category_id": {"type": "string", "format": "uuid"}, "parent_folder_id": {"type": ["string", "null"], "format": "uuid"}
+                }},
+                "TemplateCategories": {"type": "object", "properties": {"template_categories": {"type": "array", "items": {"type": "object", "properties": {
+                    "template_category_id": {"type": "string"}, "name": {"type": "string"}
+                }}}}}
             }
         },
         "paths": {
@@ -213,7 +239,34 @@ pub fn document() -> Value {
                 "summary": "Health", "operationId": "status", "security": [],
                 "parameters": [{"name": "simple", "in": "query", "schema": {"type": "string"}}],
                 "responses": ok(200, "Status")
-            }}
+            }},
+            "/v2/manage-template": {"post": {
+                "summary": "Create a template (a key with manage_templates)", "operationId": "createManagedTemplate",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ManageTemplateRequest"}}}},
+                "responses": merge(ok(201, "ManagedTemplate"), errors(&[400, 401, 403, 415]))
+            }},
+            "/v2/manage-template/template-categories": {"get": {
+                "summary": "List the template categories", "operationId": "listTemplateCategories",
+                "responses": merge(ok(200, "TemplateCategories"), errors(&[401, 403]))
+            }},
+            "/v2/manage-template/{template_id}": {
+                "get": {
+                    "summary": "Get a template with its category", "operationId": "getManagedTemplate",
+                    "parameters": [path_param("template_id", "uuid")],
+                    "responses": merge(ok(200, "ManagedTemplate"), errors(&[400, 401, 403, 404]))
+                },
+                "patch": {
+                    "summary": "Change a template (a new version)", "operationId": "updateManagedTemplate",
+                    "parameters": [path_param("template_id", "uuid")],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ManageTemplatePatch"}}}},
+                    "responses": merge(ok(200, "ManagedTemplate"), errors(&[400, 401, 403, 404, 415]))
+                },
+                "delete": {
+                    "summary": "Archive a template", "operationId": "archiveManagedTemplate",
+                    "parameters": [path_param("template_id", "uuid")],
+                    "responses": merge(ok(200, "ManagedTemplate"), errors(&[400, 401, 403, 404]))
+                }
+            }
         }
     })
 }

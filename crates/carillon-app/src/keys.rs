@@ -1,7 +1,7 @@
 //! API keys: create (the full key is returned once and never again), list, revoke.
 
 use carillon_crypto::api_key;
-use carillon_domain::{ApiKey, ApiKeyId, KeyType, NewApiKey, ServiceId};
+use carillon_domain::{ApiKey, ApiKeyId, ApiKeyPermissions, KeyType, NewApiKey, ServiceId};
 use carillon_store::StoreError;
 use thiserror::Error;
 
@@ -36,12 +36,25 @@ pub struct CreatedKey {
 }
 
 impl App {
-    /// Creates a key with a fresh secret.
+    /// Creates a key with a fresh secret and no permissions beyond sending and reading.
     pub async fn create_api_key(
         &self,
         service: ServiceId,
         name: &str,
         key_type: KeyType,
+    ) -> Result<CreatedKey, KeyError> {
+        self.create_api_key_with(service, name, key_type, ApiKeyPermissions::default())
+            .await
+    }
+
+    /// Creates a key with a fresh secret and GC Notify's extra `permissions` (managing
+    /// templates, reports), which are set now and never changed.
+    pub async fn create_api_key_with(
+        &self,
+        service: ServiceId,
+        name: &str,
+        key_type: KeyType,
+        permissions: ApiKeyPermissions,
     ) -> Result<CreatedKey, KeyError> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
@@ -56,6 +69,7 @@ impl App {
             return Err(KeyError::DuplicateName(name.to_owned()));
         }
         let new = NewApiKey {
+            permissions,
             id: ApiKeyId::new(),
             service_id: service,
             name: name.to_owned(),

@@ -1,9 +1,10 @@
 //! Templates as a service manages them: create, show (the latest or any version), update
-//! (each change a new version), archive, list. Content is checked by parsing it as sending
-//! will.
+//! (each change a new version), archive, list; and the categories they can be in. Content is
+//! checked by parsing it as sending will.
 
 use carillon_domain::{
-    NewTemplate, NotificationType, ProcessType, ServiceId, Template, TemplateId, TemplateUpdate,
+    NewTemplate, NotificationType, ProcessType, ServiceId, Template, TemplateCategory,
+    TemplateCategoryId, TemplateId, TemplateUpdate,
 };
 use carillon_render::{EmailTemplate, SmsTemplate, TemplateError};
 use carillon_store::StoreError;
@@ -28,8 +29,11 @@ pub enum TemplateAdminError {
     NotFound(TemplateId),
     #[error("template {id} has no version {version}")]
     VersionNotFound { id: TemplateId, version: i32 },
-    #[error("a template name must not be empty or longer than 255 characters")]
-    InvalidName,
+    #[error("a template name must not be empty")]
+    EmptyName,
+    /// GC Notify's words, though 255 characters are allowed.
+    #[error("Template name must be less than 255 characters")]
+    NameTooLong,
     #[error("an email template needs a subject")]
     MissingSubject,
     #[error("a text message template has no subject")]
@@ -44,6 +48,8 @@ pub enum TemplateAdminError {
     AlreadyArchived,
     #[error("template {0} is archived: it can no longer be changed")]
     Archived(TemplateId),
+    #[error("template_category_id not found")]
+    CategoryNotFound(TemplateCategoryId),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -56,7 +62,9 @@ pub struct CreateTemplate {
     /// Email only.
     pub subject: Option<String>,
     pub content: String,
-    pub process_type: ProcessType,
+    /// The category, which sets the lane unless `process_type_override` does.
+    pub category_id: TemplateCategoryId,
+    pub process_type_override: Option<ProcessType>,
     pub created_by: Option<String>,
 }
 
@@ -66,14 +74,17 @@ pub struct TemplateChanges {
     pub name: Option<String>,
     pub subject: Option<String>,
     pub content: Option<String>,
-    pub process_type: Option<ProcessType>,
+    pub category_id: Option<TemplateCategoryId>,
+    pub process_type_override: Option<ProcessType>,
     pub created_by: Option<String>,
 }
 
 fn check_name(name: &str) -> Result<(), TemplateAdminError> {
-    let chars = name.trim().chars().count();
-    if chars == 0 || chars > MAX_NAME_CHARS {
-        return Err(TemplateAdminError::InvalidName);
+    if name.trim().is_empty() {
+        return Err(TemplateAdminError::EmptyName);
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(TemplateAdminError::NameTooLong);
     }
     Ok(())
 }
@@ -121,8 +132,9 @@ pub(crate) fn check_draft(
     subject: Option<&str>,
     content: &str,
 ) -> Result<(), TemplateAdminError> {
-    check_name(name)?;
-    check_content(kind, subject, content)
+    // GC Notify's order: the content's length is checked before the name's.
+    check_content(kind, subject, content)?;
+    check_name(name)
 }
 
 impl App {
@@ -134,6 +146,7 @@ impl App {
     ) -> Result<Template, TemplateAdminError> {
         check_draft(new.kind, &new.name, new.subject.as_deref(), &new.content)?;
         self.service(service).await?;
+        self.template_category(new.category_id).await?;
         let template = NewTemplate {
             id: TemplateId::new(),
             service_id: service,
@@ -141,7 +154,8 @@ impl App {
             kind: new.kind,
             subject: new.subject,
             content: new.content,
-            process_type: new.process_type,
+            category_id: new.category_id,
+            process_type_override: new.process_type_override,
             created_by: new.created_by,
         };
         Ok(self
@@ -201,11 +215,15 @@ impl App {
         };
         let content = changes.content.as_deref().unwrap_or(&current.content);
         check_content(current.kind, subject, content)?;
+        if let Some(category) = changes.category_id {
+            self.template_category(category).await?;
+        }
         let update = TemplateUpdate {
             name: changes.name,
             subject: changes.subject,
             content: changes.content,
-            process_type: changes.process_type,
+            category_id: changes.category_id,
+            process_type_override: changes.process_type_override,
             archived: None,
             created_by: changes.created_by,
         };
@@ -213,6 +231,27 @@ impl App {
             .store()
             .update_template(service, id, &update, self.clock().now())
             .await?)
+    }
+
+    /// The categories a template can be put in: the visible ones, or all of them with
+    /// `hidden`, by English name.
+    pub async fn template_categories(
+        &self,
+        hidden: bool,
+    ) -> Result<Vec<TemplateCategory>, TemplateAdminError> {
+        let all = self.store().template_categories().await?;
+        Ok(all.into_iter().filter(|c| hidden || !c.hidden).collect())
+    }
+
+    /// One category, hidden or not.
+    pub async fn template_category(
+        &self,
+        id: TemplateCategoryId,
+    ) -> Result<TemplateCategory, TemplateAdminError> {
+        self.store()
+            .template_category(id)
+            .await?
+            .ok_or(TemplateAdminError::CategoryNotFound(id))
     }
 
     /// Archives a template (GC Notify's delete): it can no longer be sent or changed, and

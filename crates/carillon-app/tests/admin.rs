@@ -362,7 +362,8 @@ async fn templates_versioned_and_archived(app: &App) {
         kind: NotificationType::Email,
         subject: subject.map(str::to_owned),
         content: content.to_owned(),
-        process_type: ProcessType::Normal,
+        category_id: carillon_domain::TemplateCategoryId::generic(ProcessType::Normal),
+        process_type_override: None,
         created_by: None,
     };
     assert!(matches!(
@@ -384,7 +385,8 @@ async fn templates_versioned_and_archived(app: &App) {
         kind: NotificationType::Sms,
         subject: None,
         content: "x".repeat(613),
-        process_type: ProcessType::Priority,
+        category_id: carillon_domain::TemplateCategoryId::generic(ProcessType::Priority),
+        process_type_override: None,
         created_by: None,
     };
     assert!(matches!(
@@ -408,7 +410,7 @@ async fn templates_versioned_and_archived(app: &App) {
             first.id,
             TemplateChanges {
                 subject: Some("Welcome, ((name))".to_owned()),
-                process_type: Some(ProcessType::Bulk),
+                process_type_override: Some(ProcessType::Bulk),
                 ..TemplateChanges::default()
             },
         )

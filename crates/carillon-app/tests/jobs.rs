@@ -106,7 +106,8 @@ async fn submit(
                 kind: NotificationType::Email,
                 subject: Some("Code".into()),
                 content: "Hello ((name))".into(),
-                process_type: ProcessType::Normal,
+                category_id: carillon_domain::TemplateCategoryId::generic(ProcessType::Normal),
+                process_type_override: None,
                 created_by: None,
             },
         )

@@ -62,6 +62,8 @@ id! {
     ServiceId;
     /// A template (all its versions share it).
     TemplateId;
+    /// A template category (GC Notify's), which sets a template's delivery lane.
+    TemplateCategoryId;
     /// One notification (email or SMS to one recipient).
     NotificationId;
     /// An API key.

@@ -17,15 +17,16 @@ mod sending;
 mod service;
 mod status;
 mod template;
+mod template_category;
 
 pub use account::{
     Invitation, InvitationStatus, MemberPermission, Membership, SecondFactor, User, UserState,
 };
-pub use api_key::{ApiKey, KeyType, NewApiKey};
+pub use api_key::{ApiKey, ApiKeyPermission, ApiKeyPermissions, KeyType, NewApiKey};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{
     ApiKeyId, IdError, InvitationId, JobId, NotificationId, ReplyToId, SafelistId, SecurityKeyId,
-    ServiceId, SmsSenderId, TemplateId, UserId,
+    ServiceId, SmsSenderId, TemplateCategoryId, TemplateId, UserId,
 };
 pub use job::{Job, JobStatus, NewJob, UnknownJobStatus};
 pub use language::Language;
@@ -38,3 +39,4 @@ pub use sending::{
 pub use service::{NewService, Permission, Service};
 pub use status::{NotificationStatus, NotificationType, StatusGroup, UnknownStatus};
 pub use template::{NewTemplate, ProcessType, Template, TemplateUpdate};
+pub use template_category::TemplateCategory;

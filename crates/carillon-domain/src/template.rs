@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use crate::ids::{ServiceId, TemplateId};
+use crate::ids::{ServiceId, TemplateCategoryId, TemplateId};
 use crate::status::NotificationType;
 
 /// The delivery lane a template's messages take.
@@ -50,7 +50,12 @@ pub struct Template {
     /// Starts at 1; every change makes a new immutable version.
     pub version: i32,
     pub archived: bool,
+    /// The lane messages take: the override if there is one, else the category's lane for
+    /// the channel. Kept with the template so sending never needs the category.
     pub process_type: ProcessType,
+    pub category_id: TemplateCategoryId,
+    /// A lane chosen for this template rather than taken from its category.
+    pub process_type_override: Option<ProcessType>,
     pub text_direction_rtl: bool,
     pub created_at: OffsetDateTime,
     pub updated_at: Option<OffsetDateTime>,
@@ -67,7 +72,9 @@ pub struct NewTemplate {
     pub kind: NotificationType,
     pub subject: Option<String>,
     pub content: String,
-    pub process_type: ProcessType,
+    /// The store takes the lane from the category unless this overrides it.
+    pub category_id: TemplateCategoryId,
+    pub process_type_override: Option<ProcessType>,
     pub created_by: Option<String>,
 }
 
@@ -77,7 +84,10 @@ pub struct TemplateUpdate {
     pub name: Option<String>,
     pub subject: Option<String>,
     pub content: Option<String>,
-    pub process_type: Option<ProcessType>,
+    /// A new category; the lane follows it unless the template has an override.
+    pub category_id: Option<TemplateCategoryId>,
+    /// Sets an override (there is no way back to the category's lane yet).
+    pub process_type_override: Option<ProcessType>,
     pub archived: Option<bool>,
     pub created_by: Option<String>,
 }

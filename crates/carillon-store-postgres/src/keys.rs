@@ -1,6 +1,6 @@
 //! API keys: the secret is sealed at rest and found again through its keyed lookup hash.
 
-use carillon_domain::{ApiKey, ApiKeyId, NewApiKey, ServiceId};
+use carillon_domain::{ApiKey, ApiKeyId, ApiKeyPermissions, NewApiKey, ServiceId};
 use carillon_store::{StoreError, StoreResult};
 use sqlx::postgres::PgRow;
 use time::OffsetDateTime;
@@ -9,8 +9,8 @@ use crate::PgStore;
 use crate::codec::{key_type, open_text, truncate};
 use crate::error::{col, db_err};
 
-const COLUMNS: &str =
-    "id, service_id, name, key_type, secret, created_at, revoked_at, last_used_at";
+const COLUMNS: &str = "id, service_id, name, key_type, secret, created_at, revoked_at, last_used_at, \
+    manage_templates, manage_reports";
 
 pub(crate) async fn create(
     store: &PgStore,
@@ -23,13 +23,14 @@ pub(crate) async fn create(
         name: new.name.clone(),
         key_type: new.key_type,
         secret: new.secret.clone(),
+        permissions: new.permissions,
         created_at: truncate(now),
         revoked_at: None,
         last_used_at: None,
     };
     sqlx::query(
-        "INSERT INTO api_keys (id, service_id, name, key_type, secret, secret_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO api_keys (id, service_id, name, key_type, secret, secret_hash, created_at, \
+         manage_templates, manage_reports) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(key.id.as_uuid())
     .bind(key.service_id.as_uuid())
@@ -38,6 +39,8 @@ pub(crate) async fn create(
     .bind(store.cipher.encrypt(key.secret.as_bytes()))
     .bind(store.cipher.lookup_hash(&key.secret).as_slice())
     .bind(key.created_at)
+    .bind(key.permissions.manage_templates)
+    .bind(key.permissions.manage_reports)
     .execute(&store.pool)
     .await
     .map_err(db_err)?;
@@ -117,6 +120,10 @@ fn decode(store: &PgStore, row: &PgRow) -> StoreResult<ApiKey> {
         name: col(row, "name")?,
         key_type: key_type(col(row, "key_type")?)?,
         secret: open_text(&store.cipher, col(row, "secret")?)?,
+        permissions: ApiKeyPermissions {
+            manage_templates: col(row, "manage_templates")?,
+            manage_reports: col(row, "manage_reports")?,
+        },
         created_at: col(row, "created_at")?,
         revoked_at: col(row, "revoked_at")?,
         last_used_at: col(row, "last_used_at")?,

@@ -32,6 +32,7 @@ mod senders;
 mod services;
 mod sessions;
 mod team;
+mod template_categories;
 mod templates;
 mod tokens;
 mod wake;

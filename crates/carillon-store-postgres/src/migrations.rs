@@ -58,6 +58,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0011_reply_to_verification.sql"),
     ),
     (
+        12,
+        "template categories",
+        include_str!("../migrations/0012_template_categories.sql"),
+    ),
+    (
         14,
         "recipient search",
         include_str!("../migrations/0014_recipient_search.sql"),

@@ -232,7 +232,8 @@ async fn claims_from_several_processes_never_overlap() {
         kind: NotificationType::Sms,
         subject: None,
         content: "Hello".into(),
-        process_type: ProcessType::Normal,
+        category_id: carillon_domain::TemplateCategoryId::generic(ProcessType::Normal),
+        process_type_override: None,
         created_by: None,
     };
     let template = test.create_template(&template, now).await.unwrap();

@@ -31,6 +31,7 @@ mod senders;
 mod services;
 mod sessions;
 mod team;
+mod template_categories;
 mod templates;
 mod tokens;
 

@@ -57,6 +57,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0011_reply_to_verification.sql"),
     ),
     (
+        12,
+        "template categories",
+        include_str!("../migrations/0012_template_categories.sql"),
+    ),
+    (
         14,
         "recipient search",
         include_str!("../migrations/0014_recipient_search.sql"),
@@ -186,6 +191,73 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(tables, ["notifications"]);
+        pool.close().await;
+    }
+
+    /// Templates made before 0012 get the hidden generic category of the lane they had, in
+    /// every version, and keys made before it have no permissions.
+    #[tokio::test]
+    async fn categories_keep_each_template_in_its_lane() {
+        use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteConnectOptions::new()
+            .filename(dir.path().join("categories.db"))
+            .create_if_missing(true)
+            // The rows below name a service that is not there: only templates matter here.
+            .foreign_keys(false);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        migrator_of(&MIGRATIONS[..11]).run(&pool).await.unwrap();
+        let setup = "
+            INSERT INTO templates VALUES
+                (x'b1', x'01', 'a', 'sms', NULL, 'x', 1, 0, 'bulk', 0, 1, NULL, NULL),
+                (x'b2', x'01', 'b', 'sms', NULL, 'x', 1, 0, 'normal', 0, 1, NULL, NULL),
+                (x'b3', x'01', 'c', 'email', 's', 'x', 1, 0, 'priority', 0, 1, NULL, NULL);
+            INSERT INTO template_versions SELECT id, version, service_id, name, kind, subject,
+                content, archived, process_type, text_direction_rtl, created_at, updated_at,
+                created_by FROM templates;
+            INSERT INTO api_keys (id, service_id, name, key_type, secret, secret_hash, created_at)
+                VALUES (x'c1', x'01', 'k', 'normal', x'00', x'00', 1);";
+        sqlx::raw_sql(setup).execute(&pool).await.unwrap();
+        migrator().run(&pool).await.unwrap();
+        for table in ["templates", "template_versions"] {
+            let sql = format!(
+                "SELECT process_type, hex(category_id), process_type_override FROM {table} \
+                 ORDER BY name"
+            );
+            let rows: Vec<(String, String, Option<String>)> =
+                sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .fetch_all(&pool)
+                    .await
+                    .unwrap();
+            let expected: Vec<(String, String, Option<String>)> = [
+                ("bulk", "0DDA24C2982A4F4497490E38B2607E89"),
+                ("normal", "F75D670621B7437EB93A2C0AB771E28E"),
+                ("priority", "C4F87D7CA55B4C0F91FEE56C65BB1871"),
+            ]
+            .into_iter()
+            .map(|(lane, id)| (lane.to_owned(), id.to_owned(), None))
+            .collect();
+            assert_eq!(rows, expected, "{table}");
+        }
+        let lanes: Vec<(String, String)> = sqlx::query_as(
+            "SELECT t.process_type, c.email_process_type FROM templates t \
+             JOIN template_categories c ON c.id = t.category_id ORDER BY t.name",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert!(lanes.iter().all(|(t, c)| t == c), "{lanes:?}");
+        let permissions: (i64, i64) =
+            sqlx::query_as("SELECT manage_templates, manage_reports FROM api_keys")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(permissions, (0, 0));
         pool.close().await;
     }
 }

@@ -2,7 +2,8 @@
 //! `templates` row (the current state) forward.
 
 use carillon_domain::{
-    NewTemplate, NotificationType, ServiceId, Template, TemplateId, TemplateUpdate,
+    NewTemplate, NotificationType, ProcessType, ServiceId, Template, TemplateCategory,
+    TemplateCategoryId, TemplateId, TemplateUpdate,
 };
 use carillon_store::{StoreError, StoreResult};
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
@@ -13,15 +14,29 @@ use crate::codec::{
     from_micros, kind, micros, opt_from_micros, opt_micros, process_type, truncate,
 };
 use crate::error::{col, db_err};
+use crate::template_categories::lane;
 
 const COLUMNS: &str = "service_id, name, kind, subject, content, version, archived, \
-    process_type, text_direction_rtl, created_at, updated_at, created_by";
+    process_type, text_direction_rtl, created_at, updated_at, created_by, category_id, \
+    process_type_override";
 
 pub(crate) async fn create(
     store: &SqliteStore,
     new: &NewTemplate,
     now: OffsetDateTime,
 ) -> StoreResult<Template> {
+    let mut tx = store
+        .writer
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(db_err)?;
+    let process_type = lane(
+        &mut tx,
+        new.category_id,
+        new.process_type_override,
+        new.kind,
+    )
+    .await?;
     let template = Template {
         id: new.id,
         service_id: new.service_id,
@@ -31,21 +46,19 @@ pub(crate) async fn create(
         content: new.content.clone(),
         version: 1,
         archived: false,
-        process_type: new.process_type,
+        process_type,
+        category_id: new.category_id,
+        process_type_override: new.process_type_override,
         text_direction_rtl: false,
         created_at: truncate(now),
         updated_at: None,
         created_by: new.created_by.clone(),
     };
-    let mut tx = store
-        .writer
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .map_err(db_err)?;
     sqlx::query(
         "INSERT INTO templates (id, service_id, name, kind, subject, content, version, \
-         archived, process_type, text_direction_rtl, created_at, updated_at, created_by) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         archived, process_type, text_direction_rtl, created_at, updated_at, created_by, \
+         category_id, process_type_override) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(template.id.as_uuid())
     .bind(template.service_id.as_uuid())
@@ -60,6 +73,8 @@ pub(crate) async fn create(
     .bind(micros(template.created_at))
     .bind(opt_micros(template.updated_at))
     .bind(&template.created_by)
+    .bind(template.category_id.as_uuid())
+    .bind(template.process_type_override.map(ProcessType::as_str))
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -89,20 +104,32 @@ pub(crate) async fn update(
         .map_err(db_err)?
         .ok_or(StoreError::NotFound)?;
     let current = decode(id, &row)?;
-    let next = Template {
+    let mut next = Template {
         name: update.name.clone().unwrap_or(current.name),
         subject: update.subject.clone().or(current.subject),
         content: update.content.clone().unwrap_or(current.content),
-        process_type: update.process_type.unwrap_or(current.process_type),
+        category_id: update.category_id.unwrap_or(current.category_id),
+        process_type_override: update
+            .process_type_override
+            .or(current.process_type_override),
         archived: update.archived.unwrap_or(current.archived),
         created_by: update.created_by.clone().or(current.created_by),
         version: current.version + 1,
         updated_at: Some(truncate(now)),
         ..current
     };
+    // The lane follows the category unless overridden; the category must exist.
+    next.process_type = lane(
+        &mut tx,
+        next.category_id,
+        next.process_type_override,
+        next.kind,
+    )
+    .await?;
     sqlx::query(
         "UPDATE templates SET name = ?, subject = ?, content = ?, version = ?, archived = ?, \
-         process_type = ?, updated_at = ?, created_by = ? WHERE id = ?",
+         process_type = ?, updated_at = ?, created_by = ?, category_id = ?, \
+         process_type_override = ? WHERE id = ?",
     )
     .bind(&next.name)
     .bind(&next.subject)
@@ -112,6 +139,8 @@ pub(crate) async fn update(
     .bind(next.process_type.as_str())
     .bind(opt_micros(next.updated_at))
     .bind(&next.created_by)
+    .bind(next.category_id.as_uuid())
+    .bind(next.process_type_override.map(ProcessType::as_str))
     .bind(next.id.as_uuid())
     .execute(&mut *tx)
     .await
@@ -125,7 +154,8 @@ async fn insert_version(conn: &mut SqliteConnection, template: &Template) -> Sto
     sqlx::query(
         "INSERT INTO template_versions (template_id, version, service_id, name, kind, subject, \
          content, archived, process_type, text_direction_rtl, created_at, updated_at, \
-         created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         created_by, category_id, process_type_override) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(template.id.as_uuid())
     .bind(template.version)
@@ -140,6 +170,8 @@ async fn insert_version(conn: &mut SqliteConnection, template: &Template) -> Sto
     .bind(micros(template.created_at))
     .bind(opt_micros(template.updated_at))
     .bind(&template.created_by)
+    .bind(template.category_id.as_uuid())
+    .bind(template.process_type_override.map(ProcessType::as_str))
     .execute(conn)
     .await
     .map_err(db_err)?;
@@ -235,6 +267,11 @@ fn decode(id: TemplateId, row: &SqliteRow) -> StoreResult<Template> {
         created_at: from_micros(col(row, "created_at")?)?,
         updated_at: opt_from_micros(col(row, "updated_at")?)?,
         created_by: col(row, "created_by")?,
+        category_id: TemplateCategoryId::from_uuid(col(row, "category_id")?),
+        process_type_override: col::<Option<String>>(row, "process_type_override")?
+            .as_deref()
+            .map(process_type)
+            .transpose()?,
     })
 }
 
@@ -285,5 +322,16 @@ impl carillon_store::TemplateStore for SqliteStore {
         kind: Option<NotificationType>,
     ) -> StoreResult<Vec<Template>> {
         of_service(self, service, kind).await
+    }
+
+    async fn template_categories(&self) -> StoreResult<Vec<TemplateCategory>> {
+        crate::template_categories::all(self).await
+    }
+
+    async fn template_category(
+        &self,
+        id: TemplateCategoryId,
+    ) -> StoreResult<Option<TemplateCategory>> {
+        crate::template_categories::one(self, id).await
     }
 }

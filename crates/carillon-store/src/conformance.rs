@@ -43,6 +43,7 @@ mod services;
 mod sessions;
 mod stale;
 mod team;
+mod template_categories;
 mod templates;
 mod timeouts;
 
@@ -71,6 +72,7 @@ pub use services::*;
 pub use sessions::*;
 pub use stale::*;
 pub use team::*;
+pub use template_categories::*;
 pub use templates::*;
 pub use timeouts::*;
 
@@ -102,6 +104,9 @@ macro_rules! conformance_tests {
             templates_archived_readable_not_listed,
             templates_listed_by_kind_oldest_first,
             templates_scoped_to_service,
+            template_categories_are_gc_defaults,
+            template_lane_follows_its_category,
+            api_keys_keep_their_permissions,
             reply_tos_default_switching,
             reply_to_verification_is_taken_once,
             reply_to_verification_expires_and_is_scoped,

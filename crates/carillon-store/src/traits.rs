@@ -6,7 +6,7 @@ use carillon_domain::{
     ApiKey, ApiKeyId, Job, JobId, KeyType, NewApiKey, NewJob, NewNotification, NewService,
     NewTemplate, Notification, NotificationFilter, NotificationId, NotificationStatus,
     NotificationType, ReplyTo, ReplyToId, SafelistEntry, SafelistId, Service, ServiceId, SmsSender,
-    SmsSenderId, Template, TemplateId, TemplateUpdate,
+    SmsSenderId, Template, TemplateCategory, TemplateCategoryId, TemplateId, TemplateUpdate,
 };
 use time::OffsetDateTime;
 
@@ -54,9 +54,11 @@ pub trait KeyStore: Send + Sync {
     async fn record_api_key_use(&self, id: ApiKeyId, now: OffsetDateTime) -> StoreResult<()>;
 }
 
-/// Templates: every change makes a new version; older versions stay readable.
+/// Templates: every change makes a new version; older versions stay readable. A template's
+/// `process_type` is kept as its override, else its category's lane for its channel.
 #[async_trait]
 pub trait TemplateStore: Send + Sync {
+    /// Fails with `NotFound` when the category does not exist.
     async fn create_template(
         &self,
         template: &NewTemplate,
@@ -94,6 +96,14 @@ pub trait TemplateStore: Send + Sync {
         service: ServiceId,
         kind: Option<NotificationType>,
     ) -> StoreResult<Vec<Template>>;
+
+    /// Every template category, hidden ones included, by English name.
+    async fn template_categories(&self) -> StoreResult<Vec<TemplateCategory>>;
+
+    async fn template_category(
+        &self,
+        id: TemplateCategoryId,
+    ) -> StoreResult<Option<TemplateCategory>>;
 }
 
 /// Reply-to addresses, SMS senders and the safelist of a service.

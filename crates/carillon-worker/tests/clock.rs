@@ -48,7 +48,8 @@ async fn scheduled_rows_wait_for_the_workers_clock(store: &TestStore) {
                 kind: NotificationType::Email,
                 subject: Some("Hello".into()),
                 content: "Hello ((name))".into(),
-                process_type: ProcessType::Normal,
+                category_id: carillon_domain::TemplateCategoryId::generic(ProcessType::Normal),
+                process_type_override: None,
                 created_by: None,
             },
         )

@@ -121,7 +121,8 @@ async fn queue(store: &Arc<dyn Store>, count: usize) -> ServiceId {
                 kind: NotificationType::Email,
                 subject: Some("Hello".into()),
                 content: "Hello ((name))".into(),
-                process_type: ProcessType::Normal,
+                category_id: carillon_domain::TemplateCategoryId::generic(ProcessType::Normal),
+                process_type_override: None,
                 created_by: None,
             },
         )

@@ -104,6 +104,7 @@ pub(crate) async fn seed(store: &Arc<dyn Store>, urls: &Urls) -> Result<String> 
             Some(key) => key.clone(),
             None => {
                 let new = NewApiKey {
+                    permissions: carillon_domain::ApiKeyPermissions::default(),
                     id: ApiKeyId::new(),
                     service_id,
                     name: name.clone(),
@@ -142,7 +143,8 @@ pub(crate) async fn seed(store: &Arc<dyn Store>, urls: &Urls) -> Result<String> 
                 kind,
                 subject: subject.map(str::to_owned),
                 content: body.to_owned(),
-                process_type: ProcessType::Normal,
+                category_id: carillon_domain::TemplateCategoryId::generic(ProcessType::Normal),
+                process_type_override: None,
                 created_by: None,
             };
             store.create_template(&new, now).await?;

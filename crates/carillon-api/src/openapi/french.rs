@@ -101,6 +101,23 @@ const FRENCH: &[(&str, &str)] = &[
         "Messages texte reçus (aucun : il n’y a pas de réception de messages texte)",
     ),
     ("Health", "État du service"),
+    (
+        "Create a template (a key with manage_templates)",
+        "Créer un gabarit (clé avec manage_templates)",
+    ),
+    (
+        "List the template categories",
+        "Lister les catégories de gabarits",
+    ),
+    (
+        "Get a template with its category",
+        "Obtenir un gabarit avec sa catégorie",
+    ),
+    (
+        "Change a template (a new version)",
+        "Modifier un gabarit (nouvelle version)",
+    ),
+    ("Archive a template", "Archiver un gabarit"),
 ];
 
 /// The French for `english`, if there is one.

@@ -164,6 +164,7 @@ impl App {
             .any(|key| key.id == key_id)
         {
             let key = NewApiKey {
+                permissions: carillon_domain::ApiKeyPermissions::default(),
                 id: key_id,
                 service_id: id,
                 name: "platform".to_owned(),
@@ -221,7 +222,10 @@ impl App {
                     kind: NotificationType::Email,
                     subject: Some(subject.to_owned()),
                     content: body.to_owned(),
-                    process_type: ProcessType::Priority,
+                    category_id: carillon_domain::TemplateCategoryId::generic(
+                        ProcessType::Priority,
+                    ),
+                    process_type_override: None,
                     created_by: None,
                 };
                 ignore_conflict(self.store.create_template(&template, now).await.map(drop))?;

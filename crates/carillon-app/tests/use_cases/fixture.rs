@@ -51,6 +51,7 @@ impl Fixture {
         let key = store
             .create_api_key(
                 &NewApiKey {
+                    permissions: carillon_domain::ApiKeyPermissions::default(),
                     id: ApiKeyId::new(),
                     service_id: service.id,
                     name: "key".into(),
@@ -68,7 +69,8 @@ impl Fixture {
             kind,
             subject: subject.map(str::to_owned),
             content: content.to_owned(),
-            process_type: ProcessType::Normal,
+            category_id: carillon_domain::TemplateCategoryId::generic(ProcessType::Normal),
+            process_type_override: None,
             created_by: None,
         };
         let email = template(

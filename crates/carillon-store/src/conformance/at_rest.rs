@@ -42,6 +42,7 @@ pub async fn store_personal_data(store: &dyn Store) -> NewNotification {
     };
     let service = store.create_service(&service, now).await.unwrap();
     let key = NewApiKey {
+        permissions: carillon_domain::ApiKeyPermissions::default(),
         id: ApiKeyId::new(),
         service_id: service.id,
         name: "key".into(),
@@ -74,7 +75,8 @@ pub async fn store_personal_data(store: &dyn Store) -> NewNotification {
         kind: NotificationType::Email,
         subject: Some("((subject))".into()),
         content: "Your code is ((code))".into(),
-        process_type: ProcessType::Priority,
+        category_id: carillon_domain::TemplateCategoryId::generic(ProcessType::Priority),
+        process_type_override: None,
         created_by: None,
     };
     let template = store.create_template(&template, now).await.unwrap();

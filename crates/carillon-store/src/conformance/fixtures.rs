@@ -53,7 +53,8 @@ pub(crate) async fn template(
         kind,
         subject: (kind == NotificationType::Email).then(|| "Subject ((name))".to_owned()),
         content: "Hello ((name))".to_owned(),
-        process_type: ProcessType::Normal,
+        category_id: carillon_domain::TemplateCategoryId::generic(ProcessType::Normal),
+        process_type_override: None,
         created_by: Some("author@example.com".to_owned()),
     };
     store.create_template(&new, now).await.unwrap()

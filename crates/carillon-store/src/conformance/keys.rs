@@ -1,6 +1,8 @@
 //! Checks for API keys.
 
-use carillon_domain::{ApiKey, ApiKeyId, KeyType, NewApiKey, Service, ServiceId};
+use carillon_domain::{
+    ApiKey, ApiKeyId, ApiKeyPermission, ApiKeyPermissions, KeyType, NewApiKey, Service, ServiceId,
+};
 use time::OffsetDateTime;
 
 use super::fixtures::{at, micros, service};
@@ -14,6 +16,7 @@ async fn key(
 ) -> ApiKey {
     let id = ApiKeyId::new();
     let new = NewApiKey {
+        permissions: ApiKeyPermissions::default(),
         id,
         service_id: service.id,
         name: format!("{} key", key_type.as_str()),
@@ -117,6 +120,7 @@ pub async fn api_keys_duplicate_secret_conflicts(store: &dyn Store) {
     let ours = service(store, "Duplicate").await;
     let first = key(store, &ours, KeyType::Normal, at(1)).await;
     let copy = NewApiKey {
+        permissions: ApiKeyPermissions::default(),
         id: ApiKeyId::new(),
         service_id: ours.id,
         name: "copy".to_owned(),
@@ -126,4 +130,46 @@ pub async fn api_keys_duplicate_secret_conflicts(store: &dyn Store) {
     let result = store.create_api_key(&copy, at(2)).await;
     assert!(matches!(result, Err(StoreError::Conflict(_))), "{result:?}");
     assert_eq!(store.api_keys(ours.id).await.unwrap(), [first]);
+}
+
+/// A key's permissions read back as created, by listing and by secret; a key made without any
+/// has none.
+pub async fn api_keys_keep_their_permissions(store: &dyn Store) {
+    let ours = service(store, "Key permissions").await;
+    let plain = key(store, &ours, KeyType::Normal, at(1)).await;
+    assert_eq!(plain.permissions, ApiKeyPermissions::default());
+    for (n, permissions) in [
+        vec![ApiKeyPermission::ManageTemplates],
+        vec![ApiKeyPermission::ManageReports],
+        vec![
+            ApiKeyPermission::ManageTemplates,
+            ApiKeyPermission::ManageReports,
+        ],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let permissions = ApiKeyPermissions::of(&permissions);
+        let new = NewApiKey {
+            id: ApiKeyId::new(),
+            service_id: ours.id,
+            name: format!("key {n}"),
+            key_type: KeyType::Team,
+            secret: ApiKeyId::new().to_string(),
+            permissions,
+        };
+        let created = store.create_api_key(&new, at(2)).await.unwrap();
+        assert_eq!(created.permissions, permissions);
+        let found = store.api_key_by_secret(&new.secret).await.unwrap().unwrap();
+        assert_eq!(found.permissions, permissions);
+    }
+    let listed: Vec<ApiKeyPermissions> = store
+        .api_keys(ours.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|k| k.permissions)
+        .collect();
+    assert_eq!(listed.len(), 4);
+    assert_eq!(listed[0], ApiKeyPermissions::default());
 }

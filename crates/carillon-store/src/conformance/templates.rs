@@ -17,7 +17,8 @@ pub async fn templates_create_and_read(store: &dyn Store) {
         kind: NotificationType::Email,
         subject: Some("Votre rendez-vous ((date)) 📅".to_owned()),
         content: "Bonjour ((name)),\n\n* un\n* deux\n\n^ Note".to_owned(),
-        process_type: ProcessType::Priority,
+        category_id: carillon_domain::TemplateCategoryId::generic(ProcessType::Priority),
+        process_type_override: None,
         created_by: Some("author@example.com".to_owned()),
     };
     let now = at(1).replace_nanosecond(5_000_999).unwrap();
@@ -32,6 +33,8 @@ pub async fn templates_create_and_read(store: &dyn Store) {
         version: 1,
         archived: false,
         process_type: ProcessType::Priority,
+        category_id: new.category_id,
+        process_type_override: None,
         text_direction_rtl: false,
         created_at: micros(now),
         updated_at: None,
@@ -81,7 +84,7 @@ pub async fn templates_update_makes_a_new_version(store: &dyn Store) {
     let update = TemplateUpdate {
         name: Some("Renamed".to_owned()),
         subject: Some("New subject".to_owned()),
-        process_type: Some(ProcessType::Bulk),
+        process_type_override: Some(ProcessType::Bulk),
         ..TemplateUpdate::default()
     };
     let v3 = store
@@ -93,6 +96,7 @@ pub async fn templates_update_makes_a_new_version(store: &dyn Store) {
         name: "Renamed".to_owned(),
         subject: Some("New subject".to_owned()),
         process_type: ProcessType::Bulk,
+        process_type_override: Some(ProcessType::Bulk),
         updated_at: Some(at(3)),
         ..v2.clone()
     };

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use anyhow::{Result, anyhow};
-use carillon_domain::{ApiKeyId, KeyType};
+use carillon_domain::{ApiKeyId, ApiKeyPermission, ApiKeyPermissions, KeyType};
 use carillon_store::Store;
 use clap::{Subcommand, ValueEnum};
 use serde_json::json;
@@ -21,6 +21,32 @@ pub(crate) enum KeyTypeArg {
     Test,
 }
 
+/// GC Notify's API key permissions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PermissionArg {
+    /// `/v2/manage-template`: create, change and archive templates.
+    ManageTemplates,
+    /// `/v2/reports`: request and download reports.
+    ManageReports,
+}
+
+impl From<PermissionArg> for ApiKeyPermission {
+    fn from(arg: PermissionArg) -> Self {
+        match arg {
+            PermissionArg::ManageTemplates => ApiKeyPermission::ManageTemplates,
+            PermissionArg::ManageReports => ApiKeyPermission::ManageReports,
+        }
+    }
+}
+
+fn permission_names(permissions: ApiKeyPermissions) -> Vec<&'static str> {
+    permissions
+        .list()
+        .into_iter()
+        .map(ApiKeyPermission::as_str)
+        .collect()
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum ApiKeyCommand {
     /// Create a key; the full key is shown once.
@@ -33,6 +59,9 @@ pub(crate) enum ApiKeyCommand {
         /// Who the key can send to.
         #[arg(long = "type", value_enum)]
         key_type: KeyTypeArg,
+        /// A permission beyond sending and reading (repeat for both); none by default.
+        #[arg(long = "permission", value_enum)]
+        permissions: Vec<PermissionArg>,
         #[command(flatten)]
         out: JsonFlag,
     },
@@ -60,6 +89,7 @@ pub(crate) async fn api_key(store: Arc<dyn Store>, command: ApiKeyCommand) -> Re
             service,
             name,
             key_type,
+            permissions,
             out,
         } => {
             let service = service.resolve(&app).await?;
@@ -68,11 +98,22 @@ pub(crate) async fn api_key(store: Arc<dyn Store>, command: ApiKeyCommand) -> Re
                 KeyTypeArg::Team => KeyType::Team,
                 KeyTypeArg::Test => KeyType::Test,
             };
-            let created = app.create_api_key(service, &name, key_type).await?;
+            let permissions: Vec<ApiKeyPermission> = permissions
+                .into_iter()
+                .map(ApiKeyPermission::from)
+                .collect();
+            let created = app
+                .create_api_key_with(
+                    service,
+                    &name,
+                    key_type,
+                    ApiKeyPermissions::of(&permissions),
+                )
+                .await?;
             let (key, full) = (&created.key, &created.full_key);
             if out.json {
                 print_json(
-                    &json!({"id": key.id.to_string(), "name": key.name, "type": key.key_type.as_str(), "key": full}),
+                    &json!({"id": key.id.to_string(), "name": key.name, "type": key.key_type.as_str(), "permissions": permission_names(key.permissions), "key": full}),
                 );
             } else {
                 print_line(&format!(
@@ -87,7 +128,7 @@ pub(crate) async fn api_key(store: Arc<dyn Store>, command: ApiKeyCommand) -> Re
             print_list(
                 out.json,
                 &app.api_keys(service).await?,
-                |k| json!({"id": k.id.to_string(), "name": k.name, "type": k.key_type.as_str(), "revoked": k.revoked_at.is_some()}),
+                |k| json!({"id": k.id.to_string(), "name": k.name, "type": k.key_type.as_str(), "permissions": permission_names(k.permissions), "revoked": k.revoked_at.is_some()}),
                 |k| {
                     let state = if k.revoked_at.is_some() {
                         "revoked"

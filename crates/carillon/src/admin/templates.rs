@@ -213,7 +213,8 @@ pub(crate) async fn template(store: Arc<dyn Store>, command: TemplateCommand) ->
                         // A text message has no subject; one given is ignored.
                         subject: subject.filter(|_| kind == NotificationType::Email),
                         content,
-                        process_type: lane.into(),
+                        category_id: carillon_domain::TemplateCategoryId::generic(lane.into()),
+                        process_type_override: None,
                         created_by: None,
                     },
                 )
@@ -271,7 +272,8 @@ pub(crate) async fn template(store: Arc<dyn Store>, command: TemplateCommand) ->
                 name,
                 subject: text_or_file(subject, subject_file.as_deref())?,
                 content: text_or_file(content, content_file.as_deref())?,
-                process_type: lane.map(ProcessType::from),
+                category_id: None,
+                process_type_override: lane.map(ProcessType::from),
                 created_by: None,
             };
             if changes == TemplateChanges::default() {

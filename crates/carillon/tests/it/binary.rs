@@ -293,9 +293,12 @@ fn admin_commands_print_json_for_scripts() {
         "Prod key",
         "--type",
         "team",
+        "--permission",
+        "manage-templates",
         "--json",
     ]));
     assert!(key["key"].as_str().unwrap().starts_with("gcntfy-prod_key-"));
+    assert_eq!(key["permissions"], serde_json::json!(["manage_templates"]));
     let template = json_output(carillon(dir.path()).args([
         "template",
         "create",
@@ -347,6 +350,10 @@ fn admin_commands_print_json_for_scripts() {
     let keys =
         json_output(carillon(dir.path()).args(["api-key", "list", "--service", &id, "--json"]));
     assert!(keys[0].get("key").is_none(), "secrets are never listed");
+    assert_eq!(
+        keys[0]["permissions"],
+        serde_json::json!(["manage_templates"])
+    );
     let safelist =
         json_output(carillon(dir.path()).args(["safelist", "list", "--service", &id, "--json"]));
     assert_eq!(safelist[0]["recipient"], "+16135550123");

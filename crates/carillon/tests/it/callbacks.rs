@@ -105,6 +105,7 @@ async fn another_service(app: &TestApp) -> (ApiKey, TemplateId) {
         .await
         .unwrap();
     let key = NewApiKey {
+        permissions: carillon_domain::ApiKeyPermissions::default(),
         id: ApiKeyId::new(),
         service_id: service.id,
         name: "other live".into(),
@@ -119,7 +120,8 @@ async fn another_service(app: &TestApp) -> (ApiKey, TemplateId) {
         kind: NotificationType::Email,
         subject: Some("Hi".into()),
         content: "Hello".into(),
-        process_type: ProcessType::Normal,
+        category_id: carillon_domain::TemplateCategoryId::generic(ProcessType::Normal),
+        process_type_override: None,
         created_by: None,
     };
     let template = app.store.create_template(&template, now).await.unwrap();

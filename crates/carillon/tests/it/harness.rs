@@ -163,6 +163,7 @@ impl TestApp {
         let key = |name: &str, key_type| {
             let store = Arc::clone(&store);
             let new = NewApiKey {
+                permissions: carillon_domain::ApiKeyPermissions::default(),
                 id: ApiKeyId::new(),
                 service_id: service.id,
                 name: name.into(),
@@ -183,7 +184,10 @@ impl TestApp {
                     kind: NotificationType::Email,
                     subject: Some("Hello ((name))".into()),
                     content: "Dear ((name)),\n\nYour code is **((code))**.".into(),
-                    process_type: ProcessType::Priority,
+                    category_id: carillon_domain::TemplateCategoryId::generic(
+                        ProcessType::Priority,
+                    ),
+                    process_type_override: None,
                     created_by: None,
                 },
                 now,
@@ -199,7 +203,8 @@ impl TestApp {
                     kind: NotificationType::Sms,
                     subject: None,
                     content: "Hi ((name)), your code is ((code)).".into(),
-                    process_type: ProcessType::Normal,
+                    category_id: carillon_domain::TemplateCategoryId::generic(ProcessType::Normal),
+                    process_type_override: None,
                     created_by: None,
                 },
                 now,

@@ -20,6 +20,7 @@ mod hardening;
 mod harness;
 mod headers;
 mod hosts;
+mod manage_template;
 mod nul;
 mod openapi;
 mod processes;

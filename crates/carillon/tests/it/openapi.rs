@@ -10,6 +10,15 @@ on_both_backends! {
         let (_, sent) = app.send_email(&app.live, "a@example.ca", json!({})).await;
         let notification = sent["id"].as_str().unwrap().to_owned();
         let template = app.email_template.id.to_string();
+        let manager = carillon_domain::NewApiKey {
+            id: carillon_domain::ApiKeyId::new(),
+            service_id: app.service.id,
+            name: "manager".into(),
+            key_type: carillon_domain::KeyType::Normal,
+            secret: carillon_crypto::api_key::generate_secret(),
+            permissions: carillon_domain::ApiKeyPermissions::of(&[carillon_domain::ApiKeyPermission::ManageTemplates]),
+        };
+        let manager = app.store.create_api_key(&manager, time::OffsetDateTime::now_utc()).await.unwrap();
         let (status, doc) = app.request(Method::GET, "/v2/openapi.json", None, None).await;
         assert_eq!(status, StatusCode::OK);
         for (method, path) in carillon_api::DOCUMENTED_OPERATIONS {
@@ -23,10 +32,13 @@ on_both_backends! {
                 "/v2/notifications/sms" => Some(json!({"phone_number": "6135550123", "template_id": app.sms_template.id.to_string(), "personalisation": {"name": "A", "code": "1"}})),
                 "/v2/notifications/bulk" => Some(json!({"name": "f.csv", "template_id": template, "rows": [["email address", "name", "code"], ["a@example.ca", "A", "1"]]})),
                 "/v2/template/{template_id}/preview" => Some(json!({"personalisation": {"name": "A", "code": "1"}})),
+                "/v2/manage-template" => Some(json!({"name": "n", "template_type": "sms", "content": "c", "template_category_id": "b6c42a7e-2a26-4a07-802b-123a5c3198a9"})),
+                "/v2/manage-template/{template_id}" if *method == "patch" => Some(json!({"name": "Renamed"})),
                 _ => None,
             };
-            let method = if *method == "post" { Method::POST } else { Method::GET };
-            let auth = app.api_key_header(&app.live);
+            let key = if path.starts_with("/v2/manage-template") { &manager } else { &app.live };
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let auth = app.api_key_header(key);
             let (status, answer) = app.request(method, &url, Some(&auth), body.as_ref()).await;
             if *path == "/v2/notifications/letter" {
                 assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");

@@ -71,7 +71,8 @@ async fn checklist_follows_the_store(fx: &Fx) {
         kind: NotificationType::Email,
         subject: Some("Hello".to_owned()),
         content: "Hello".to_owned(),
-        process_type: ProcessType::Normal,
+        category_id: carillon_domain::TemplateCategoryId::generic(ProcessType::Normal),
+        process_type_override: None,
         created_by: None,
     };
     fx.app.create_template(service.id, template).await.unwrap();
@@ -116,7 +117,8 @@ async fn approval_makes_the_service_live(fx: &Fx) {
         kind: NotificationType::Sms,
         subject: None,
         content: "Your code".to_owned(),
-        process_type: ProcessType::Normal,
+        category_id: carillon_domain::TemplateCategoryId::generic(ProcessType::Normal),
+        process_type_override: None,
         created_by: None,
     };
     fx.app.create_template(service.id, template).await.unwrap();

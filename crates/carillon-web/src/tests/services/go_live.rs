@@ -66,7 +66,8 @@ async fn the_checklist_errors_then_request_then_approval() {
         kind: NotificationType::Email,
         subject: Some("Renew".to_owned()),
         content: "Renew your passport".to_owned(),
-        process_type: ProcessType::Normal,
+        category_id: carillon_domain::TemplateCategoryId::generic(ProcessType::Normal),
+        process_type_override: None,
         created_by: None,
     };
     fx.app.create_template(service.id, template).await.unwrap();
