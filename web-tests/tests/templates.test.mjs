@@ -44,6 +44,7 @@ describe('templates', () => {
       await page.goto(withLang(`${service}/templates`, 'en'));
       assert.equal(await page.locator('main tbody tr').count(), 0, 'a preview saves nothing');
       await fillNew(page, service, 'en');
+      await page.locator('main input[name="category"]').first().check();
       await press(page, 'save');
       assert.match(await page.locator('main .banner').innerText(), /created/);
       const template = new URL(page.url()).pathname;

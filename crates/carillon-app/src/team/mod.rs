@@ -149,6 +149,9 @@ pub enum TeamError {
     ReplyTo(crate::senders::SenderError),
     #[error(transparent)]
     Safelist(crate::safelist::SafelistError),
+    /// A template cannot be saved without a category.
+    #[error("choose a template category")]
+    CategoryMissing,
     /// A template the form described cannot be saved (its name, subject or content).
     #[error(transparent)]
     Template(crate::template_admin::TemplateAdminError),
@@ -161,6 +164,7 @@ impl From<crate::template_admin::TemplateAdminError> for TeamError {
         use crate::template_admin::TemplateAdminError as E;
         match error {
             E::NotFound(_) | E::VersionNotFound { .. } => TeamError::NotFound,
+            E::CategoryNotFound(_) => TeamError::CategoryMissing,
             E::Service(error) => error.into(),
             E::Store(error) => error.into(),
             other => TeamError::Template(other),

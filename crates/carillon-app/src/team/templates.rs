@@ -23,6 +23,8 @@ pub struct TemplateDraft {
     /// Email only.
     pub subject: Option<String>,
     pub content: String,
+    /// The category chosen (GC Notify's, which sets the priority lane); saving needs one.
+    pub category: Option<TemplateCategoryId>,
 }
 
 /// What the preview of an unsaved template shows.
@@ -81,6 +83,19 @@ impl App {
             return Err(TeamError::Forbidden);
         }
         Ok((self.template(service, id, version).await?, permissions))
+    }
+
+    /// The categories a person may choose for a template (GC Notify's visible ones).
+    pub async fn team_template_categories(&self) -> Result<Vec<TemplateCategory>, TeamError> {
+        Ok(self.template_categories(false).await?)
+    }
+
+    /// One category by id, hidden or not (a template's page names its category).
+    pub async fn team_template_category(
+        &self,
+        id: TemplateCategoryId,
+    ) -> Result<TemplateCategory, TeamError> {
+        Ok(self.template_category(id).await?)
     }
 
     /// Every version of a template, newest first (view_activity).
@@ -158,12 +173,16 @@ impl App {
     ) -> Result<Template, TeamError> {
         self.require(actor, service, MemberPermission::ManageTemplates)
             .await?;
+        // The text's problems first, the category's after, as the form lists them.
+        let subject = subject_for(kind, draft.subject.clone());
+        crate::template_admin::check_draft(kind, &draft.name, subject.as_deref(), &draft.content)?;
         let new = CreateTemplate {
             name: draft.name.trim().to_owned(),
             kind,
             subject: subject_for(kind, draft.subject),
             content: draft.content,
-            process_type: ProcessType::Normal,
+            category_id: draft.category.ok_or(TeamError::CategoryMissing)?,
+            process_type_override: None,
             created_by: Some(actor.email.as_str().to_owned()),
         };
         let template = self.create_template(service, new).await?;
@@ -184,11 +203,14 @@ impl App {
         self.require(actor, service, MemberPermission::ManageTemplates)
             .await?;
         let current = self.template(service, id, None).await?;
+        let subject = subject_for(current.kind, draft.subject.clone());
+        crate::template_admin::check_draft(current.kind, &draft.name, subject.as_deref(), &draft.content)?;
         let changes = TemplateChanges {
             name: Some(draft.name.trim().to_owned()),
             subject: subject_for(current.kind, draft.subject),
             content: Some(draft.content),
-            process_type: None,
+            category_id: Some(draft.category.ok_or(TeamError::CategoryMissing)?),
+            process_type_override: None,
             created_by: Some(actor.email.as_str().to_owned()),
         };
         let template = self.update_template(service, id, changes).await?;

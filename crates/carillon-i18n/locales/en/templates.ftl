@@ -66,3 +66,6 @@ template-error-placeholders = The message has too many placeholders
 template-archive-title = Delete this template
 template-archive-body = People can no longer send messages with it. Messages already sent are kept, and its versions can still be read.
 template-archive-submit = Delete the template
+template-category = Category
+template-category-hint = The category says what the message is for. It decides how quickly messages are sent: codes and urgent messages first.
+template-error-category = Choose a category

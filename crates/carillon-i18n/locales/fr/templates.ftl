@@ -66,3 +66,6 @@ template-error-placeholders = Le message a trop d’espaces réservés
 template-archive-title = Supprimer ce gabarit
 template-archive-body = Personne ne pourra plus envoyer de message avec celui-ci. Les messages déjà envoyés sont conservés, et ses versions restent lisibles.
 template-archive-submit = Supprimer le gabarit
+template-category = Catégorie
+template-category-hint = La catégorie dit à quoi sert le message. Elle décide de la rapidité d’envoi : les codes et les messages urgents d’abord.
+template-error-category = Choisissez une catégorie

@@ -10,7 +10,7 @@ use axum::extract::Path;
 use axum::response::Response;
 use carillon_app::team::{DraftPreview, TeamError, TemplateDraft};
 use carillon_app::template_admin::TemplateAdminError;
-use carillon_domain::{NotificationType, ServiceId, TemplateId};
+use carillon_domain::{Language, NotificationType, ServiceId, TemplateCategoryId, TemplateId};
 
 use crate::form::{Msg, Problem};
 use crate::page::Page;
@@ -90,8 +90,18 @@ struct FormView {
     name_error: Option<Msg>,
     subject_error: Option<Msg>,
     content_error: Option<Msg>,
+    categories: Vec<CategoryOption>,
+    category_error: Option<Msg>,
     preview: Option<DraftPreview>,
     back_href: String,
+}
+
+/// A category as the form offers it: GC Notify's name and description in the page's language.
+struct CategoryOption {
+    id: String,
+    name: String,
+    hint: Option<String>,
+    checked: bool,
 }
 
 /// Where the form posts and what it is headed, for a new template or an edit.
@@ -123,16 +133,24 @@ impl Target {
     }
 }
 
-fn form_page(
-    m: &Member,
-    target: &Target,
-    draft: &TemplateDraft,
-    problems: Vec<Problem>,
-    preview: Option<DraftPreview>,
-) -> Response {
+async fn form_page(m: &Member, target: &Target, draft: &TemplateDraft, problems: Vec<Problem>, preview: Option<DraftPreview>) -> Response {
+    let categories = match m.app().team_template_categories().await {
+        Ok(categories) => categories,
+        Err(error) => return failure(&m.ctx, &error),
+    };
+    let french = m.ctx.lang == Language::French;
+    let categories = categories
+        .into_iter()
+        .map(|c| CategoryOption {
+            id: c.id.to_string(),
+            checked: draft.category == Some(c.id),
+            name: if french { c.name_fr } else { c.name_en },
+            hint: if french { c.description_fr } else { c.description_en },
+        })
+        .collect();
     let error = |name: &str| problems.iter().find(|p| p.field == name).map(|p| p.message);
-    let (name_error, subject_error, content_error) =
-        (error("name"), error("subject"), error("content"));
+    let (name_error, subject_error, content_error) = (error("name"), error("subject"), error("content"));
+    let category_error = error(CATEGORY_FIELD);
     let erred = !problems.is_empty();
     let view = FormView {
         action: target.action(),
@@ -144,6 +162,8 @@ fn form_page(
         name_error,
         subject_error,
         content_error,
+        categories,
+        category_error,
         preview,
         back_href: match target.template {
             Some(t) => format!("/services/{}/templates/{t}", target.service),
@@ -154,28 +174,27 @@ fn form_page(
     page_response(erred, &view)
 }
 
+/// Where the error summary sends a category problem: the first category's radio.
+const CATEGORY_FIELD: &str = "category-first";
+
 /// The form's problem for a template the use cases refused, or `None` for another refusal.
 fn problem(error: &TeamError) -> Option<Problem> {
-    let TeamError::Template(error) = error else {
-        return None;
+    let error = match error {
+        TeamError::CategoryMissing => {
+            return Some(Problem::new(CATEGORY_FIELD, Msg("template-error-category")));
+        }
+        TeamError::Template(error) => error,
+        _ => return None,
     };
     Some(match error {
-        TemplateAdminError::InvalidName => Problem::new("name", Msg("template-error-name")),
-        TemplateAdminError::MissingSubject => {
-            Problem::new("subject", Msg("template-error-subject"))
-        }
-        TemplateAdminError::EmptyContent => {
-            Problem::new("content", Msg("template-error-content-missing"))
-        }
+        TemplateAdminError::EmptyName | TemplateAdminError::NameTooLong => Problem::new("name", Msg("template-error-name")),
+        TemplateAdminError::MissingSubject => Problem::new("subject", Msg("template-error-subject")),
+        TemplateAdminError::EmptyContent => Problem::new("content", Msg("template-error-content-missing")),
         TemplateAdminError::ContentTooLong { limit } if *limit < 1_000 => {
             Problem::new("content", Msg("template-error-sms-too-long"))
         }
-        TemplateAdminError::ContentTooLong { .. } => {
-            Problem::new("content", Msg("template-error-email-too-long"))
-        }
-        TemplateAdminError::Unparsable(_) => {
-            Problem::new("content", Msg("template-error-placeholders"))
-        }
+        TemplateAdminError::ContentTooLong { .. } => Problem::new("content", Msg("template-error-email-too-long")),
+        TemplateAdminError::Unparsable(_) => Problem::new("content", Msg("template-error-placeholders")),
         _ => return None,
     })
 }
@@ -186,6 +205,7 @@ fn draft(kind: NotificationType, f: &[(String, String)]) -> TemplateDraft {
         subject: (kind == NotificationType::Email).then(|| field(f, "subject").to_owned()),
         // Browsers send CRLF line ends; templates keep LF, as the API stores them.
         content: field(f, "content").replace("\r\n", "\n"),
+        category: TemplateCategoryId::parse(field(f, "category")).ok(),
     }
 }
 
@@ -198,8 +218,8 @@ async fn submit_form(m: &Member, target: Target, f: &[(String, String)]) -> Resp
             .preview_template_draft(&m.user, target.service, target.kind, &draft)
             .await
         {
-            Ok(preview) => form_page(m, &target, &draft, Vec::new(), Some(preview)),
-            Err(error) => refused(m, &target, &draft, &error),
+            Ok(preview) => form_page(m, &target, &draft, Vec::new(), Some(preview)).await,
+            Err(error) => refused(m, &target, &draft, &error).await,
         };
     }
     let saved = match target.template {
@@ -224,13 +244,13 @@ async fn submit_form(m: &Member, target: Target, f: &[(String, String)]) -> Resp
                 target.service, template.id
             ))
         }
-        Err(error) => refused(m, &target, &draft, &error),
+        Err(error) => refused(m, &target, &draft, &error).await,
     }
 }
 
-fn refused(m: &Member, target: &Target, draft: &TemplateDraft, error: &TeamError) -> Response {
+async fn refused(m: &Member, target: &Target, draft: &TemplateDraft, error: &TeamError) -> Response {
     match problem(error) {
-        Some(problem) => form_page(m, target, draft, vec![problem], None),
+        Some(problem) => form_page(m, target, draft, vec![problem], None).await,
         None => failure(&m.ctx, error),
     }
 }
@@ -259,7 +279,7 @@ pub(crate) async fn show_new(m: Member, Path((id, kind)): Path<(String, String)>
                 subject: Some(String::new()),
                 ..TemplateDraft::default()
             };
-            form_page(&m, &target, &draft, Vec::new(), None)
+            form_page(&m, &target, &draft, Vec::new(), None).await
         }
         Err(error) => failure(&m.ctx, &error),
     }
@@ -314,8 +334,9 @@ pub(crate) async fn show_edit(m: Member, Path((id, tid)): Path<(String, String)>
                 name: template.name,
                 subject: template.subject,
                 content: template.content,
+                category: Some(template.category_id),
             };
-            form_page(&m, &target, &draft, Vec::new(), None)
+            form_page(&m, &target, &draft, Vec::new(), None).await
         }
         Ok(_) => not_found(&m.ctx),
         Err(error) => failure(&m.ctx, &error),

@@ -129,6 +129,7 @@ struct ShowView {
     banner: Option<Msg>,
     name: String,
     kind: Msg,
+    category: String,
     subject: Option<String>,
     content: String,
     version: i32,
@@ -160,6 +161,11 @@ async fn show_version(
         Ok(found) => found,
         Err(error) => return failure(&m.ctx, &error),
     };
+    let category = match m.app().team_template_category(template.category_id).await {
+        Ok(c) if m.ctx.lang == carillon_domain::Language::French => c.name_fr,
+        Ok(c) => c.name_en,
+        Err(error) => return failure(&m.ctx, &error),
+    };
     let base = format!("/services/{id}/templates/{tid}");
     let manage = held.contains(&MemberPermission::ManageTemplates)
         && !template.archived
@@ -169,6 +175,7 @@ async fn show_version(
         page: m.ctx.page(Msg("template-title"), Vec::new()),
         banner,
         kind: kind_label(template.kind),
+        category,
         subject: template.subject,
         content: template.content,
         version: template.version,

@@ -12,6 +12,11 @@ fn template_id(to: &str) -> String {
     path.rsplit('/').next().unwrap().to_owned()
 }
 
+/// The id of the first category a person may choose.
+async fn first_category(fx: &Fx) -> String {
+    fx.app.template_categories(false).await.unwrap()[0].id.to_string()
+}
+
 /// Chooses `kind` and creates a template from `fields`; the template's page address.
 async fn create(
     fx: &Fx,
@@ -27,7 +32,8 @@ async fn create(
     assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.body);
     let form = location(&chosen).to_owned();
     assert_eq!(form, format!("{base}/new/{kind}"));
-    let mut all = vec![("action", "save")];
+    let category = first_category(fx).await;
+    let mut all = vec![("action", "save"), ("category", category.as_str())];
     all.extend_from_slice(fields);
     let saved = fx.post_as(person, &form, &form, &all).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
@@ -101,7 +107,13 @@ async fn a_template_is_previewed_created_edited_versioned_and_archived() {
     assert_eq!(stored.created_by.as_deref(), Some("ada@example.gc.ca"));
 
     let edit = format!("{template}/edit");
+    let category = first_category(&fx).await;
     let edited = renders_in_both(&fx, &ada, &edit, "Edit the template").await;
+    assert!(
+        edited.body.contains(&format!("value=\"{category}\" checked")),
+        "the template's category is chosen: {}",
+        edited.body
+    );
     assert!(
         edited.body.contains("Renew by ((date))."),
         "{}",
@@ -114,6 +126,7 @@ async fn a_template_is_previewed_created_edited_versioned_and_archived() {
             &edit,
             &[
                 ("action", "save"),
+                ("category", category.as_str()),
                 ("name", "Renewal reminder"),
                 ("subject", "Your passport"),
                 ("content", "Version two"),
@@ -264,6 +277,16 @@ async fn the_form_shows_every_error_on_its_field_and_counts_text_message_parts()
             );
         }
     }
+    let no_category = fx
+        .post_as(&ada, &email, &email, &[("action", "save"), ("name", "N"), ("subject", "S"), ("content", "Body")])
+        .await;
+    assert_eq!(no_category.status, StatusCode::BAD_REQUEST);
+    assert!(
+        no_category.body.contains("<a href=\"#category-first\">Choose a category</a>"),
+        "{}",
+        no_category.body
+    );
+    assert!(no_category.body.contains("id=\"category-first\""));
     let sms = format!("{base}/new/sms");
     let long = "a".repeat(613);
     let answer = fx
