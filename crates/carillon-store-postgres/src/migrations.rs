@@ -57,6 +57,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "reply to verification",
         include_str!("../migrations/0011_reply_to_verification.sql"),
     ),
+    (
+        13,
+        "notification facts",
+        include_str!("../migrations/0013_notification_facts.sql"),
+    ),
 ];
 
 /// A migrator for every migration (tracked in `_sqlx_migrations`, as `sqlx migrate` would).

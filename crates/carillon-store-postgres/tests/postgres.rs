@@ -318,7 +318,7 @@ async fn connecting_again_finds_the_schema_migrated() {
         PgStore::connect_with(options, 1, cipher()),
     );
     for store in [a.unwrap(), b.unwrap()] {
-        assert_eq!(store.schema_version().await.unwrap(), 11);
+        assert_eq!(store.schema_version().await.unwrap(), 13);
         store.close().await;
     }
 }

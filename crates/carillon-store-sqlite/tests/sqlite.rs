@@ -110,7 +110,7 @@ async fn reopening_keeps_data_and_settings() {
     test.close().await;
     let path = test.dir.path().join("carillon.db");
     let reopened = SqliteStore::open(&path, cipher()).await.unwrap();
-    assert_eq!(reopened.schema_version().await.unwrap(), 11);
+    assert_eq!(reopened.schema_version().await.unwrap(), 13);
     let read = reopened
         .notification(new.service_id, new.id)
         .await
