@@ -7,7 +7,8 @@
 //! sends. Days are UTC days, like the daily limits, which reset at midnight UTC; fiscal years
 //! run April 1 to March 31, like the annual limits. As on GC Notify's dashboard, "sent" counts
 //! every notification requested, "delivered" counts `delivered` and `sent` (handed to the
-//! carrier, the last news a text gets without a receipt) and "failed" every failure status.
+//! carrier, the last news a text gets without a receipt) and "failed" every failure status;
+//! cancelled notifications are left out.
 
 use carillon_domain::{NotificationStatus, NotificationType, ServiceId, TemplateId};
 use carillon_store::{DailyFact, FiscalYear, MonthlyFact, StoreError};
@@ -45,6 +46,10 @@ pub struct Totals {
 
 impl Totals {
     fn add(&mut self, status: NotificationStatus, notifications: u64, units: u64) {
+        // GC Notify's dashboard leaves cancelled notifications out altogether.
+        if status == NotificationStatus::Cancelled {
+            return;
+        }
         self.requested += notifications;
         self.billable_units += units;
         if matches!(
@@ -366,6 +371,7 @@ mod tests {
             fact(day, sms, NotificationStatus::PermanentFailure, 4),
             fact(day, sms, NotificationStatus::ValidationFailed, 8),
             fact(day, sms, NotificationStatus::Sending, 16),
+            fact(day, sms, NotificationStatus::Cancelled, 32),
         ]);
         assert_eq!(totals.email, Totals::default());
         assert_eq!(
