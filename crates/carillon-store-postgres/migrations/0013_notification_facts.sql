@@ -5,8 +5,10 @@
 -- Triggers keep it in the same transaction as every change to `notifications`. They are
 -- statement-level with transition tables, so a batch (an insert of a bulk job's rows, a claim
 -- of hundreds, a timeout sweep) costs one grouped upsert, not one per row. Rows are upserted
--- in key order so that two batches touching the same facts lock them in the same order and
--- cannot deadlock. Rows sent with a test key are not counted. Purging personal data is an
+-- in key order so that two single-statement batches touching the same facts lock them in the
+-- same order and cannot deadlock. Fact rows stay locked until the transaction commits: a
+-- transaction of several statements over `notifications` holds them in between (see
+-- docs/benchmarks.md, "The daily fact table's triggers"). Rows sent with a test key are not counted. Purging personal data is an
 -- UPDATE that leaves status and units alone: it keeps the facts. A DELETE un-counts its rows:
 -- the only one is cancelling a scheduled job's rows, which were never sent.
 CREATE TABLE notification_facts (
