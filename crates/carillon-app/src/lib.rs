@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod bulk;
 mod cache;
 pub mod callbacks;
+pub mod dashboard;
 pub mod jobs;
 pub mod keys;
 pub mod limits;

@@ -12,6 +12,7 @@ mod clear_references;
 mod codec;
 mod delivery;
 mod error;
+mod facts;
 mod floors;
 mod housekeeping;
 mod invitations;

@@ -63,6 +63,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0012_template_categories.sql"),
     ),
     (
+        13,
+        "notification facts",
+        include_str!("../migrations/0013_notification_facts.sql"),
+    ),
+    (
         14,
         "recipient search",
         include_str!("../migrations/0014_recipient_search.sql"),

@@ -14,6 +14,7 @@ mod clear_references;
 mod codec;
 mod delivery;
 mod error;
+mod facts;
 mod housekeeping;
 mod invitations;
 mod jobs;

@@ -62,6 +62,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0012_template_categories.sql"),
     ),
     (
+        13,
+        "notification facts",
+        include_str!("../migrations/0013_notification_facts.sql"),
+    ),
+    (
         14,
         "recipient search",
         include_str!("../migrations/0014_recipient_search.sql"),
@@ -258,6 +263,59 @@ mod tests {
                 .await
                 .unwrap();
         assert_eq!(permissions, (0, 0));
+        pool.close().await;
+    }
+
+    /// Migration 13 counts the notifications already stored (test-key ones left out) into
+    /// the fact table, per UTC day of creation, template, channel and status.
+    #[tokio::test]
+    async fn notification_facts_start_from_the_rows_already_stored() {
+        use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteConnectOptions::new()
+            .filename(dir.path().join("facts.db"))
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        let before_facts = MIGRATIONS.iter().position(|m| m.0 == 13).unwrap();
+        migrator_of(&MIGRATIONS[..before_facts])
+            .run(&pool)
+            .await
+            .unwrap();
+        // 86400000000 microseconds a day: day 20414 is 2025-11-22.
+        let setup = "
+            INSERT INTO services VALUES (x'01', 's', 's', 1, 0, 0, 0, '', 1, 1, 1, 1, 1, 7, 0, 0);
+            INSERT INTO notifications (id, service_id, template_id, template_version, key_type,
+                kind, status, priority, billable_units, attempts, personal, created_at)
+            VALUES (x'a1', x'01', x'f1', 1, 'normal', 'sms', 'delivered', 1, 2, 1, NULL,
+                    20414 * 86400000000),
+                   (x'a2', x'01', x'f1', 1, 'team', 'sms', 'delivered', 1, 3, 1, x'5eed',
+                    20415 * 86400000000 - 1),
+                   (x'a3', x'01', x'f1', 1, 'normal', 'sms', 'delivered', 1, 1, 1, x'5eed',
+                    20415 * 86400000000),
+                   (x'a4', x'01', x'f1', 1, 'test', 'sms', 'delivered', 1, 1, 1, x'5eed',
+                    20414 * 86400000000);";
+        sqlx::raw_sql(setup).execute(&pool).await.unwrap();
+        migrator().run(&pool).await.unwrap();
+        let facts: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT day, status, notifications, billable_units FROM notification_facts \
+             ORDER BY day",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            facts,
+            [
+                (20414, "delivered".to_owned(), 2, 5),
+                (20415, "delivered".to_owned(), 1, 1)
+            ]
+        );
         pool.close().await;
     }
 }

@@ -23,6 +23,7 @@ mod callback_queue;
 mod callbacks;
 mod claims;
 mod delivery;
+mod facts;
 mod fixtures;
 mod jobs;
 mod joined;
@@ -54,6 +55,7 @@ pub use callback_queue::*;
 pub use callbacks::*;
 pub use claims::*;
 pub use delivery::*;
+pub use facts::*;
 pub use jobs::*;
 pub use joined::*;
 pub use keys::*;
@@ -189,6 +191,10 @@ macro_rules! conformance_tests {
             members_read_with_their_accounts,
             service_read_with_the_visitors_membership,
             member_services_are_the_users_own,
+            facts_follow_every_transition,
+            facts_follow_bulk_jobs_and_cancellations,
+            facts_concurrent_transitions,
+            facts_by_range_template_and_fiscal_year,
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

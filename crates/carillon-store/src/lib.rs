@@ -8,6 +8,7 @@ mod callbacks;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod delivery;
+mod facts;
 mod jobs;
 mod limits;
 mod security_keys;
@@ -27,6 +28,10 @@ pub use callbacks::{
     Complaint, ComplaintNotice, DueCallback, NewComplaint, Notice, StatusNotice,
 };
 pub use delivery::{Claim, OutboxMessage, Outcome, Receipt, ReceiptOutcome};
+pub use facts::{
+    DailyFact, FactStore, FiscalYear, MonthlyFact, TemplateFact, months_of, sort_daily,
+    sort_monthly,
+};
 pub use jobs::{JobOutcome, JobRow, JobRows, job_counters, job_rows_amount};
 pub use limits::{Counter, CounterLimit, InsertOutcome, Period, RateLimit};
 pub use security_keys::{SecurityKeyRecord, SecurityKeyStore};
@@ -39,9 +44,9 @@ pub use traits::{
 /// The area traits, for `use carillon_store::prelude::*` where a [`Store`] is called.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AuditStore, CallbackStore, DeliveryStore, HousekeepingStore, JobStore,
-        KeyStore, NotificationStore, OutboxStore, SecurityKeyStore, SenderStore, ServiceStore,
-        SessionStore, Store, TeamStore, TemplateStore,
+        AccountStore, AuditStore, CallbackStore, DeliveryStore, FactStore, HousekeepingStore,
+        JobStore, KeyStore, NotificationStore, OutboxStore, SecurityKeyStore, SenderStore,
+        ServiceStore, SessionStore, Store, TeamStore, TemplateStore,
     };
 }
 
@@ -88,6 +93,7 @@ pub trait Store:
     + SecurityKeyStore
     + TeamStore
     + AuditStore
+    + FactStore
     + std::fmt::Debug
     + 'static
 {
@@ -109,6 +115,7 @@ impl<T> Store for T where
         + SecurityKeyStore
         + TeamStore
         + AuditStore
+        + FactStore
         + std::fmt::Debug
         + 'static
 {

@@ -13,7 +13,11 @@ use crate::{
     Counter, CounterLimit, JobOutcome, JobRow, Period, Store, StoreError, StoreResult, job_counters,
 };
 
-fn new_job(template: &Template, rows: u32, scheduled_for: Option<OffsetDateTime>) -> NewJob {
+pub(crate) fn new_job(
+    template: &Template,
+    rows: u32,
+    scheduled_for: Option<OffsetDateTime>,
+) -> NewJob {
     NewJob {
         id: JobId::new(),
         service_id: template.service_id,
@@ -29,7 +33,11 @@ fn new_job(template: &Template, rows: u32, scheduled_for: Option<OffsetDateTime>
     }
 }
 
-fn rows(template: &Template, count: u32, scheduled_for: Option<OffsetDateTime>) -> Vec<JobRow> {
+pub(crate) fn rows(
+    template: &Template,
+    count: u32,
+    scheduled_for: Option<OffsetDateTime>,
+) -> Vec<JobRow> {
     (0..count)
         .map(|n| JobRow {
             row_number: n,
@@ -42,7 +50,7 @@ fn rows(template: &Template, count: u32, scheduled_for: Option<OffsetDateTime>) 
 }
 
 /// Stores `rows` for `job` in batches of `batch` rows.
-async fn create(
+pub(crate) async fn create(
     store: &dyn Store,
     job: &NewJob,
     limits: &[CounterLimit],
