@@ -49,7 +49,8 @@ async fn template(store: &dyn Store, service: &Service, kind: NotificationType) 
         kind,
         subject: (kind == NotificationType::Email).then(|| "Reminder".to_owned()),
         content: "Hello".to_owned(),
-        process_type: ProcessType::Normal,
+        category_id: carillon_domain::TemplateCategoryId::generic(ProcessType::Normal),
+        process_type_override: None,
         created_by: None,
     };
     store.create_template(&new, NOW).await.unwrap()

@@ -98,6 +98,26 @@ pub fn format_date(language: Language, zone: DisplayZone, at: OffsetDateTime) ->
     }
 }
 
+/// A calendar day without its year, for a chart's axis: `Dec 3` or `3 déc.`.
+#[must_use]
+pub fn format_day_month(language: Language, day: Date) -> String {
+    let month = usize::from(u8::from(day.month())) - 1;
+    match language {
+        Language::English => format!("{} {}", ENGLISH_MONTHS[month], day.day()),
+        Language::French => format!("{} {}", day.day(), FRENCH_MONTHS[month]),
+    }
+}
+
+/// A calendar day (a UTC day of the statistics, say): `Dec 3, 2026` or `3 déc. 2026`.
+#[must_use]
+pub fn format_day(language: Language, day: Date) -> String {
+    let month = usize::from(u8::from(day.month())) - 1;
+    match language {
+        Language::English => format!("{} {}, {}", ENGLISH_MONTHS[month], day.day(), day.year()),
+        Language::French => format!("{} {} {}", day.day(), FRENCH_MONTHS[month], day.year()),
+    }
+}
+
 /// `7:00 p.m.` or `19 h 00`, in `zone` (the Canadian Press style and the OQLF's).
 #[must_use]
 pub fn format_time(language: Language, zone: DisplayZone, at: OffsetDateTime) -> String {
@@ -131,6 +151,17 @@ pub fn format_date_time(language: Language, zone: DisplayZone, at: OffsetDateTim
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn calendar_days_are_written_as_each_language_writes_them() {
+        let day = time::macros::date!(2026 - 12 - 03);
+        assert_eq!(format_day_month(Language::English, day), "Dec 3");
+        assert_eq!(format_day_month(Language::French, day), "3 déc.");
+        assert_eq!(format_day(Language::English, day), "Dec 3, 2026");
+        assert_eq!(format_day(Language::French, day), "3 déc. 2026");
+        let day = time::macros::date!(2027 - 01 - 31);
+        assert_eq!(format_day_month(Language::French, day), "31 janv.");
+    }
 
     #[test]
     fn numbers_group_by_thousands() {

@@ -4,6 +4,7 @@
 //! `carillon-app` and render an askama template; they never touch the store.
 
 mod assets;
+mod chart;
 mod client;
 mod context;
 mod form;

@@ -9,6 +9,7 @@ mod access;
 mod admin;
 mod admin_users;
 mod api;
+mod dashboard;
 mod golive;
 mod hooks;
 mod invites;
@@ -29,6 +30,7 @@ use thiserror::Error;
 
 pub use access::PasswordConfirmed;
 pub use admin::Limits;
+pub use dashboard::{CHART_DAYS, Figures, TeamDashboard};
 pub use golive::{ChecklistItem, GoLiveAnswers, GoLiveChecklist};
 pub use hooks::{CallbackProbe, CallbackTest};
 pub use invites::{
@@ -149,6 +151,9 @@ pub enum TeamError {
     ReplyTo(crate::senders::SenderError),
     #[error(transparent)]
     Safelist(crate::safelist::SafelistError),
+    /// The dashboard's figures could not be worked out.
+    #[error(transparent)]
+    Figures(crate::dashboard::DashboardError),
     /// A template cannot be saved without a category.
     #[error("choose a template category")]
     CategoryMissing,

@@ -4,7 +4,8 @@
 //! (`template_admin`), the same the API and the command line go through.
 
 use carillon_domain::{
-    MemberPermission, NotificationType, ProcessType, Service, ServiceId, Template, TemplateId, User,
+    MemberPermission, NotificationType, Service, ServiceId, Template, TemplateCategory,
+    TemplateCategoryId, TemplateId, User,
 };
 
 use std::sync::Arc;
@@ -204,7 +205,12 @@ impl App {
             .await?;
         let current = self.template(service, id, None).await?;
         let subject = subject_for(current.kind, draft.subject.clone());
-        crate::template_admin::check_draft(current.kind, &draft.name, subject.as_deref(), &draft.content)?;
+        crate::template_admin::check_draft(
+            current.kind,
+            &draft.name,
+            subject.as_deref(),
+            &draft.content,
+        )?;
         let changes = TemplateChanges {
             name: Some(draft.name.trim().to_owned()),
             subject: subject_for(current.kind, draft.subject),

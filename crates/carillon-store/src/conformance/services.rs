@@ -5,10 +5,10 @@ use carillon_domain::{EmailLocalPart, Language, NewService, Permission, ServiceI
 use super::fixtures::{T0, at, micros, service};
 use crate::{Store, StoreError};
 
-/// The database answers and reports the newest schema (0013, the notification facts).
+/// The database answers and reports the newest schema (0014, the recipient search).
 pub async fn ping_and_schema_version(store: &dyn Store) {
     store.ping().await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 13);
+    assert_eq!(store.schema_version().await.unwrap(), 14);
 }
 
 /// A new service takes GC Notify's trial defaults and reads back as created.

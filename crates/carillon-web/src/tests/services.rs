@@ -20,6 +20,7 @@ use crate::{CookieMode, WebSettings, WebState};
 
 mod admin;
 mod admin_users;
+mod dashboard;
 mod go_live;
 mod invitation;
 mod settings;

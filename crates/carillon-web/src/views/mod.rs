@@ -9,6 +9,7 @@ mod before_continue;
 mod callbacks;
 mod code;
 mod common;
+mod dashboard;
 pub(crate) mod errors;
 mod go_live;
 mod invitation;

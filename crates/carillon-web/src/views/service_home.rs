@@ -1,5 +1,5 @@
-//! A service's home page: its name, whether it is in trial, and links to the pages the
-//! person may use there (the dashboard replaces it in part 2).
+//! A service's home page, its dashboard: its name, whether it is in trial, the figures for a
+//! member who may see them (`views::dashboard`), and links to the pages the person may use.
 
 use askama::Template;
 use axum::extract::Path;
@@ -10,6 +10,7 @@ use carillon_domain::{MemberPermission, ServiceId};
 use crate::form::Msg;
 use crate::page::Page;
 use crate::views::common::Link;
+use crate::views::dashboard::DashboardView;
 use crate::views::member::{Member, failure, not_found, service_id};
 use crate::views::page_response;
 
@@ -20,10 +21,12 @@ struct HomeView {
     name: String,
     trial: bool,
     links: Vec<Link>,
+    dashboard: Option<DashboardView>,
 }
 
 async fn home(m: &Member, id: ServiceId) -> Result<HomeView, TeamError> {
-    let (service, held) = m.app().access(&m.user, id).await?;
+    let found = m.app().team_dashboard(&m.user, id).await?;
+    let (service, held) = (found.service, found.permissions);
     let mut links = vec![
         Link::new(format!("/services/{id}/templates"), Msg("templates-title")),
         Link::new(format!("/services/{id}/team"), Msg("team-title")),
@@ -47,8 +50,10 @@ async fn home(m: &Member, id: ServiceId) -> Result<HomeView, TeamError> {
             Msg("api-hub-title"),
         ));
     }
+    let page = m.ctx.page(Msg("home-title"), Vec::new());
     Ok(HomeView {
-        page: m.ctx.page(Msg("home-title"), Vec::new()),
+        dashboard: found.figures.as_ref().map(|f| DashboardView::new(&page, f)),
+        page,
         name: service.name,
         trial: service.restricted,
         links,

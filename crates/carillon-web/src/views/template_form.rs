@@ -133,7 +133,13 @@ impl Target {
     }
 }
 
-async fn form_page(m: &Member, target: &Target, draft: &TemplateDraft, problems: Vec<Problem>, preview: Option<DraftPreview>) -> Response {
+async fn form_page(
+    m: &Member,
+    target: &Target,
+    draft: &TemplateDraft,
+    problems: Vec<Problem>,
+    preview: Option<DraftPreview>,
+) -> Response {
     let categories = match m.app().team_template_categories().await {
         Ok(categories) => categories,
         Err(error) => return failure(&m.ctx, &error),
@@ -145,11 +151,16 @@ async fn form_page(m: &Member, target: &Target, draft: &TemplateDraft, problems:
             id: c.id.to_string(),
             checked: draft.category == Some(c.id),
             name: if french { c.name_fr } else { c.name_en },
-            hint: if french { c.description_fr } else { c.description_en },
+            hint: if french {
+                c.description_fr
+            } else {
+                c.description_en
+            },
         })
         .collect();
     let error = |name: &str| problems.iter().find(|p| p.field == name).map(|p| p.message);
-    let (name_error, subject_error, content_error) = (error("name"), error("subject"), error("content"));
+    let (name_error, subject_error, content_error) =
+        (error("name"), error("subject"), error("content"));
     let category_error = error(CATEGORY_FIELD);
     let erred = !problems.is_empty();
     let view = FormView {
@@ -187,14 +198,24 @@ fn problem(error: &TeamError) -> Option<Problem> {
         _ => return None,
     };
     Some(match error {
-        TemplateAdminError::EmptyName | TemplateAdminError::NameTooLong => Problem::new("name", Msg("template-error-name")),
-        TemplateAdminError::MissingSubject => Problem::new("subject", Msg("template-error-subject")),
-        TemplateAdminError::EmptyContent => Problem::new("content", Msg("template-error-content-missing")),
+        TemplateAdminError::EmptyName | TemplateAdminError::NameTooLong => {
+            Problem::new("name", Msg("template-error-name"))
+        }
+        TemplateAdminError::MissingSubject => {
+            Problem::new("subject", Msg("template-error-subject"))
+        }
+        TemplateAdminError::EmptyContent => {
+            Problem::new("content", Msg("template-error-content-missing"))
+        }
         TemplateAdminError::ContentTooLong { limit } if *limit < 1_000 => {
             Problem::new("content", Msg("template-error-sms-too-long"))
         }
-        TemplateAdminError::ContentTooLong { .. } => Problem::new("content", Msg("template-error-email-too-long")),
-        TemplateAdminError::Unparsable(_) => Problem::new("content", Msg("template-error-placeholders")),
+        TemplateAdminError::ContentTooLong { .. } => {
+            Problem::new("content", Msg("template-error-email-too-long"))
+        }
+        TemplateAdminError::Unparsable(_) => {
+            Problem::new("content", Msg("template-error-placeholders"))
+        }
         _ => return None,
     })
 }
@@ -248,7 +269,12 @@ async fn submit_form(m: &Member, target: Target, f: &[(String, String)]) -> Resp
     }
 }
 
-async fn refused(m: &Member, target: &Target, draft: &TemplateDraft, error: &TeamError) -> Response {
+async fn refused(
+    m: &Member,
+    target: &Target,
+    draft: &TemplateDraft,
+    error: &TeamError,
+) -> Response {
     match problem(error) {
         Some(problem) => form_page(m, target, draft, vec![problem], None).await,
         None => failure(&m.ctx, error),

@@ -241,7 +241,7 @@ async fn the_service_home_links_to_what_the_member_may_use() {
     fx.join(&ada, &service, &grace, vec![MemberPermission::SendMessages])
         .await;
     let home = format!("/services/{}", service.id);
-    let page = renders_in_both(&fx, &ada, &home, "Your service").await;
+    let page = renders_in_both(&fx, &ada, &home, "Dashboard").await;
     assert!(page.body.contains("Passport renewals"));
     assert!(page.body.contains(&format!("{home}/settings\"")));
     assert!(page.body.contains(&format!("{home}/go-live\"")));

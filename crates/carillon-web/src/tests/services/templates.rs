@@ -14,7 +14,9 @@ fn template_id(to: &str) -> String {
 
 /// The id of the first category a person may choose.
 async fn first_category(fx: &Fx) -> String {
-    fx.app.template_categories(false).await.unwrap()[0].id.to_string()
+    fx.app.template_categories(false).await.unwrap()[0]
+        .id
+        .to_string()
 }
 
 /// Chooses `kind` and creates a template from `fields`; the template's page address.
@@ -110,7 +112,9 @@ async fn a_template_is_previewed_created_edited_versioned_and_archived() {
     let category = first_category(&fx).await;
     let edited = renders_in_both(&fx, &ada, &edit, "Edit the template").await;
     assert!(
-        edited.body.contains(&format!("value=\"{category}\" checked")),
+        edited
+            .body
+            .contains(&format!("value=\"{category}\" checked")),
         "the template's category is chosen: {}",
         edited.body
     );
@@ -278,11 +282,23 @@ async fn the_form_shows_every_error_on_its_field_and_counts_text_message_parts()
         }
     }
     let no_category = fx
-        .post_as(&ada, &email, &email, &[("action", "save"), ("name", "N"), ("subject", "S"), ("content", "Body")])
+        .post_as(
+            &ada,
+            &email,
+            &email,
+            &[
+                ("action", "save"),
+                ("name", "N"),
+                ("subject", "S"),
+                ("content", "Body"),
+            ],
+        )
         .await;
     assert_eq!(no_category.status, StatusCode::BAD_REQUEST);
     assert!(
-        no_category.body.contains("<a href=\"#category-first\">Choose a category</a>"),
+        no_category
+            .body
+            .contains("<a href=\"#category-first\">Choose a category</a>"),
         "{}",
         no_category.body
     );

@@ -1,0 +1,69 @@
+//! The service's dashboard as its team sees it: every member gets the service and what they
+//! may do there; the figures (sent, usage, templates used, the per-day series of the charts)
+//! need view_activity, as GC Notify's dashboard does.
+
+use carillon_domain::{MemberPermission, Service, ServiceId, User};
+
+use super::TeamError;
+use crate::App;
+use crate::dashboard::{Dashboard, DashboardError, DayTotals};
+
+/// The days the dashboard's two charts cover.
+pub const CHART_DAYS: [u16; 2] = [7, 30];
+
+/// What the dashboard shows.
+#[derive(Debug, Clone)]
+pub struct TeamDashboard {
+    pub service: Service,
+    pub permissions: Vec<MemberPermission>,
+    /// `None` for a member without view_activity.
+    pub figures: Option<Figures>,
+}
+
+/// The figures and the charts' series, oldest day first.
+#[derive(Debug, Clone)]
+pub struct Figures {
+    pub dashboard: Dashboard,
+    pub week: Vec<DayTotals>,
+    pub month: Vec<DayTotals>,
+}
+
+impl From<DashboardError> for TeamError {
+    fn from(error: DashboardError) -> Self {
+        match error {
+            DashboardError::UnknownService(_) => TeamError::NotFound,
+            DashboardError::Store(error) => error.into(),
+            other @ DashboardError::BadSeriesLength(_) => TeamError::Figures(other),
+        }
+    }
+}
+
+impl App {
+    /// The dashboard of `service` for `actor` (any member; figures with view_activity).
+    pub async fn team_dashboard(
+        &self,
+        actor: &User,
+        service: ServiceId,
+    ) -> Result<TeamDashboard, TeamError> {
+        let (found, permissions) = self.access(actor, service).await?;
+        let figures = match permissions.contains(&MemberPermission::ViewActivity) {
+            true => {
+                let [week, month] = CHART_DAYS;
+                // The month's series holds the week's days: one read serves both charts.
+                let month = self.daily_series(service, month).await?;
+                let week = month[month.len() - usize::from(week)..].to_vec();
+                Some(Figures {
+                    dashboard: self.dashboard(service).await?,
+                    week,
+                    month,
+                })
+            }
+            false => None,
+        };
+        Ok(TeamDashboard {
+            service: found,
+            permissions,
+            figures,
+        })
+    }
+}
