@@ -99,6 +99,22 @@ impl App {
         Ok(self.template_category(id).await?)
     }
 
+    /// The latest version of a template that may still change, for its edit and delete
+    /// pages (manage_templates; an archived one is not found).
+    pub async fn editable_team_template(
+        &self,
+        actor: &User,
+        service: ServiceId,
+        id: TemplateId,
+    ) -> Result<Template, TeamError> {
+        self.require(actor, service, MemberPermission::ManageTemplates)
+            .await?;
+        match self.template(service, id, None).await? {
+            template if template.archived => Err(TeamError::NotFound),
+            template => Ok(template),
+        }
+    }
+
     /// Every version of a template, newest first (view_activity).
     pub async fn team_template_versions(
         &self,

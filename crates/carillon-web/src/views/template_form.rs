@@ -337,20 +337,8 @@ pub(crate) async fn show_edit(m: Member, Path((id, tid)): Path<(String, String)>
     let Some((id, tid)) = ids(&id, &tid) else {
         return not_found(&m.ctx);
     };
-    let app = m.app();
-    let found = match app
-        .require(
-            &m.user,
-            id,
-            carillon_domain::MemberPermission::ManageTemplates,
-        )
-        .await
-    {
-        Ok(_) => app.team_template(&m.user, id, tid, None).await,
-        Err(error) => Err(error),
-    };
-    match found {
-        Ok((template, _)) if !template.archived => {
+    match m.app().editable_team_template(&m.user, id, tid).await {
+        Ok(template) => {
             let target = Target {
                 service: id,
                 kind: template.kind,
@@ -364,7 +352,6 @@ pub(crate) async fn show_edit(m: Member, Path((id, tid)): Path<(String, String)>
             };
             form_page(&m, &target, &draft, Vec::new(), None).await
         }
-        Ok(_) => not_found(&m.ctx),
         Err(error) => failure(&m.ctx, &error),
     }
 }
@@ -417,21 +404,8 @@ pub(crate) async fn show_archive(m: Member, Path((id, tid)): Path<(String, Strin
     let Some((id, tid)) = ids(&id, &tid) else {
         return not_found(&m.ctx);
     };
-    let app = m.app();
-    let found = match app
-        .require(
-            &m.user,
-            id,
-            carillon_domain::MemberPermission::ManageTemplates,
-        )
-        .await
-    {
-        Ok(_) => app.team_template(&m.user, id, tid, None).await,
-        Err(error) => Err(error),
-    };
-    match found {
-        Ok((template, _)) if !template.archived => archive_page(&m, id, tid, template.name),
-        Ok(_) => not_found(&m.ctx),
+    match m.app().editable_team_template(&m.user, id, tid).await {
+        Ok(template) => archive_page(&m, id, tid, template.name),
         Err(error) => failure(&m.ctx, &error),
     }
 }
