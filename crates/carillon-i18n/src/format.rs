@@ -98,6 +98,45 @@ pub fn format_date(language: Language, zone: DisplayZone, at: OffsetDateTime) ->
     }
 }
 
+const ENGLISH_MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const FRENCH_MONTH_NAMES: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// A month and its year, for a usage table: `April 2026` or `avril 2026`.
+#[must_use]
+pub fn format_month(language: Language, day: Date) -> String {
+    let month = usize::from(u8::from(day.month())) - 1;
+    match language {
+        Language::English => format!("{} {}", ENGLISH_MONTH_NAMES[month], day.year()),
+        Language::French => format!("{} {}", FRENCH_MONTH_NAMES[month], day.year()),
+    }
+}
+
 /// A calendar day without its year, for a chart's axis: `Dec 3` or `3 déc.`.
 #[must_use]
 pub fn format_day_month(language: Language, day: Date) -> String {
@@ -161,6 +200,8 @@ mod tests {
         assert_eq!(format_day(Language::French, day), "3 déc. 2026");
         let day = time::macros::date!(2027 - 01 - 31);
         assert_eq!(format_day_month(Language::French, day), "31 janv.");
+        assert_eq!(format_month(Language::English, day), "January 2027");
+        assert_eq!(format_month(Language::French, day), "janvier 2027");
     }
 
     #[test]

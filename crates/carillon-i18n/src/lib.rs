@@ -9,7 +9,7 @@ mod negotiate;
 pub use carillon_domain::Language;
 pub use catalog::{Catalog, CatalogError};
 pub use format::{
-    DisplayZone, format_date, format_date_time, format_day, format_day_month, format_number,
-    format_time,
+    DisplayZone, format_date, format_date_time, format_day, format_day_month, format_month,
+    format_number, format_time,
 };
 pub use negotiate::{negotiate, parse_accept_language};

@@ -6,7 +6,11 @@ use carillon_domain::{MemberPermission, Service, ServiceId, User};
 
 use super::TeamError;
 use crate::App;
-use crate::dashboard::{Dashboard, DashboardError, DayTotals};
+use crate::dashboard::{Dashboard, DashboardError, DayTotals, YearUsage};
+use carillon_store::FiscalYear;
+
+/// How many fiscal years back the usage page goes, besides the current one (GC Notify's two).
+pub const PAST_YEARS: i32 = 2;
 
 /// The days the dashboard's two charts cover.
 pub const CHART_DAYS: [u16; 2] = [7, 30];
@@ -38,7 +42,44 @@ impl From<DashboardError> for TeamError {
     }
 }
 
+/// The usage page: a fiscal year's months and the years one may switch to.
+#[derive(Debug, Clone)]
+pub struct TeamUsage {
+    pub service: Service,
+    pub usage: YearUsage,
+    /// The current fiscal year and the [`PAST_YEARS`] before it, newest first.
+    pub years: Vec<FiscalYear>,
+}
+
 impl App {
+    /// A fiscal year's usage by month (view_activity): `None` is the current year; a year
+    /// other than it and the two before is not found.
+    pub async fn team_year_usage(
+        &self,
+        actor: &User,
+        service: ServiceId,
+        year: Option<i32>,
+    ) -> Result<TeamUsage, TeamError> {
+        let found = self
+            .require(actor, service, MemberPermission::ViewActivity)
+            .await?;
+        let today = self.clock().now().to_offset(time::UtcOffset::UTC).date();
+        let current = FiscalYear::of(today).0;
+        let years: Vec<FiscalYear> = (0..=PAST_YEARS)
+            .map(|back| FiscalYear(current - back))
+            .collect();
+        let year = match year {
+            None => FiscalYear(current),
+            Some(y) if years.contains(&FiscalYear(y)) => FiscalYear(y),
+            Some(_) => return Err(TeamError::NotFound),
+        };
+        Ok(TeamUsage {
+            service: found,
+            usage: self.year_usage(service, Some(year)).await?,
+            years,
+        })
+    }
+
     /// The dashboard of `service` for `actor` (any member; figures with view_activity).
     pub async fn team_dashboard(
         &self,

@@ -30,7 +30,7 @@ use thiserror::Error;
 
 pub use access::PasswordConfirmed;
 pub use admin::Limits;
-pub use dashboard::{CHART_DAYS, Figures, TeamDashboard};
+pub use dashboard::{CHART_DAYS, Figures, PAST_YEARS, TeamDashboard, TeamUsage};
 pub use golive::{ChecklistItem, GoLiveAnswers, GoLiveChecklist};
 pub use hooks::{CallbackProbe, CallbackTest};
 pub use invites::{

@@ -93,3 +93,14 @@ dashboard-failed = Failed
 dashboard-templates-heading = Templates used in the last 7 days
 dashboard-templates-none = No template was used in the last 7 days.
 dashboard-template-gone = A deleted template
+# Usage by fiscal year.
+usage-title = Usage
+usage-year = { $start } to { $end }
+usage-years-label = Fiscal years
+usage-caption = Messages sent by month, fiscal year { $year }
+usage-month = Month
+usage-parts = Text message parts
+usage-total = Total
+usage-note = A fiscal year runs from April 1 to March 31. Days are UTC days; this month includes today.
+dashboard-emails-column = Emails
+dashboard-texts-column = Text messages

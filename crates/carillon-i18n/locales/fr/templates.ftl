@@ -93,3 +93,14 @@ dashboard-failed = En échec
 dashboard-templates-heading = Gabarits utilisés au cours des 7 derniers jours
 dashboard-templates-none = Aucun gabarit n’a été utilisé au cours des 7 derniers jours.
 dashboard-template-gone = Un gabarit supprimé
+# Utilisation par exercice financier.
+usage-title = Utilisation
+usage-year = { $start } à { $end }
+usage-years-label = Exercices financiers
+usage-caption = Messages envoyés par mois, exercice { $year }
+usage-month = Mois
+usage-parts = Parties de message texte
+usage-total = Total
+usage-note = Un exercice financier va du 1er avril au 31 mars. Les jours sont des jours UTC; ce mois comprend aujourd’hui.
+dashboard-emails-column = Courriels
+dashboard-texts-column = Messages texte

@@ -32,6 +32,7 @@ mod team;
 mod template_form;
 mod templates;
 mod terms;
+mod usage;
 
 use askama::Template;
 use axum::Router;
@@ -152,6 +153,7 @@ fn service_routes() -> Router<WebState> {
     Router::new()
         .route("/services/{id}", get(service_home::show))
         .merge(template_routes())
+        .route("/services/{id}/usage", get(usage::show))
         .route("/services/{id}/team", get(team::show))
         .route(
             "/services/{id}/team/invite",

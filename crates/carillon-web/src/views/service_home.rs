@@ -43,6 +43,12 @@ async fn home(m: &Member, id: ServiceId) -> Result<HomeView, TeamError> {
             ));
         }
     }
+    if held.contains(&MemberPermission::ViewActivity) {
+        links.push(Link::new(
+            format!("/services/{id}/usage"),
+            Msg("usage-title"),
+        ));
+    }
     // API keys, safelist and callbacks were reachable only by typing their address.
     if held.contains(&MemberPermission::ManageApiKeys) {
         links.push(Link::new(

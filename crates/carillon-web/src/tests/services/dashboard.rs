@@ -114,3 +114,66 @@ async fn members_without_view_activity_see_the_links_but_no_figures() {
     assert!(!page.body.contains("<svg"));
     assert!(page.body.contains(&format!("href=\"{home}/templates\"")));
 }
+
+#[tokio::test]
+async fn usage_lists_the_fiscal_years_months_and_their_total() {
+    let fx = Fx::new().await;
+    let ada = fx.person("Ada", false).await;
+    let grace = fx.person("Grace", false).await;
+    let service = fx.service(&ada, "Passport renewals").await;
+    fx.join(&ada, &service, &grace, vec![MemberPermission::SendMessages])
+        .await;
+    sent_emails(&fx, &ada, &service, 1_234).await;
+    let usage = format!("/services/{}/usage", service.id);
+    let page = renders_in_both(&fx, &ada, &usage, "Usage").await;
+    // Twelve months, April first, then the total of the year.
+    assert_eq!(
+        page.body.matches("<tr><th scope=\"row\">").count(),
+        13,
+        "{}",
+        page.body
+    );
+    let april = page.body.find(">April ").expect("April");
+    let march = page.body.find(">March ").expect("March");
+    assert!(april < march, "April to March");
+    assert!(
+        page.body
+            .contains("<tfoot><tr><th scope=\"row\">Total</th><td>1,234</td>"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        page.body.matches("?year=").count(),
+        3,
+        "this year and the two before"
+    );
+    assert!(page.body.contains("aria-current=\"page\""));
+
+    let today = OffsetDateTime::now_utc().date();
+    let current = if today.month() >= time::Month::April {
+        today.year()
+    } else {
+        today.year() - 1
+    };
+    let last_year = fx
+        .get_as(&ada, &format!("{usage}?year={}", current - 1))
+        .await;
+    assert_eq!(last_year.status, StatusCode::OK);
+    assert!(
+        last_year
+            .body
+            .contains("<tfoot><tr><th scope=\"row\">Total</th><td>0</td>")
+    );
+    for year in [
+        format!("{}", current - 3),
+        format!("{}", current + 1),
+        "soon".to_owned(),
+    ] {
+        let answer = fx.get_as(&ada, &format!("{usage}?year={year}")).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{year}");
+    }
+    assert_eq!(
+        fx.get_as(&grace, &usage).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
