@@ -12,6 +12,7 @@ export const PUBLIC_SCREENS = [
 // Screens under a service: [path below /services/<id>, screen name, has a form to submit empty].
 export const SERVICE_SCREENS = [
   ['', 'service-home', false],
+  ['/notifications', 'sent-messages', false],
   ['/usage', 'usage', false],
   ['/templates', 'templates', false],
   ['/templates/create', 'template-choose', true],

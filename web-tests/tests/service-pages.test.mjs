@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
 import { linkIn } from '../lib/carillon.mjs';
-import { checkPage, withLang } from '../lib/browser.mjs';
+import { checkErrorState, checkPage, withLang } from '../lib/browser.mjs';
 import { context, freshServer, run } from '../lib/fixture.mjs';
 import { LANGS, addService, signIn, submitButton, submitEmptyAndCheck, visit } from '../lib/flows.mjs';
 import { SERVICE_SCREENS, SIGNED_IN_SCREENS } from './pages.mjs';
@@ -31,6 +31,12 @@ describe('service, profile and platform admin screens', () => {
           await visit(page, path, name, lang);
           if (form) await submitEmptyAndCheck(page, `${name}-empty`, lang);
         }
+      }
+      // The sent messages search is a GET form: a search that is no address is its error state.
+      for (const lang of LANGS) {
+        const response = await page.goto(withLang(`${service}/notifications?to=nobody%40`, lang));
+        assert.equal(response.status(), 400);
+        await checkErrorState(page, 'sent-messages-search', lang);
       }
     } finally {
       await ctx.close();

@@ -17,6 +17,7 @@ mod mail;
 mod members;
 mod reply_to;
 mod seed;
+mod sent;
 mod services;
 mod templates;
 mod token;
@@ -40,6 +41,7 @@ pub use mail::INVITATION_PATH;
 pub use members::{Member, TeamOverview};
 pub use reply_to::{REPLY_TO_LINK_VALIDITY, REPLY_TO_VERIFY_PATH};
 pub use seed::SharedPassword;
+pub use sent::{SentRow, TeamSent};
 pub use services::CreateService;
 pub use templates::{DraftPreview, TemplateDraft, TemplateList};
 

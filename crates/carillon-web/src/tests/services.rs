@@ -23,6 +23,7 @@ mod admin_users;
 mod dashboard;
 mod go_live;
 mod invitation;
+mod sent;
 mod settings;
 mod team;
 mod templates;

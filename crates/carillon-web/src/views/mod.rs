@@ -22,6 +22,7 @@ mod reply_to;
 mod safelist;
 mod security_key;
 mod security_keys;
+mod sent;
 mod service_home;
 mod services;
 mod settings;
@@ -154,6 +155,8 @@ fn service_routes() -> Router<WebState> {
         .route("/services/{id}", get(service_home::show))
         .merge(template_routes())
         .route("/services/{id}/usage", get(usage::show))
+        .route("/services/{id}/notifications", get(sent::show))
+        .route("/services/{id}/notifications.csv", get(sent::csv))
         .route("/services/{id}/team", get(team::show))
         .route(
             "/services/{id}/team/invite",

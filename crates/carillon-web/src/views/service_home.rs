@@ -43,6 +43,16 @@ async fn home(m: &Member, id: ServiceId) -> Result<HomeView, TeamError> {
             ));
         }
     }
+    let sees_sent = [
+        MemberPermission::ViewActivity,
+        MemberPermission::SendMessages,
+    ];
+    if sees_sent.iter().any(|p| held.contains(p)) {
+        links.push(Link::new(
+            format!("/services/{id}/notifications"),
+            Msg("sent-title"),
+        ));
+    }
     if held.contains(&MemberPermission::ViewActivity) {
         links.push(Link::new(
             format!("/services/{id}/usage"),

@@ -11,8 +11,14 @@ use time::OffsetDateTime;
 
 use super::{Fx, Person, renders_in_both};
 
-/// Stores `count` emails of a new template of `service`, sent now.
-async fn sent_emails(fx: &Fx, person: &Person, service: &Service, count: usize) {
+/// Stores `count` emails to `to`, of a new template of `service`, sent now.
+pub(super) async fn sent_emails_to(
+    fx: &Fx,
+    person: &Person,
+    service: &Service,
+    to: &str,
+    count: usize,
+) {
     let category = fx.app.template_categories(false).await.unwrap()[0].id;
     let template = fx
         .app
@@ -39,8 +45,8 @@ async fn sent_emails(fx: &Fx, person: &Person, service: &Service, count: usize) 
                 api_key_id: None,
                 key_type: KeyType::Normal,
                 kind: NotificationType::Email,
-                to: "a@example.gc.ca".to_owned(),
-                normalised_to: "a@example.gc.ca".to_owned(),
+                to: to.to_owned(),
+                normalised_to: to.to_lowercase(),
                 personalisation: json!({}),
                 body: "Body".to_owned(),
                 subject: Some("Subject".to_owned()),
@@ -55,6 +61,10 @@ async fn sent_emails(fx: &Fx, person: &Person, service: &Service, count: usize) 
         })
         .collect();
     fx.app.store().insert_notifications(&batch).await.unwrap();
+}
+
+async fn sent_emails(fx: &Fx, person: &Person, service: &Service, count: usize) {
+    sent_emails_to(fx, person, service, "a@example.gc.ca", count).await;
 }
 
 /// The text of the first `<p class="figure-number">`: the emails sent in the last 7 days.
