@@ -10,7 +10,7 @@ use carillon_domain::{
 
 use std::sync::Arc;
 
-use carillon_render::{EmailTemplate, SmsTemplate};
+use carillon_render::{EmailTemplate, Personalisation, SmsTemplate};
 
 use super::TeamError;
 use crate::App;
@@ -159,21 +159,31 @@ impl App {
         let mut placeholders = parsed.placeholder_names();
         let mut seen = std::collections::HashSet::new();
         placeholders.retain(|name| seen.insert(carillon_render::normalise_key(name)));
-        // A text message is counted as sent: with the service's name in front when it has one.
-        let parts = (kind == NotificationType::Sms).then(|| {
-            let text = match found.prefix_sms {
-                true => format!("{}: {}", found.name, draft.content),
-                false => draft.content.clone(),
-            };
-            let units = carillon_render::count_units(&text);
-            (
-                units,
-                carillon_render::fragment_count(units, carillon_render::encoding_of(&text)),
-            )
-        });
+        // Rendered as it will be sent, each placeholder standing for itself: `((name))`.
+        let values: serde_json::Map<String, serde_json::Value> = placeholders
+            .iter()
+            .map(|name| {
+                (
+                    name.clone(),
+                    serde_json::Value::String(format!("(({name}))")),
+                )
+            })
+            .collect();
+        let values = Personalisation::from_json(&values);
+        let prefix = found.prefix_sms.then_some(found.name.as_str());
+        let (subject, content, parts) = match &parsed {
+            ParsedTemplate::Email(email) => match email.preview(&values) {
+                Ok(email) => (Some(email.subject), email.text, None),
+                Err(_) => (subject, draft.content.clone(), None),
+            },
+            ParsedTemplate::Sms(sms) => match sms.preview(&values, prefix) {
+                Ok(sms) => (None, sms.content, Some((sms.units, sms.fragments))),
+                Err(_) => (None, draft.content.clone(), None),
+            },
+        };
         Ok(DraftPreview {
             subject,
-            content: draft.content.clone(),
+            content,
             placeholders,
             sms_units: parts.map(|p| p.0),
             sms_parts: parts.map(|p| p.1),

@@ -52,6 +52,8 @@ pub(crate) struct DayRow {
 /// A chart and its table.
 pub(crate) struct ChartBlock {
     pub(crate) heading: Msg,
+    /// Whether its table starts shown (the week's) or folded (the month's, 30 rows long).
+    pub(crate) open: bool,
     pub(crate) svg: String,
     pub(crate) rows: Vec<DayRow>,
 }
@@ -116,7 +118,7 @@ fn both(day: &DayTotals) -> Totals {
     sum
 }
 
-fn chart(page: &Page, id: &str, heading: Msg, days: &[DayTotals]) -> ChartBlock {
+fn chart(page: &Page, id: &str, heading: Msg, days: &[DayTotals], open: bool) -> ChartBlock {
     let lang = page.lang;
     let sums: Vec<Totals> = days.iter().map(both).collect();
     let series = |label: Msg, fill: Fill, pick: fn(&Totals) -> u64| Series {
@@ -138,6 +140,7 @@ fn chart(page: &Page, id: &str, heading: Msg, days: &[DayTotals]) -> ChartBlock 
     };
     ChartBlock {
         heading,
+        open,
         svg: chart.to_svg(),
         rows: days
             .iter()
@@ -184,12 +187,14 @@ impl DashboardView {
                     "chart-week",
                     Msg("dashboard-chart-week"),
                     &figures.week,
+                    true,
                 ),
                 chart(
                     page,
                     "chart-month",
                     Msg("dashboard-chart-month"),
                     &figures.month,
+                    false,
                 ),
             ],
         }
