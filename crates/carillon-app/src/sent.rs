@@ -78,8 +78,10 @@ impl SentQuery {
             template: self.template,
             job: self.job,
             older_than,
-            // Bulk rows are sent messages too.
+            // Bulk rows are sent messages too; test sends are not (GC Notify's page leaves
+            // them out, and the dashboard does not count them).
             include_jobs: true,
+            exclude_test_keys: true,
             limit,
             ..NotificationFilter::default()
         }

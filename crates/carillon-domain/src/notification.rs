@@ -83,6 +83,8 @@ pub struct NotificationFilter {
     pub older_than: Option<NotificationId>,
     /// Only notifications sent with this key type (test keys see only test sends).
     pub key_type: Option<KeyType>,
+    /// Leave out notifications sent with a test key (the web app's lists, like its figures).
+    pub exclude_test_keys: bool,
     /// Include notifications from bulk jobs.
     pub include_jobs: bool,
     /// Only notifications to this recipient (found through its keyed hash, never by

@@ -116,6 +116,9 @@ pub(crate) fn select(
     if let Some(key_type) = filter.key_type {
         query.push(" AND key_type = ").push_bind(key_type.as_str());
     }
+    if filter.exclude_test_keys {
+        query.push(" AND key_type <> 'test'");
+    }
     if let Some(older_than) = filter.older_than {
         // An unknown cursor yields no rows, as in GC Notify.
         query

@@ -66,7 +66,8 @@ pub async fn listing_newest_first_with_limit(store: &dyn Store) {
     assert_eq!(ids(&none), []);
 }
 
-/// Channel, status, client reference and key type filters, alone and together.
+/// Channel, status, client reference and key type filters (one key type, or all but test
+/// keys), alone and together.
 pub async fn listing_filters(store: &dyn Store) {
     let (ours, made, _) = five(store).await;
     let list = |filter: NotificationFilter| async move {
@@ -125,6 +126,19 @@ pub async fn listing_filters(store: &dyn Store) {
         ..filter(100)
     };
     assert_eq!(list(combined).await, [id(0)]);
+
+    // The sent-messages page leaves test sends out, as the dashboard's figures do.
+    let real = NotificationFilter {
+        exclude_test_keys: true,
+        ..filter(100)
+    };
+    assert_eq!(list(real).await, [id(4), id(3), id(1), id(0)]);
+    let real_email = NotificationFilter {
+        kinds: vec![NotificationType::Email],
+        exclude_test_keys: true,
+        ..filter(100)
+    };
+    assert_eq!(list(real_email).await, [id(4), id(0)]);
 }
 
 /// `older_than` pages through without skipping or repeating; an unknown cursor, or another
