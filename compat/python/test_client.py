@@ -490,3 +490,70 @@ def test_bad_api_key(live):
         "AuthError",
         "Invalid token: service not found",
     )
+
+
+# /v2/manage-template (GC Notify's template API). The client has no methods of its own for it,
+# so these use its authenticated requests (get, post, delete, request): the JWT, headers and
+# error handling a real integration gets from it. The demo's "manage" key holds
+# manage_templates; "live" does not.
+
+
+@pytest.fixture(scope="module")
+def manager():
+    return client("manage")
+
+
+def category(manager, name):
+    listed = manager.get("/v2/manage-template/template-categories")["template_categories"]
+    return next(c["template_category_id"] for c in listed if c["name"] == name)
+
+
+def test_manage_template_creates_updates_and_archives(manager):
+    created = manager.post(
+        "/v2/manage-template",
+        {
+            "name": f"Compat {TAG}",
+            "template_type": "email",
+            "subject": "Hello ((name))",
+            "content": "Your file ((file)) is ready.",
+            "template_category_id": category(manager, "Status update"),
+        },
+    )
+    assert created["version"] == 1
+    assert created["type"] == "email"
+    assert created["template_category_name"] == "Status update"
+    path = f"/v2/manage-template/{created['id']}"
+    assert manager.get(path) == created
+
+    updated = manager.request("PATCH", path, data={"content": "Your file ((file)) is ready today."})
+    assert updated["version"] == 2
+    assert updated["body"] == "Your file ((file)) is ready today."
+    assert updated["subject"] == "Hello ((name))", "what is not given is kept"
+    # It is a template like any other: the client's own template methods read it.
+    assert manager.get_template(created["id"])["body"] == "Your file ((file)) is ready today."
+
+    archived = manager.delete(path)
+    assert archived["archived"] is True
+    with pytest.raises(HTTPError) as again:
+        manager.delete(path)
+    assert again.value.status_code == 400
+    assert again.value.message == [{"error": "BadRequestError", "message": "Template is already archived."}]
+
+
+def test_manage_template_refuses_bad_bodies_as_gc_notify_does(manager):
+    with pytest.raises(HTTPError) as refused:
+        manager.post(
+            "/v2/manage-template",
+            {"name": "n", "template_type": "email", "content": "c", "template_category_id": category(manager, "Reminder")},
+        )
+    assert refused.value.status_code == 400
+    assert refused.value.message == [{"error": "ValidationError", "message": "subject is a required property"}]
+
+
+def test_manage_template_refuses_a_key_without_the_permission(live):
+    with pytest.raises(HTTPError) as refused:
+        live.get("/v2/manage-template/template-categories")
+    assert refused.value.status_code == 403
+    assert refused.value.message == [
+        {"error": "ForbiddenError", "message": "This API key does not have permission to manage templates."}
+    ]

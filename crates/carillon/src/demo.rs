@@ -91,10 +91,17 @@ pub(crate) async fn seed(store: &Arc<dyn Store>, urls: &Urls) -> Result<String> 
 
     let existing = store.api_keys(service_id).await?;
     let mut keys = serde_json::Map::new();
-    for (label, key_type) in [
-        ("live", KeyType::Normal),
-        ("team", KeyType::Team),
-        ("test", KeyType::Test),
+    // "manage" may also use /v2/manage-template and /v2/reports (GC Notify's key permissions).
+    let manage = carillon_domain::ApiKeyPermissions {
+        manage_templates: true,
+        manage_reports: true,
+    };
+    let none = carillon_domain::ApiKeyPermissions::default();
+    for (label, key_type, permissions) in [
+        ("live", KeyType::Normal, none),
+        ("team", KeyType::Team, none),
+        ("test", KeyType::Test, none),
+        ("manage", KeyType::Normal, manage),
     ] {
         let name = format!("demo {label}");
         let key: ApiKey = match existing
@@ -104,7 +111,7 @@ pub(crate) async fn seed(store: &Arc<dyn Store>, urls: &Urls) -> Result<String> 
             Some(key) => key.clone(),
             None => {
                 let new = NewApiKey {
-                    permissions: carillon_domain::ApiKeyPermissions::default(),
+                    permissions,
                     id: ApiKeyId::new(),
                     service_id,
                     name: name.clone(),

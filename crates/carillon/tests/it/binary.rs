@@ -70,7 +70,7 @@ async fn demo_serves_sends_and_is_idempotent() {
     ] {
         assert!(demo[field].is_string(), "{field} missing from {demo}");
     }
-    for key in ["live", "team", "test"] {
+    for key in ["live", "team", "test", "manage"] {
         assert!(
             demo["api_keys"][key]
                 .as_str()
