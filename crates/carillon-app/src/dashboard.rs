@@ -22,6 +22,9 @@ mod figures;
 pub use figures::{DayTotals, MonthTotals, PerChannel, Totals, Usage};
 use figures::{channel_totals, dense_days, months_of_year, usage};
 
+/// The days of the dashboard's longer chart (the week's are its last 7).
+pub const SERIES_DAYS: u16 = 30;
+
 /// How many templates the dashboard lists, most used first (GC Notify shows 10).
 pub const TOP_TEMPLATES: usize = 10;
 
@@ -55,6 +58,8 @@ pub struct Dashboard {
     pub fiscal_year: PerChannel<Usage>,
     /// At most [`TOP_TEMPLATES`], most requested first.
     pub templates: Vec<TemplateUse>,
+    /// The last [`SERIES_DAYS`] days ending today, oldest first, days without sends as zeros.
+    pub last_30_days: Vec<DayTotals>,
 }
 
 /// The usage page: a fiscal year's months (all twelve, in order) and their sum.
@@ -80,9 +85,10 @@ impl App {
         let week_start = today - Duration::days(6);
         let year = FiscalYear::of(today);
         let year_start = year.first_day()?;
-        // One read covers the week and the fiscal year: the week starts inside the year,
-        // or the year is only days old and starts inside the week.
-        let from = week_start.min(year_start);
+        // One read covers the charts' 30 days, the week and the fiscal year: the 30 days start
+        // inside the year, or the year is only days old and starts inside them.
+        let series_start = today - Duration::days(i64::from(SERIES_DAYS) - 1);
+        let from = series_start.min(year_start);
         let facts = self.store.daily_facts(service, from, today).await?;
         let last_7_days = channel_totals(facts.iter().filter(|f| f.day >= week_start));
         let today_totals = channel_totals(facts.iter().filter(|f| f.day == today));
@@ -118,6 +124,7 @@ impl App {
             today: daily,
             fiscal_year,
             templates: self.templates_used(service, week_start, today).await?,
+            last_30_days: dense_days(today, SERIES_DAYS, &facts),
         })
     }
 

@@ -24,14 +24,26 @@ impl ParsedTemplate {
     /// # Errors
     /// When the template cannot be parsed at all (too many placeholders).
     pub fn parse(template: &Template) -> Result<Self, carillon_render::TemplateError> {
-        match template.kind {
-            NotificationType::Email => {
-                EmailTemplate::parse(template.subject.as_deref().unwrap_or(""), &template.content)
-                    .map(|t| Self::Email(Arc::new(t)))
-            }
-            NotificationType::Sms => {
-                SmsTemplate::parse(&template.content).map(|t| Self::Sms(Arc::new(t)))
-            }
+        Self::parse_parts(
+            template.kind,
+            template.subject.as_deref(),
+            &template.content,
+        )
+    }
+
+    /// Parses a template's parts, saved or not (a draft's preview).
+    ///
+    /// # Errors
+    /// When the template cannot be parsed at all (too many placeholders).
+    pub fn parse_parts(
+        kind: NotificationType,
+        subject: Option<&str>,
+        content: &str,
+    ) -> Result<Self, carillon_render::TemplateError> {
+        match kind {
+            NotificationType::Email => EmailTemplate::parse(subject.unwrap_or(""), content)
+                .map(|t| Self::Email(Arc::new(t))),
+            NotificationType::Sms => SmsTemplate::parse(content).map(|t| Self::Sms(Arc::new(t))),
         }
     }
 

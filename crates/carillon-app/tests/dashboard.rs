@@ -191,6 +191,10 @@ async fn figures_from_the_facts(store: TestStore) {
         [(0, 0), (0, 0), (0, 0), (0, 2), (0, 0), (0, 0), (3, 0)]
     );
     let month = app.daily_series(ours.id, 30).await.unwrap();
+    assert_eq!(
+        board.last_30_days, month,
+        "the dashboard's own 30 days are the series"
+    );
     assert_eq!(month.len(), 30);
     let emails: u64 = month.iter().map(|d| d.totals.email.requested).sum();
     assert_eq!(emails, 4, "the 30 days include the email of March 26");

@@ -36,7 +36,8 @@ impl Totals {
         }
     }
 
-    pub(super) fn absorb(&mut self, other: &Totals) {
+    /// Adds `other`'s figures to these (two channels, two days, …).
+    pub fn absorb(&mut self, other: &Totals) {
         self.requested += other.requested;
         self.delivered += other.delivered;
         self.failed += other.failed;

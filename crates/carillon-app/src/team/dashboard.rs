@@ -12,8 +12,8 @@ use carillon_store::FiscalYear;
 /// How many fiscal years back the usage page goes, besides the current one (GC Notify's two).
 pub const PAST_YEARS: i32 = 2;
 
-/// The days the dashboard's two charts cover.
-pub const CHART_DAYS: [u16; 2] = [7, 30];
+/// The days the dashboard's two charts cover (the month's are the dashboard's own series).
+pub const CHART_DAYS: [u16; 2] = [7, crate::dashboard::SERIES_DAYS];
 
 /// What the dashboard shows.
 #[derive(Debug, Clone)]
@@ -89,12 +89,12 @@ impl App {
         let (found, permissions) = self.access(actor, service).await?;
         let figures = match permissions.contains(&MemberPermission::ViewActivity) {
             true => {
-                let [week, month] = CHART_DAYS;
-                // The month's series holds the week's days: one read serves both charts.
-                let month = self.daily_series(service, month).await?;
-                let week = month[month.len() - usize::from(week)..].to_vec();
+                let dashboard = self.dashboard(service).await?;
+                // The week's chart is the last 7 of the 30 days the dashboard read.
+                let month = dashboard.last_30_days.clone();
+                let week = month[month.len().saturating_sub(usize::from(CHART_DAYS[0]))..].to_vec();
                 Some(Figures {
-                    dashboard: self.dashboard(service).await?,
+                    dashboard,
                     week,
                     month,
                 })

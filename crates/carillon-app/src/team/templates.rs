@@ -8,9 +8,7 @@ use carillon_domain::{
     TemplateCategoryId, TemplateId, User,
 };
 
-use std::sync::Arc;
-
-use carillon_render::{EmailTemplate, Personalisation, SmsTemplate};
+use carillon_render::Personalisation;
 
 use super::TeamError;
 use crate::App;
@@ -146,16 +144,8 @@ impl App {
         let subject = subject_for(kind, draft.subject.clone());
         crate::template_admin::check_draft(kind, &draft.name, subject.as_deref(), &draft.content)
             .map_err(TeamError::from)?;
-        let parsed = match kind {
-            NotificationType::Email => {
-                EmailTemplate::parse(subject.as_deref().unwrap_or(""), &draft.content)
-                    .map(|t| ParsedTemplate::Email(Arc::new(t)))
-            }
-            NotificationType::Sms => {
-                SmsTemplate::parse(&draft.content).map(|t| ParsedTemplate::Sms(Arc::new(t)))
-            }
-        }
-        .map_err(|e| TeamError::Template(e.into()))?;
+        let parsed = ParsedTemplate::parse_parts(kind, subject.as_deref(), &draft.content)
+            .map_err(|e| TeamError::Template(e.into()))?;
         let mut placeholders = parsed.placeholder_names();
         let mut seen = std::collections::HashSet::new();
         placeholders.retain(|name| seen.insert(carillon_render::normalise_key(name)));

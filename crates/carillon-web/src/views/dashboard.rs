@@ -112,9 +112,7 @@ fn usage_rows(lang: Language, usage: &PerChannel<Usage>) -> Vec<UsageRow> {
 /// Both channels of a day added up.
 fn both(day: &DayTotals) -> Totals {
     let mut sum = day.totals.email;
-    sum.requested += day.totals.sms.requested;
-    sum.delivered += day.totals.sms.delivered;
-    sum.failed += day.totals.sms.failed;
+    sum.absorb(&day.totals.sms);
     sum
 }
 
